@@ -1,0 +1,55 @@
+import Link from "next/link";
+import { NavLinks } from "@/components/shell/nav-links";
+import { OrgSwitcher } from "@/components/shell/org-switcher";
+import { SignOutButton } from "@/components/shell/sign-out-button";
+import { can } from "@/server/auth/permissions";
+import { requireCtx } from "@/web/session";
+
+export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
+  const ctx = await requireCtx();
+  const { session } = ctx;
+  const settings = [
+    { href: "/settings/profile", label: "Profile" },
+    { href: "/settings/security", label: "Security" },
+    { href: "/settings/members", label: "Members" },
+    ...(can(ctx.org.role, "audit:read") ? [{ href: "/settings/audit-log", label: "Audit log" }] : []),
+  ];
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <aside className="sidebar">
+        <Link href="/monitors" className="brand" aria-label="Perigee home">
+          <span className="brand-dot" aria-hidden />
+          Perigee
+        </Link>
+        <OrgSwitcher orgs={session.orgs} activeId={ctx.org.id} />
+        <NavLinks
+          sections={[
+            {
+              items: [
+                { href: "/monitors", label: "Monitors" },
+                { href: "/status-pages", label: "Status pages" },
+                { href: "/notifications", label: "Notifications" },
+              ],
+            },
+            { title: "Settings", items: settings },
+            ...(session.user.isAdmin ? [{ title: "Site", items: [{ href: "/admin", label: "Site admin" }] }] : []),
+          ]}
+        />
+        <div className="sidebar-foot">
+          <span>
+            Signed in as <strong>{session.user.name}</strong>
+            <br />
+            <span className="mono">{session.user.email}</span>
+          </span>
+          <SignOutButton />
+        </div>
+      </aside>
+      <main id="main" className="main">
+        {children}
+      </main>
+    </div>
+  );
+}

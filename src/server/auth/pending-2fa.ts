@@ -1,0 +1,41 @@
+import { redis } from "../redis";
+import { hashToken, randomToken } from "../lib/crypto";
+
+/** A sign-in that passed the password and waits for its second factor. */
+export type Pending2fa = { userId: string; attempts: number };
+
+export const PENDING_2FA_COOKIE = "perigee_2fa";
+export const PENDING_2FA_TTL_SECONDS = 10 * 60;
+export const PENDING_2FA_MAX_ATTEMPTS = 5;
+
+const key = (token: string) => `signin2fa:${hashToken(token)}`;
+
+export async function createPending2fa(userId: string): Promise<string> {
+  const token = randomToken(32);
+  await redis().set(key(token), JSON.stringify({ userId, attempts: 0 } satisfies Pending2fa), "EX", PENDING_2FA_TTL_SECONDS);
+  return token;
+}
+
+export async function getPending2fa(token: string): Promise<Pending2fa | null> {
+  if (!token || token.length > 100) return null;
+  const raw = await redis().get(key(token));
+  return raw ? (JSON.parse(raw) as Pending2fa) : null;
+}
+
+/** Counts a wrong code; returns attempts left (0 means the pending sign-in is gone). */
+export async function failPending2fa(token: string): Promise<number> {
+  const k = key(token);
+  const p = await getPending2fa(token);
+  if (!p) return 0;
+  const attempts = p.attempts + 1;
+  if (attempts >= PENDING_2FA_MAX_ATTEMPTS) {
+    await redis().del(k);
+    return 0;
+  }
+  await redis().set(k, JSON.stringify({ ...p, attempts }), "KEEPTTL");
+  return PENDING_2FA_MAX_ATTEMPTS - attempts;
+}
+
+export async function consumePending2fa(token: string): Promise<void> {
+  await redis().del(key(token));
+}

@@ -1,0 +1,42 @@
+import { redis } from "../redis";
+import { RateLimited } from "../errors";
+
+export type Window = { limit: number; windowSeconds: number };
+
+// Failed sign-ins: per account protects one user; per IP stops spraying many accounts.
+export const SIGN_IN_PER_ACCOUNT: Window = { limit: 5, windowSeconds: 15 * 60 };
+export const SIGN_IN_PER_IP: Window = { limit: 20, windowSeconds: 15 * 60 };
+export const RESET_PER_ACCOUNT: Window = { limit: 3, windowSeconds: 60 * 60 };
+export const RESET_PER_IP: Window = { limit: 10, windowSeconds: 60 * 60 };
+
+function minutes(seconds: number) {
+  const m = Math.ceil(seconds / 60);
+  return m <= 1 ? "a minute" : `${m} minutes`;
+}
+
+/** Refuses when a bucket is already at its limit; counts nothing. */
+export async function assertNotThrottled(keys: { key: string; window: Window; what: string }[]): Promise<void> {
+  for (const k of keys) {
+    const [count, ttl] = await redis().multi().get(k.key).ttl(k.key).exec().then((r) => [Number(r?.[0]?.[1] ?? 0), Number(r?.[1]?.[1] ?? -1)]);
+    if ((count ?? 0) >= k.window.limit) {
+      const retry = ttl && ttl > 0 ? ttl : k.window.windowSeconds;
+      throw new RateLimited(`Too many ${k.what}. Try again in ${minutes(retry)}.`, retry);
+    }
+  }
+}
+
+export async function hit(key: string, window: Window): Promise<number> {
+  const [[, count]] = (await redis().multi().incr(key).expire(key, window.windowSeconds, "NX").exec()) as [[unknown, number], unknown];
+  return count;
+}
+
+export async function clear(key: string): Promise<void> {
+  await redis().del(key);
+}
+
+export const throttleKeys = {
+  signInAccount: (email: string) => `throttle:signin:acct:${email}`,
+  signInIp: (ip: string) => `throttle:signin:ip:${ip}`,
+  resetAccount: (email: string) => `throttle:reset:acct:${email}`,
+  resetIp: (ip: string) => `throttle:reset:ip:${ip}`,
+};

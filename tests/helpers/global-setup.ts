@@ -1,0 +1,33 @@
+import { randomBytes } from "node:crypto";
+import { Redis } from "ioredis";
+import type { TestProject } from "vitest/node";
+import { runMigrations } from "../../src/server/db/migrate";
+import { BASE_DATABASE_URL, BASE_REDIS_URL, createTestDatabase, dropTestDatabase } from "./test-db";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    databaseUrl: string;
+    redisPrefix: string;
+  }
+}
+
+/** One migrated database and one Redis key prefix per test run; both removed afterwards. */
+export default async function setup(project: TestProject) {
+  const { url, name } = await createTestDatabase(BASE_DATABASE_URL, "test");
+  await runMigrations(url);
+  const redisPrefix = `perigee-test-${randomBytes(4).toString("hex")}:`;
+  project.provide("databaseUrl", url);
+  project.provide("redisPrefix", redisPrefix);
+
+  return async () => {
+    await dropTestDatabase(BASE_DATABASE_URL, name);
+    const r = new Redis(BASE_REDIS_URL);
+    let cursor = "0";
+    do {
+      const [next, keys] = await r.scan(cursor, "MATCH", `${redisPrefix}*`, "COUNT", 500);
+      cursor = next;
+      if (keys.length) await r.del(...keys);
+    } while (cursor !== "0");
+    await r.quit();
+  };
+}

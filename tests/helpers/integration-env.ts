@@ -1,0 +1,15 @@
+import { afterAll, inject } from "vitest";
+import { closeDb } from "../../src/server/db/client";
+import { closeRedis } from "../../src/server/redis";
+import { TEST_SECRETS } from "./test-secrets";
+
+(process.env as Record<string, string>).NODE_ENV = "test";
+process.env.DATABASE_URL = inject("databaseUrl");
+process.env.REDIS_PREFIX = inject("redisPrefix");
+process.env.LOG_LEVEL = "silent";
+Object.assign(process.env, TEST_SECRETS);
+
+afterAll(async () => {
+  await closeDb();
+  await closeRedis();
+});

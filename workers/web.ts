@@ -1,0 +1,50 @@
+/**
+ * Web process: Next.js behind a thin node:http server, so the client's socket address
+ * reaches the app (Next exposes no remote address to route handlers) for throttling and
+ * the audit log. Honours PORT (default 3000).
+ */
+import http from "node:http";
+import next from "next";
+import { env } from "../src/server/env";
+import { closeDb } from "../src/server/db/client";
+import { closeRedis } from "../src/server/redis";
+
+const IP_HEADER = "x-perigee-client-ip";
+
+async function main() {
+  const e = env();
+  const dev = process.env.PERIGEE_DEV === "1";
+  const app = next({ dev, dir: process.cwd(), port: e.PORT, hostname: process.env.HOST ?? "0.0.0.0" });
+  const handle = app.getRequestHandler();
+  await app.prepare();
+
+  const server = http.createServer((req, res) => {
+    // Never trust a client-supplied copy of our internal header.
+    delete req.headers[IP_HEADER];
+    req.headers[IP_HEADER] = (req.socket.remoteAddress ?? "unknown").replace(/^::ffff:/, "");
+    void handle(req, res);
+  });
+  server.listen(e.PORT, process.env.HOST ?? "0.0.0.0", () => {
+    console.log(`[web] ready on ${e.APP_URL} (port ${e.PORT})`);
+  });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`[web] ${signal}: closing`);
+    server.close(async () => {
+      await Promise.allSettled([closeDb(), closeRedis()]);
+      process.exit(0);
+    });
+    server.closeAllConnections?.();
+    setTimeout(() => process.exit(0), 5000).unref();
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+}
+
+main().catch((err) => {
+  console.error(`[web] failed to start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
