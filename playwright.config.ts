@@ -1,0 +1,43 @@
+import { defineConfig } from "@playwright/test";
+import { randomBytes } from "node:crypto";
+import os from "node:os";
+import path from "node:path";
+
+// Decided once in the main process; workers inherit the environment.
+process.env.E2E_PORT ??= "3210";
+process.env.E2E_SMTP_PORT ??= "2526";
+process.env.E2E_DB_NAME ??= `perigee_e2e_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
+process.env.E2E_MAIL_DIR ??= path.join(os.tmpdir(), `perigee-e2e-mail-${randomBytes(4).toString("hex")}`);
+process.env.E2E_REDIS_PREFIX ??= `perigee-e2e-${randomBytes(4).toString("hex")}:`;
+
+const baseURL = `http://127.0.0.1:${process.env.E2E_PORT}`;
+
+export default defineConfig({
+  testDir: "tests/e2e",
+  testMatch: "**/*.spec.ts",
+  timeout: 120_000,
+  expect: { timeout: 15_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  forbidOnly: true,
+  reporter: [["list"]],
+  globalTeardown: "./tests/e2e/global-teardown.ts",
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    },
+  },
+  webServer: {
+    command: "node_modules/.bin/tsx tests/e2e/server.ts",
+    url: `${baseURL}/api/health`,
+    timeout: 120_000,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    stderr: "pipe",
+  },
+});

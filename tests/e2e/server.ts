@@ -1,0 +1,59 @@
+/**
+ * The app as the browser tests see it: a fresh migrated database, its own Redis prefix,
+ * a real SMTP server writing each message to E2E_MAIL_DIR, and the production build
+ * served by workers/web.ts.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { simpleParser } from "mailparser";
+import { SMTPServer } from "smtp-server";
+import { runMigrations } from "../../src/server/db/migrate";
+import { BASE_DATABASE_URL, withDatabase } from "../helpers/test-db";
+import { TEST_SECRETS } from "../helpers/test-secrets";
+import pg from "pg";
+
+async function main() {
+  const dbName = process.env.E2E_DB_NAME!;
+  const mailDir = process.env.E2E_MAIL_DIR!;
+  mkdirSync(mailDir, { recursive: true });
+
+  const admin = new pg.Client({ connectionString: withDatabase(BASE_DATABASE_URL, "postgres") });
+  await admin.connect();
+  await admin.query(`create database "${dbName}"`);
+  await admin.end();
+  const url = withDatabase(BASE_DATABASE_URL, dbName);
+  await runMigrations(url);
+
+  let n = 0;
+  const smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ["STARTTLS"],
+    onData(stream, _session, cb) {
+      simpleParser(stream)
+        .then((m) => {
+          const to = Array.isArray(m.to) ? m.to.map((t) => t.text).join(",") : (m.to?.text ?? "");
+          writeFileSync(path.join(mailDir, `${Date.now()}-${n++}.json`), JSON.stringify({ to, subject: m.subject, text: m.text, html: m.html }));
+          cb();
+        })
+        .catch(cb);
+    },
+  });
+  await new Promise<void>((r) => smtp.listen(Number(process.env.E2E_SMTP_PORT), "127.0.0.1", r));
+
+  Object.assign(process.env, TEST_SECRETS, {
+    NODE_ENV: "production",
+    PORT: process.env.E2E_PORT,
+    HOST: "127.0.0.1",
+    APP_URL: `http://127.0.0.1:${process.env.E2E_PORT}`,
+    DATABASE_URL: url,
+    REDIS_PREFIX: process.env.E2E_REDIS_PREFIX,
+    SMTP_URL: `smtp://127.0.0.1:${process.env.E2E_SMTP_PORT}`,
+    LOG_LEVEL: "warn",
+  });
+  await import("../../workers/web");
+}
+
+main().catch((e) => {
+  console.error("e2e server failed", e);
+  process.exit(1);
+});
