@@ -6,6 +6,8 @@ import { Redis } from "ioredis";
 import pg from "pg";
 import { EnvError, parseEnv } from "../src/server/env";
 import { runMigrations } from "../src/server/db/migrate";
+import { closeDb } from "../src/server/db/client";
+import { ensurePartitions } from "../src/server/monitors/partitions";
 
 function redact(url: string): string {
   try {
@@ -90,6 +92,8 @@ async function main() {
   if (pgErr || redisErr) process.exit(1);
 
   await runMigrations(env.DATABASE_URL);
+  await ensurePartitions();
+  await closeDb();
   console.log("[perigee] Database is up to date.");
 }
 

@@ -1,61 +1,107 @@
 /**
- * Worker process: runs background jobs from BullMQ. Several copies may run; jobs are
- * idempotent and schedulers are upserted, so nothing runs twice per tick.
+ * Worker process: runs the checks of its region (WORKER_REGION, "default" unless set) from
+ * BullMQ job schedulers, stores results in batches, advances monitor state, and runs the
+ * maintenance jobs. Several copies may run; every job is idempotent.
  */
-import { Queue, Worker } from "bullmq";
+import { Queue, Worker, type Job } from "bullmq";
 import { env } from "../src/server/env";
 import { closeDb } from "../src/server/db/client";
 import { closeRedis, workerConnection } from "../src/server/redis";
-import { jobs } from "../src/server/jobs/catalog";
+import { MAINTENANCE_QUEUE, checkJobPayload, maintenanceJobs } from "../src/server/jobs/catalog";
 import { log } from "../src/server/log";
 import { purgeExpired } from "../src/server/services/maintenance/purge-expired";
+import { ResultBatcher } from "../src/server/monitors/batcher";
+import { executeCheckJob } from "../src/server/monitors/runner";
+import { bullPrefix, closeQueues, queueName, type CheckJob } from "../src/server/monitors/schedule";
+import { reconcileSchedules } from "../src/server/monitors/reconcile";
+import { sweepHeartbeats } from "../src/server/monitors/heartbeat";
+import { ensurePartitions } from "../src/server/monitors/partitions";
 
-async function main() {
+export async function startWorker() {
   const e = env();
-  const prefix = `${e.REDIS_PREFIX}bull`;
-  const queueConn = workerConnection();
-  const workerConn = workerConnection();
+  const prefix = bullPrefix();
+  const conns = [workerConnection(), workerConnection(), workerConnection()];
+  const [queueConn, maintConn, checkConn] = conns as [ReturnType<typeof workerConnection>, ReturnType<typeof workerConnection>, ReturnType<typeof workerConnection>];
 
-  const maintenance = new Queue(jobs.purgeExpired.queue, { connection: queueConn, prefix });
-  await maintenance.upsertJobScheduler(
-    jobs.purgeExpired.name,
-    { every: jobs.purgeExpired.everyMs },
-    { name: jobs.purgeExpired.name, data: {}, opts: { attempts: jobs.purgeExpired.attempts, removeOnComplete: 100, removeOnFail: 500 } },
-  );
+  await ensurePartitions();
 
-  const worker = new Worker(
-    jobs.purgeExpired.queue,
-    async (job) => {
-      if (job.name === jobs.purgeExpired.name) {
-        jobs.purgeExpired.payload.parse(job.data);
-        const r = await purgeExpired();
-        log.info("purged expired rows", r);
-        return r;
+  const maintenance = new Queue(MAINTENANCE_QUEUE, { connection: queueConn, prefix });
+  for (const j of Object.values(maintenanceJobs)) {
+    await maintenance.upsertJobScheduler(j.name, { every: j.everyMs }, { name: j.name, data: {}, opts: { removeOnComplete: 50, removeOnFail: 200 } });
+  }
+
+  const maintenanceWorker = new Worker(
+    MAINTENANCE_QUEUE,
+    async (job: Job) => {
+      switch (job.name) {
+        case maintenanceJobs.purgeExpired.name:
+          return purgeExpired();
+        case maintenanceJobs.partitions.name:
+          return ensurePartitions();
+        case maintenanceJobs.reconcileSchedules.name:
+          return reconcileSchedules();
+        case maintenanceJobs.heartbeatSweep.name:
+          return sweepHeartbeats();
+        default:
+          throw new Error(`Unknown maintenance job ${job.name}`);
       }
-      throw new Error(`Unknown job ${job.name}`);
     },
-    { connection: workerConn, prefix, concurrency: 1 },
+    { connection: maintConn, prefix, concurrency: 2 },
   );
-  worker.on("failed", (job, err) => log.error("job failed", { job: job?.name, err: err.message }));
-  console.log("[worker] ready: maintenance jobs scheduled");
+  maintenanceWorker.on("failed", (job, err) => log.error("maintenance job failed", { job: job?.name, err: err.message }));
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`[worker] ${signal}: finishing current jobs…`);
-    await worker.close();
-    await maintenance.close();
-    queueConn.disconnect();
-    workerConn.disconnect();
-    await Promise.allSettled([closeDb(), closeRedis()]);
-    process.exit(0);
-  };
-  process.on("SIGINT", () => void stop("SIGINT"));
-  process.on("SIGTERM", () => void stop("SIGTERM"));
+  const batcher = new ResultBatcher({ maxSize: 500, maxWaitMs: 50 });
+  const checks = new Worker<CheckJob>(
+    queueName(e.WORKER_REGION),
+    async (job) => {
+      const data = checkJobPayload.parse(job.data);
+      const out = await executeCheckJob({ data, opts: job.opts, timestamp: job.timestamp });
+      if (out.skipped) return { skipped: out.reason };
+      // The job completes only once its result is committed.
+      await batcher.add({ monitorId: data.monitorId, region: data.region, scheduledAt: out.scheduledAt, startedAt: out.startedAt, result: out.result });
+      return { outcome: out.result.outcome };
+    },
+    { connection: checkConn, prefix, concurrency: e.CHECK_CONCURRENCY, lockDuration: 90_000, maxStalledCount: 2 },
+  );
+  checks.on("failed", (job, err) => log.warn("check job failed", { monitorId: job?.data.monitorId, err: err.message }));
+
+  // Schedules may have been created while Redis was away (or Redis was flushed).
+  reconcileSchedules().then(
+    (r) => log.info("schedules reconciled", r),
+    (err) => log.error("reconcile failed", { err }),
+  );
+  console.log(`[worker] ready: checks for region "${e.WORKER_REGION}" (concurrency ${e.CHECK_CONCURRENCY}), maintenance jobs scheduled`);
+
+  let stopping: Promise<void> | null = null;
+  const stop = () =>
+    (stopping ??= (async () => {
+      // Finish running checks, store their results, then let go of connections.
+      await checks.close();
+      await batcher.flush();
+      await maintenanceWorker.close();
+      await maintenance.close();
+      await closeQueues();
+      conns.forEach((c) => c.disconnect());
+      await Promise.allSettled([closeDb(), closeRedis()]);
+    })());
+  return { stop, checks, batcher };
 }
 
-main().catch((err) => {
-  console.error(`[worker] failed to start: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
-});
+const isMain = process.argv[1] && /workers[\\/]worker\.ts$/.test(process.argv[1]);
+if (isMain) {
+  startWorker().then(
+    ({ stop }) => {
+      const onSignal = (signal: string) => {
+        console.log(`[worker] ${signal}: finishing current checks…`);
+        void stop().then(() => process.exit(0));
+        setTimeout(() => process.exit(1), 30_000).unref();
+      };
+      process.on("SIGINT", () => onSignal("SIGINT"));
+      process.on("SIGTERM", () => onSignal("SIGTERM"));
+    },
+    (err) => {
+      console.error(`[worker] failed to start: ${err instanceof Error ? err.message : String(err)}`);
+      process.exit(1);
+    },
+  );
+}

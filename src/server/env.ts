@@ -57,6 +57,14 @@ const schema = z.object({
     .enum(["true", "false"])
     .default("false")
     .transform((v) => v === "true"),
+  // Self-hosted installs may monitor their own private network; the SaaS must not.
+  ALLOW_PRIVATE_TARGETS: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((v) => v === "true"),
+  /** Region the worker runs checks for itself; remote probes serve the others. */
+  WORKER_REGION: z.string().regex(/^[a-z0-9-]{1,32}$/).default("default"),
+  CHECK_CONCURRENCY: z.coerce.number().int().min(1).max(2000).default(200),
   BCRYPT_COST: z.coerce.number().int().min(12, "BCRYPT_COST must be at least 12").max(15).default(12),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
@@ -70,7 +78,7 @@ export class EnvError extends Error {
   }
 }
 
-export function parseEnv(source: NodeJS.ProcessEnv): Env {
+export function parseEnv(source: Record<string, string | undefined>): Env {
   // An empty value (KEY= in .env) means "not set", so defaults apply.
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
   const result = schema.safeParse(cleaned);

@@ -1,18 +1,23 @@
 import { z } from "zod";
 
 /**
- * Every background job: queue, name, payload schema and retry policy in one place.
- * Job ids are deterministic where a retry must not do the work twice, and contain no ":".
+ * Every background job: queue, name, payload schema and repeat policy in one place.
+ * Job ids contain no ":"; repeating jobs are BullMQ job schedulers (upserted, so several
+ * workers starting at once create each only once).
  */
-export const jobs = {
-  purgeExpired: {
-    queue: "maintenance",
-    name: "purge-expired",
-    payload: z.object({}).strict(),
-    everyMs: 60 * 60 * 1000,
-    attempts: 3,
-  },
+export const MAINTENANCE_QUEUE = "maintenance";
+
+export const maintenanceJobs = {
+  purgeExpired: { name: "purge-expired", everyMs: 60 * 60 * 1000 },
+  partitions: { name: "partitions", everyMs: 60 * 60 * 1000 },
+  reconcileSchedules: { name: "reconcile-schedules", everyMs: 5 * 60 * 1000 },
+  heartbeatSweep: { name: "heartbeat-sweep", everyMs: 5 * 1000 },
 } as const;
 
-export type JobKey = keyof typeof jobs;
-export const QUEUES = ["maintenance"] as const;
+export const emptyPayload = z.object({}).strict();
+
+export const checkJobPayload = z.object({
+  monitorId: z.uuid(),
+  version: z.number().int().min(1),
+  region: z.string().regex(/^[a-z0-9-]{1,32}$/),
+});

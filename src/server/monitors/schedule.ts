@@ -1,0 +1,80 @@
+import { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import type { Monitor } from "../db/schema";
+import { env } from "../env";
+import { log } from "../log";
+import { workerConnection } from "../redis";
+
+/**
+ * Checks are scheduled with BullMQ job schedulers: one per monitor per region, on the
+ * region's queue `checks-<region>`. Each scheduler has a stable offset inside its interval
+ * (derived from the monitor id), so 10,000 monitors at 60 s spread over the minute instead
+ * of bursting at :00. Job data carries only ids and the config version — never secrets.
+ */
+export type CheckJob = { monitorId: string; version: number; region: string };
+export const CHECK_JOB = "check";
+
+type Holder = { conn?: Redis; queues: Map<string, Queue> };
+const holder: Holder = ((globalThis as unknown as { __perigeeQueues?: Holder }).__perigeeQueues ??= { queues: new Map() });
+
+export const queueName = (region: string) => `checks-${region}`;
+export const schedulerId = (monitorId: string) => `mon-${monitorId}`;
+export const bullPrefix = () => `${env().REDIS_PREFIX}bull`;
+
+export function checkQueue(region: string): Queue {
+  let q = holder.queues.get(region);
+  if (!q) {
+    holder.conn ??= workerConnection();
+    q = new Queue(queueName(region), { connection: holder.conn, prefix: bullPrefix() });
+    holder.queues.set(region, q);
+  }
+  return q;
+}
+
+export async function closeQueues(): Promise<void> {
+  await Promise.allSettled([...holder.queues.values()].map((q) => q.close()));
+  holder.queues.clear();
+  holder.conn?.disconnect();
+  holder.conn = undefined;
+}
+
+/** Stable position of a monitor inside its interval (FNV-1a of the id). */
+export function offsetFor(monitorId: string, intervalMs: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < monitorId.length; i++) {
+    h ^= monitorId.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h % intervalMs;
+}
+
+export function knownRegions(): string[] {
+  return [...holder.queues.keys()];
+}
+
+/** Makes the schedulers match the monitor: one per region while active, none when paused or deleted. */
+export async function syncSchedule(m: Pick<Monitor, "id" | "type" | "intervalSeconds" | "regions" | "paused" | "version">, previousRegions: string[] = [], deleted = false): Promise<void> {
+  const active = !deleted && !m.paused && m.type !== "heartbeat";
+  const regions = active ? m.regions : [];
+  const stale = [...new Set([...previousRegions, ...m.regions])].filter((r) => !regions.includes(r));
+  const intervalMs = m.intervalSeconds * 1000;
+  await Promise.all([
+    ...regions.map((region) =>
+      checkQueue(region).upsertJobScheduler(
+        schedulerId(m.id),
+        { every: intervalMs, offset: offsetFor(m.id, intervalMs) },
+        { name: CHECK_JOB, data: { monitorId: m.id, version: m.version, region } satisfies CheckJob, opts: { removeOnComplete: true, removeOnFail: 100 } },
+      ),
+    ),
+    ...stale.map((region) => checkQueue(region).removeJobScheduler(schedulerId(m.id))),
+  ]);
+}
+
+/** After a commit: scheduling problems are logged, and the worker's reconciler repairs them. */
+export async function syncScheduleSafely(...args: Parameters<typeof syncSchedule>): Promise<void> {
+  try {
+    await syncSchedule(...args);
+  } catch (e) {
+    log.error("schedule sync failed; the reconciler will retry", { monitorId: args[0].id, err: e });
+  }
+}

@@ -1,0 +1,70 @@
+import { randomUUID } from "node:crypto";
+import { count, eq } from "drizzle-orm";
+import { db } from "../../db/client";
+import { monitors, organizations } from "../../db/schema";
+import type { Ctx } from "../../context";
+import { Invalid, LimitExceeded } from "../../errors";
+import { requirePermission } from "../../auth/permissions";
+import { encrypt, hashToken, randomToken } from "../../lib/crypto";
+import { parseInput } from "../../lib/parse";
+import { sealSecrets, splitConfig } from "../../monitors/config";
+import { syncScheduleSafely } from "../../monitors/schedule";
+import { assertTargetsAllowed } from "../../monitors/targets";
+import { assertRegionsExist } from "../../monitors/regions";
+import { monitorInputSchema, type MonitorInput } from "../../validation/monitors";
+import { recordAudit } from "../audit/record";
+import { toMonitorView, type MonitorView } from "./view";
+
+export async function createMonitor({ ctx, input }: { ctx: Ctx; input: MonitorInput | unknown }): Promise<MonitorView> {
+  requirePermission(ctx, "monitors:write");
+  const d = parseInput(monitorInputSchema, input);
+  assertTargetsAllowed(d);
+  await assertRegionsExist(d.regions);
+
+  const m = await db().transaction(async (tx) => {
+    // Lock the organization row so concurrent creates cannot both slip under the limit.
+    const [org] = await tx.select().from(organizations).where(eq(organizations.id, ctx.org.id)).for("update");
+    if (!org) throw new Invalid("Organization not found.");
+    const [{ n } = { n: 0 }] = await tx.select({ n: count() }).from(monitors).where(eq(monitors.organizationId, ctx.org.id));
+    if (n >= org.maxMonitors) {
+      throw new LimitExceeded(`${org.name} already has ${n} of its ${org.maxMonitors} monitors. Delete one, or ask your administrator to raise the limit.`);
+    }
+    if (d.intervalSeconds < org.minIntervalSeconds) {
+      const msg = `Interval must be at least ${org.minIntervalSeconds} seconds for ${org.name}`;
+      throw new Invalid(msg, { intervalSeconds: [msg] });
+    }
+    const id = randomUUID();
+    const { config, secrets } = splitConfig(d);
+    const token = d.type === "heartbeat" ? randomToken(24) : null;
+    const [row] = await tx
+      .insert(monitors)
+      .values({
+        id,
+        organizationId: ctx.org.id,
+        name: d.name,
+        type: d.type,
+        config,
+        secretsEnc: sealSecrets(id, secrets),
+        intervalSeconds: d.intervalSeconds,
+        timeoutMs: d.timeoutMs,
+        confirmations: d.type === "heartbeat" ? 1 : d.confirmations,
+        recoveries: d.recoveries,
+        regions: d.type === "heartbeat" ? ["default"] : d.regions,
+        quorum: d.quorum ?? null,
+        paused: d.paused,
+        state: d.paused ? "PAUSED" : "PENDING",
+        heartbeatTokenHash: token ? hashToken(token) : null,
+        heartbeatTokenEnc: token ? encrypt(token, `monitor:${id}:heartbeat`) : null,
+        heartbeatGraceSeconds: d.type === "heartbeat" ? d.heartbeatGraceSeconds : null,
+        // A new heartbeat monitor's first deadline counts from its creation.
+        lastHeartbeatAt: d.type === "heartbeat" ? new Date() : null,
+        createdById: ctx.actor.userId,
+      })
+      .returning();
+    await recordAudit(tx, { organizationId: ctx.org.id, actorUserId: ctx.actor.userId, action: "monitor.created", targetType: "monitor", targetId: id, metadata: { name: d.name, type: d.type }, meta: ctx.meta });
+    return row!;
+  });
+
+  await syncScheduleSafely(m);
+  return toMonitorView(m);
+}

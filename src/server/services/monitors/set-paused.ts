@@ -1,0 +1,40 @@
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { db } from "../../db/client";
+import { monitorRegionState, monitors } from "../../db/schema";
+import type { Ctx } from "../../context";
+import { requirePermission } from "../../auth/permissions";
+import { syncScheduleSafely } from "../../monitors/schedule";
+import { recordAudit } from "../audit/record";
+import { getMonitorOrThrow } from "./internal";
+import { toMonitorView, type MonitorView } from "./view";
+
+/** Pause or resume several monitors of the caller's organization; unknown ids are 404 for the whole call. */
+export async function setMonitorsPaused({ ctx, monitorIds, paused }: { ctx: Ctx; monitorIds: string[]; paused: boolean }): Promise<MonitorView[]> {
+  requirePermission(ctx, "monitors:write");
+  const ids = [...new Set(monitorIds)];
+  const rows = await db().transaction(async (tx) => {
+    for (const id of ids) await getMonitorOrThrow(tx, ctx.org.id, id, { forUpdate: true });
+    const updated = await tx
+      .update(monitors)
+      .set({
+        paused,
+        state: paused ? "PAUSED" : "PENDING",
+        stateChangedAt: new Date(),
+        // A heartbeat's first deadline after resuming counts from now.
+        lastHeartbeatAt: paused ? monitors.lastHeartbeatAt : sql`case when ${monitors.type} = 'heartbeat' then now() else ${monitors.lastHeartbeatAt} end`,
+        version: sql`${monitors.version} + 1`,
+        updatedAt: new Date(),
+      })
+      .where(and(eq(monitors.organizationId, ctx.org.id), inArray(monitors.id, ids), eq(monitors.paused, !paused)))
+      .returning();
+    // Resumed monitors start confirming from scratch.
+    if (!paused && updated.length) await tx.delete(monitorRegionState).where(inArray(monitorRegionState.monitorId, updated.map((m) => m.id)));
+    for (const m of updated) {
+      await recordAudit(tx, { organizationId: ctx.org.id, actorUserId: ctx.actor.userId, action: paused ? "monitor.paused" : "monitor.resumed", targetType: "monitor", targetId: m.id, meta: ctx.meta });
+    }
+    return updated;
+  });
+  for (const m of rows) await syncScheduleSafely(m);
+  const all = await db().select().from(monitors).where(and(eq(monitors.organizationId, ctx.org.id), inArray(monitors.id, ids)));
+  return all.map(toMonitorView);
+}

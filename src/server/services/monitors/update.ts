@@ -1,0 +1,80 @@
+import { eq, sql } from "drizzle-orm";
+import { db } from "../../db/client";
+import { monitors, organizations } from "../../db/schema";
+import type { Ctx } from "../../context";
+import { Invalid } from "../../errors";
+import { requirePermission } from "../../auth/permissions";
+import { parseInput } from "../../lib/parse";
+import { sealSecrets, splitConfig, toInput } from "../../monitors/config";
+import { syncScheduleSafely } from "../../monitors/schedule";
+import { assertTargetsAllowed } from "../../monitors/targets";
+import { assertRegionsExist } from "../../monitors/regions";
+import { monitorInputSchema } from "../../validation/monitors";
+import { recordAudit } from "../audit/record";
+import { getMonitorOrThrow } from "./internal";
+import { toMonitorView, type MonitorView } from "./view";
+
+// Masked values echoed back by a form mean "keep what is stored".
+const MASK = "••••••";
+
+/** Partial update: the given fields are merged onto the stored monitor and the whole is re-validated. */
+export async function updateMonitor({ ctx, monitorId, patch }: { ctx: Ctx; monitorId: string; patch: Record<string, unknown> }): Promise<MonitorView> {
+  requirePermission(ctx, "monitors:write");
+  let previousRegions: string[] = [];
+  const m = await db().transaction(async (tx) => {
+    const current = await getMonitorOrThrow(tx, ctx.org.id, monitorId, { forUpdate: true });
+    previousRegions = current.regions;
+    const base = toInput(current);
+    if (patch.type !== undefined && patch.type !== current.type) {
+      throw new Invalid("A monitor's type cannot change; create a new monitor instead.", { type: ["A monitor's type cannot change; create a new monitor instead."] });
+    }
+    const merged: Record<string, unknown> = { ...base, ...patch };
+    if (patch.headers && typeof patch.headers === "object") {
+      const old = (base.headers ?? {}) as Record<string, string>;
+      merged.headers = Object.fromEntries(Object.entries(patch.headers as Record<string, string>).map(([k, v]) => [k, v === MASK ? (old[k] ?? "") : v]));
+    }
+    for (const f of ["authPassword", "authToken"]) if (patch[f] === MASK || patch[f] === "") merged[f] = base[f];
+    const d = parseInput(monitorInputSchema, merged);
+    assertTargetsAllowed(d);
+    await assertRegionsExist(d.regions);
+    const [org] = await tx.select().from(organizations).where(eq(organizations.id, ctx.org.id));
+    if (org && d.intervalSeconds < org.minIntervalSeconds) {
+      const msg = `Interval must be at least ${org.minIntervalSeconds} seconds for ${org.name}`;
+      throw new Invalid(msg, { intervalSeconds: [msg] });
+    }
+    const { config, secrets } = splitConfig(d);
+    const pausedChanged = d.paused !== current.paused;
+    const [row] = await tx
+      .update(monitors)
+      .set({
+        name: d.name,
+        config,
+        secretsEnc: sealSecrets(current.id, secrets),
+        intervalSeconds: d.intervalSeconds,
+        timeoutMs: d.timeoutMs,
+        confirmations: current.type === "heartbeat" ? 1 : d.confirmations,
+        recoveries: d.recoveries,
+        regions: current.type === "heartbeat" ? ["default"] : d.regions,
+        quorum: d.quorum ?? null,
+        paused: d.paused,
+        heartbeatGraceSeconds: current.type === "heartbeat" ? d.heartbeatGraceSeconds : null,
+        ...(pausedChanged ? { state: d.paused ? ("PAUSED" as const) : ("PENDING" as const), stateChangedAt: new Date() } : {}),
+        version: sql`${monitors.version} + 1`,
+        updatedAt: new Date(),
+      })
+      .where(eq(monitors.id, current.id))
+      .returning();
+    await recordAudit(tx, {
+      organizationId: ctx.org.id,
+      actorUserId: ctx.actor.userId,
+      action: "monitor.updated",
+      targetType: "monitor",
+      targetId: current.id,
+      metadata: { fields: Object.keys(patch).filter((k) => !/password|token|headers/i.test(k)) },
+      meta: ctx.meta,
+    });
+    return row!;
+  });
+  await syncScheduleSafely(m, previousRegions);
+  return toMonitorView(m);
+}

@@ -1,0 +1,70 @@
+import { sql } from "drizzle-orm";
+import { db } from "../../db/client";
+import type { Ctx } from "../../context";
+import { Invalid } from "../../errors";
+import { requirePermission } from "../../auth/permissions";
+import { merge, percentile } from "../../monitors/histogram";
+import { getMonitorOrThrow } from "./internal";
+
+export const WINDOWS = { "24h": 24 * 3600, "7d": 7 * 86400, "30d": 30 * 86400, "90d": 90 * 86400 } as const;
+export type UptimeWindow = keyof typeof WINDOWS;
+
+export type UptimeSummary = {
+  window: UptimeWindow;
+  checks: number;
+  successes: number;
+  uptimePercent: number | null;
+  latency: { avg: number | null; p50: number | null; p95: number | null; p99: number | null };
+};
+
+/**
+ * Uptime and latency percentiles for a window, from rollups only: hourly rows for 24 h,
+ * daily rows (whole UTC days, today included) beyond. Percentiles are read from the merged
+ * latency histograms, within ±10% (see histogram.ts).
+ */
+export async function getUptime({ ctx, monitorId, window }: { ctx: Ctx; monitorId: string; window: string }): Promise<UptimeSummary> {
+  requirePermission(ctx, "org:read");
+  if (!(window in WINDOWS)) throw new Invalid(`window must be one of ${Object.keys(WINDOWS).join(", ")}`, { window: [`Use one of ${Object.keys(WINDOWS).join(", ")}`] });
+  const m = await getMonitorOrThrow(db(), ctx.org.id, monitorId);
+  return uptimeForSeq(m.seq, window as UptimeWindow);
+}
+
+export async function uptimeForSeq(seq: number, window: UptimeWindow, now = new Date()): Promise<UptimeSummary> {
+  const seconds = WINDOWS[window];
+  const table = seconds <= 86400 ? "check_rollups_hourly" : "check_rollups_daily";
+  const from = new Date(now.getTime() - seconds * 1000);
+  if (table === "check_rollups_hourly") from.setUTCMinutes(0, 0, 0);
+  else from.setUTCHours(0, 0, 0, 0);
+  const r = await db().execute<{ checks: string; successes: string; sum: string; hists: number[][] | null }>(sql`
+    select coalesce(sum(checks), 0) as checks, coalesce(sum(successes), 0) as successes,
+           coalesce(sum(latency_sum_ms), 0) as sum, array_agg(latency_hist) as hists
+    from ${sql.raw(table)} where monitor_seq = ${seq} and bucket >= ${from.toISOString()}::timestamptz`);
+  const row = r.rows[0]!;
+  const checks = Number(row.checks);
+  const successes = Number(row.successes);
+  const hist = (row.hists ?? []).reduce<number[]>((a, h) => merge(a, h ?? []), []);
+  return {
+    window,
+    checks,
+    successes,
+    uptimePercent: checks ? (successes / checks) * 100 : null,
+    latency: { avg: successes ? Math.round(Number(row.sum) / successes) : null, p50: percentile(hist, 0.5), p95: percentile(hist, 0.95), p99: percentile(hist, 0.99) },
+  };
+}
+
+/** One bar per UTC day for the last `days` days: uptime % or null when nothing ran. */
+export async function dailyBars({ ctx, monitorId, days = 90 }: { ctx: Ctx; monitorId: string; days?: number }) {
+  requirePermission(ctx, "org:read");
+  const m = await getMonitorOrThrow(db(), ctx.org.id, monitorId);
+  const start = new Date();
+  start.setUTCHours(0, 0, 0, 0);
+  start.setUTCDate(start.getUTCDate() - (days - 1));
+  const r = await db().execute<{ bucket: Date | string; checks: number; successes: number }>(sql`
+    select bucket, checks, successes from check_rollups_daily where monitor_seq = ${m.seq} and bucket >= ${start.toISOString()}::timestamptz`);
+  const map = new Map(r.rows.map((x) => [new Date(x.bucket).getTime(), x]));
+  return Array.from({ length: days }, (_, i) => {
+    const t = start.getTime() + i * 86400_000;
+    const x = map.get(t);
+    return { day: new Date(t).toISOString().slice(0, 10), checks: x ? Number(x.checks) : 0, uptimePercent: x && Number(x.checks) ? (Number(x.successes) / Number(x.checks)) * 100 : null };
+  });
+}
