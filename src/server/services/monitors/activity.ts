@@ -1,0 +1,82 @@
+import { and, desc, eq, lt, sql } from "drizzle-orm";
+import { db } from "../../db/client";
+import { checkFailures, incidents, monitors } from "../../db/schema";
+import type { Ctx } from "../../context";
+import { requirePermission } from "../../auth/permissions";
+import { ERROR_CLASSES } from "../../checks/types";
+import { regionNames } from "../../monitors/regions";
+import { getMonitorOrThrow } from "./internal";
+
+export type ResultPoint = {
+  at: string;
+  region: string;
+  outcome: "up" | "degraded" | "down";
+  statusCode: number | null;
+  errorClass: string | null;
+  totalMs: number;
+  dnsMs: number | null;
+  connectMs: number | null;
+  tlsMs: number | null;
+  ttfbMs: number | null;
+};
+
+const OUTCOMES = ["up", "degraded", "down"] as const;
+const opt = (n: number) => (n < 0 ? null : n);
+
+/** Latest raw checks of one monitor, newest first, via the (monitor, time) index; cursor = ISO time. */
+export async function recentResults({ ctx, monitorId, limit = 100, before, after }: { ctx: Ctx; monitorId: string; limit?: number; before?: Date; after?: Date }): Promise<ResultPoint[]> {
+  requirePermission(ctx, "org:read");
+  const m = await getMonitorOrThrow(db(), ctx.org.id, monitorId);
+  const names = await regionNames();
+  const r = await db().execute<{
+    scheduled_at: Date | string;
+    region_id: number;
+    outcome: number;
+    status_code: number;
+    error_class: number;
+    total_ms: number;
+    dns_ms: number;
+    connect_ms: number;
+    tls_ms: number;
+    ttfb_ms: number;
+  }>(sql`
+    select scheduled_at, region_id, outcome, status_code, error_class, total_ms, dns_ms, connect_ms, tls_ms, ttfb_ms
+    from check_results where monitor_seq = ${m.seq}
+      ${before ? sql`and scheduled_at < ${before.toISOString()}::timestamptz` : sql``}
+      ${after ? sql`and scheduled_at >= ${after.toISOString()}::timestamptz` : sql``}
+    order by scheduled_at desc limit ${Math.min(Math.max(1, limit), 1000)}`);
+  return r.rows.map((x) => ({
+    at: new Date(x.scheduled_at).toISOString(),
+    region: names.get(x.region_id) ?? String(x.region_id),
+    outcome: OUTCOMES[x.outcome] ?? "down",
+    statusCode: x.status_code || null,
+    errorClass: x.error_class ? (ERROR_CLASSES[x.error_class - 1] ?? null) : null,
+    totalMs: x.total_ms,
+    dnsMs: opt(x.dns_ms),
+    connectMs: opt(x.connect_ms),
+    tlsMs: opt(x.tls_ms),
+    ttfbMs: opt(x.ttfb_ms),
+  }));
+}
+
+/** Recent failed checks with their messages. */
+export async function recentFailures({ ctx, monitorId, limit = 20 }: { ctx: Ctx; monitorId: string; limit?: number }) {
+  requirePermission(ctx, "org:read");
+  const m = await getMonitorOrThrow(db(), ctx.org.id, monitorId);
+  return db().select().from(checkFailures).where(eq(checkFailures.monitorId, m.id)).orderBy(desc(checkFailures.scheduledAt)).limit(Math.min(limit, 100));
+}
+
+/** Incidents (downtime events) of the organization, newest first, optionally for one monitor. */
+export async function listIncidents({ ctx, monitorId, before, limit = 50 }: { ctx: Ctx; monitorId?: string; before?: Date; limit?: number }) {
+  requirePermission(ctx, "org:read");
+  const where = [eq(incidents.organizationId, ctx.org.id)];
+  if (monitorId) where.push(eq(incidents.monitorId, (await getMonitorOrThrow(db(), ctx.org.id, monitorId)).id));
+  if (before) where.push(lt(incidents.openedAt, before));
+  return db()
+    .select({ incident: incidents, monitorName: monitors.name })
+    .from(incidents)
+    .innerJoin(monitors, eq(monitors.id, incidents.monitorId))
+    .where(and(...where))
+    .orderBy(desc(incidents.openedAt))
+    .limit(Math.min(limit, 200));
+}
