@@ -1,7 +1,7 @@
 /**
  * The app as the browser tests see it: a fresh migrated database, its own Redis prefix,
- * a real SMTP server writing each message to E2E_MAIL_DIR, and the production build
- * served by workers/web.ts.
+ * a real SMTP server writing each message to E2E_MAIL_DIR, the production build served by
+ * workers/web.ts, and the worker (checks, heartbeats, maintenance) in the same process.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -49,8 +49,12 @@ async function main() {
     REDIS_PREFIX: process.env.E2E_REDIS_PREFIX,
     SMTP_URL: `smtp://127.0.0.1:${process.env.E2E_SMTP_PORT}`,
     LOG_LEVEL: "warn",
+    // Browser tests monitor targets they start on loopback.
+    ALLOW_PRIVATE_TARGETS: "true",
   });
   await import("../../workers/web");
+  const { startWorker } = await import("../../workers/worker");
+  await startWorker();
 }
 
 main().catch((e) => {

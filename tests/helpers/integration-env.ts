@@ -1,15 +1,19 @@
 import { afterAll, inject } from "vitest";
 import { closeDb } from "../../src/server/db/client";
 import { closeRedis } from "../../src/server/redis";
+import { closeQueues } from "../../src/server/monitors/schedule";
 import { TEST_SECRETS } from "./test-secrets";
 
 (process.env as Record<string, string>).NODE_ENV = "test";
 process.env.DATABASE_URL = inject("databaseUrl");
 process.env.REDIS_PREFIX = inject("redisPrefix");
 process.env.LOG_LEVEL = "silent";
+// Tests target servers they start on loopback.
+process.env.ALLOW_PRIVATE_TARGETS = "true";
 Object.assign(process.env, TEST_SECRETS);
 
 afterAll(async () => {
+  await closeQueues();
   await closeDb();
   await closeRedis();
 });

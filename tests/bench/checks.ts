@@ -1,0 +1,296 @@
+/**
+ * `npm run bench:checks` — the monitoring engine's numbers (issue 3), printed as JSON:
+ *  (a) sustained checks/s of ONE worker process (a child process running workers/worker.ts)
+ *      against a local HTTP target in another process, a new connection per check, results
+ *      persisted; with that process's CPU%.
+ *  (b) scheduling lateness p50/p99 for N monitors (default 10,000) at 60 s through the real
+ *      BullMQ job schedulers, and the largest interval actually seen between two checks.
+ *  (c) detection latency: target starts answering 503 at a random moment → incident opened.
+ *  (d) bytes per stored result including its index.
+ *  (e) 90-day uptime query time for one monitor and for all N monitors, from daily rollups.
+ * Flags: --monitors N (b), --minutes M (b, default 3), --skip a,b,c,d,e.
+ * Uses its own database and Redis prefix and removes both at the end.
+ */
+import { fork, spawn, type ChildProcess } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { Redis } from "ioredis";
+import pg from "pg";
+import { TEST_SECRETS } from "../helpers/test-secrets";
+import { BASE_DATABASE_URL, BASE_REDIS_URL, createTestDatabase, dropTestDatabase } from "../helpers/test-db";
+
+const { values: flags } = parseArgs({
+  options: { monitors: { type: "string", default: "10000" }, minutes: { type: "string", default: "3" }, skip: { type: "string", default: "" } },
+});
+const N = Number(flags.monitors);
+const MINUTES = Number(flags.minutes);
+const skip = new Set(flags.skip!.split(",").filter(Boolean));
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const pct = (xs: number[], q: number) => {
+  if (!xs.length) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]!;
+};
+const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
+
+async function main() {
+  const { url, name } = await createTestDatabase(BASE_DATABASE_URL, "bench");
+  const prefix = `perigee-bench-${randomBytes(4).toString("hex")}:`;
+  Object.assign(process.env, TEST_SECRETS, { DATABASE_URL: url, REDIS_PREFIX: prefix, NODE_ENV: "test", LOG_LEVEL: "warn", ALLOW_PRIVATE_TARGETS: "true" });
+  const { runMigrations } = await import("../../src/server/db/migrate");
+  await runMigrations(url);
+  const { ensurePartitions } = await import("../../src/server/monitors/partitions");
+  await ensurePartitions();
+  const db = new pg.Pool({ connectionString: url, max: 4 });
+  const out: Record<string, unknown> = {
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, date: new Date().toISOString() },
+  };
+
+  const target = fork(path.join(import.meta.dirname, "target.mjs"), { stdio: "inherit" });
+  const port = await new Promise<number>((r) => target.once("message", (m: { port: number }) => r(m.port)));
+  const org = randomUUID();
+  await db.query(`insert into organizations (id, slug, name, max_monitors) values ($1, $2, 'Bench', 1000000)`, [org, `bench-${org.slice(0, 8)}`]);
+
+  let worker: ChildProcess | null = null;
+  const startWorker = (concurrency: number) => {
+    worker = spawn(path.join(ROOT, "node_modules/.bin/tsx"), ["workers/worker.ts"], {
+      cwd: ROOT,
+      env: { ...process.env, CHECK_CONCURRENCY: String(concurrency), LOG_LEVEL: "error" },
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+    return worker;
+  };
+  const stopWorker = async () => {
+    if (!worker) return;
+    const w = worker;
+    worker = null;
+    w.kill("SIGTERM");
+    await new Promise((r) => w.once("exit", r));
+  };
+  const cpuTicks = (pid: number) => {
+    const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return Number(f[11]) + Number(f[12]); // utime + stime, in clock ticks (100/s)
+  };
+  const countResults = async () => Number((await db.query(`select count(*) as n from check_results`)).rows[0].n);
+
+  async function insertMonitors(count: number, intervalSeconds: number, urlPath = "/") {
+    const ids: string[] = [];
+    for (let i = 0; i < count; i += 1000) {
+      const chunk = Array.from({ length: Math.min(1000, count - i) }, () => randomUUID());
+      ids.push(...chunk);
+      await db.query(
+        `insert into monitors (id, organization_id, name, type, config, interval_seconds, timeout_ms, confirmations, recoveries)
+         select id, $1, 'bench', 'http', $2::jsonb, $3, 5000, 2, 1 from unnest($4::uuid[]) as id`,
+        [org, JSON.stringify({ url: `http://127.0.0.1:${port}${urlPath}`, method: "GET", expectedStatus: [{ from: 200, to: 299 }] }), intervalSeconds, chunk],
+      );
+    }
+    return ids;
+  }
+
+  const { checkQueue, syncSchedule, closeQueues } = await import("../../src/server/monitors/schedule");
+
+  // (a) sustained throughput of one worker process.
+  if (!skip.has("a")) {
+    const ids = await insertMonitors(1000, 86_400);
+    const rounds = 20;
+    const base = Date.now() - 3_600_000;
+    for (let r = 0; r < rounds; r++) {
+      await checkQueue("default").addBulk(
+        ids.map((monitorId) => ({ name: "check", data: { monitorId, version: 1, region: "default" }, opts: { timestamp: base + r * 1000, removeOnComplete: true } })),
+      );
+    }
+    const total = ids.length * rounds;
+    log(`(a) ${total} checks queued; starting one worker process`);
+    const before = await countResults();
+    const w = startWorker(256);
+    let first = 0;
+    let t0 = 0;
+    let cpu0 = 0;
+    for (;;) {
+      await sleep(200);
+      const n = (await countResults()) - before;
+      if (!first && n > 0) {
+        first = n;
+        t0 = Date.now();
+        cpu0 = cpuTicks(w.pid!);
+      }
+      if (n >= total) break;
+    }
+    const elapsed = (Date.now() - t0) / 1000;
+    const cpu1 = cpuTicks(w.pid!);
+    await stopWorker();
+    out.a_throughput = {
+      checks: total - first,
+      seconds: Number(elapsed.toFixed(2)),
+      checksPerSecond: Math.round((total - first) / elapsed),
+      workerCpuPercent: Math.round(((cpu1 - cpu0) / 100 / elapsed) * 100),
+      note: "one worker process (CHECK_CONCURRENCY=256), node:http with agent:false (new TCP connection per check), results committed in batches before each job completes",
+    };
+    log(`(a) ${JSON.stringify(out.a_throughput)}`);
+    await db.query(`delete from monitors where organization_id = $1`, [org]);
+    await db.query(`truncate check_results, check_rollups_hourly, check_rollups_daily, monitor_region_state`);
+  }
+
+  // (b) + (c) scheduling lateness with N monitors at 60 s, and detection latency on the side.
+  if (!skip.has("b")) {
+    const ids = await insertMonitors(N, 60);
+    const [flaky] = await insertMonitors(1, 30, "/flaky");
+    log(`(b) creating ${N + 1} job schedulers`);
+    const tSched = Date.now();
+    for (let i = 0; i < ids.length; i += 200) {
+      await Promise.all(ids.slice(i, i + 200).map((id) => syncSchedule({ id, type: "http", intervalSeconds: 60, regions: ["default"], paused: false, version: 1 })));
+    }
+    await syncSchedule({ id: flaky!, type: "http", intervalSeconds: 30, regions: ["default"], paused: false, version: 1 });
+    log(`(b) schedulers created in ${((Date.now() - tSched) / 1000).toFixed(1)} s; running for ${MINUTES} min`);
+    const startAt = new Date();
+    const w = startWorker(256);
+    const cpu0 = cpuTicks(w.pid!);
+    const detections: number[] = [];
+    const runUntil = Date.now() + MINUTES * 60_000;
+    // (c): let it be UP, then break /flaky at a random moment and wait for the incident.
+    await sleep(40_000);
+    while (Date.now() < runUntil - 75_000) {
+      await sleep(Math.random() * 30_000);
+      target.send("down");
+      const downAt = Date.now();
+      for (;;) {
+        await sleep(100);
+        const r = await db.query(`select opened_at from incidents where monitor_id = $1 and closed_at is null`, [flaky]);
+        if (r.rows[0]) {
+          detections.push(new Date(r.rows[0].opened_at).getTime() - downAt);
+          break;
+        }
+        if (Date.now() - downAt > 120_000) break;
+      }
+      target.send("up");
+      for (let i = 0; i < 400; i++) {
+        await sleep(100);
+        const r = await db.query(`select state from monitors where id = $1`, [flaky]);
+        if (r.rows[0].state === "UP") break;
+      }
+    }
+    const left = runUntil - Date.now();
+    if (left > 0) await sleep(left);
+    const cpu1 = cpuTicks(w.pid!);
+    await stopWorker();
+    const rows = (
+      await db.query(
+        `select lateness_ms, extract(epoch from scheduled_at) * 1000 + lateness_ms as started_ms, monitor_seq from check_results where scheduled_at >= $1 order by monitor_seq, scheduled_at`,
+        [startAt],
+      )
+    ).rows as { lateness_ms: number; started_ms: string; monitor_seq: number }[];
+    const lateness = rows.map((r) => r.lateness_ms);
+    let maxGap = 0;
+    for (let i = 1; i < rows.length; i++) {
+      if (rows[i]!.monitor_seq === rows[i - 1]!.monitor_seq) maxGap = Math.max(maxGap, Number(rows[i]!.started_ms) - Number(rows[i - 1]!.started_ms));
+    }
+    const perSecond = new Map<number, number>();
+    for (const r of rows) {
+      const s = Math.floor(Number(r.started_ms) / 1000);
+      perSecond.set(s, (perSecond.get(s) ?? 0) + 1);
+    }
+    const spread = [...perSecond.values()];
+    out.b_scheduling = {
+      monitors: N,
+      intervalSeconds: 60,
+      minutes: MINUTES,
+      checks: rows.length,
+      latenessMs: { p50: pct(lateness, 0.5), p99: pct(lateness, 0.99), max: Math.max(...lateness) },
+      largestIntervalSeenSeconds: Number((maxGap / 1000).toFixed(2)),
+      checksPerSecondSpread: { min: Math.min(...spread), p50: pct(spread, 0.5), max: Math.max(...spread), expected: Math.round(N / 60) },
+      workerCpuPercent: Math.round(((cpu1 - cpu0) / 100 / (MINUTES * 60)) * 100),
+    };
+    out.c_detection = {
+      intervalSeconds: 30,
+      confirmations: 2,
+      runs: detections.length,
+      detectionMs: detections,
+      worstMs: detections.length ? Math.max(...detections) : null,
+      boundMs: 30 * 2 * 1000 + 2000,
+    };
+    log(`(b) ${JSON.stringify(out.b_scheduling)}`);
+    log(`(c) ${JSON.stringify(out.c_detection)}`);
+    await closeQueues();
+  }
+
+  // (d) bytes per result: one day's partition filled with a realistic mix, measured with its index.
+  if (!skip.has("d")) {
+    await db.query(`create table bench_results (like check_results including all)`);
+    await db.query(`
+      insert into bench_results
+      select timestamp '2026-01-01' + (i / 1000) * interval '60 seconds', (i % 1000) + 1,
+             80 + (i % 50), 70 + (i % 40), (i % 3), 1 + (i % 5), 10 + (i % 7), 200, 1,
+             case when i % 100 = 0 then 2 else 0 end, case when i % 100 = 0 then 5 else 0 end, i % 20
+      from generate_series(0, 999999) as i`);
+    await db.query(`vacuum analyze bench_results`);
+    const size = async () => (await db.query(`select pg_total_relation_size('bench_results') as t, pg_relation_size('bench_results') as h, pg_indexes_size('bench_results') as i`)).rows[0];
+    const s1 = await size();
+    await db.query(`reindex table bench_results`);
+    const s2 = await size();
+    out.d_storage = {
+      rows: 1_000_000,
+      bytesPerResult: Number((Number(s1.t) / 1e6).toFixed(1)),
+      heapBytesPerResult: Number((Number(s1.h) / 1e6).toFixed(1)),
+      indexBytesPerResult: Number((Number(s1.i) / 1e6).toFixed(1)),
+      afterReindexBytesPerResult: Number((Number(s2.t) / 1e6).toFixed(1)),
+      note: "rows inserted in time order, 1,000 monitors interleaved, like a live day",
+    };
+    log(`(d) ${JSON.stringify(out.d_storage)}`);
+    await db.query(`drop table bench_results`);
+  }
+
+  // (e) 90-day uptime from daily rollups: one monitor, and all N monitors at once.
+  if (!skip.has("e")) {
+    await db.query(`truncate check_rollups_daily`);
+    await db.query(`
+      insert into check_rollups_daily (monitor_seq, bucket, checks, successes, degraded, latency_sum_ms, latency_hist)
+      select s, date_trunc('day', now()) - d * interval '1 day', 1440, 1440 - (s + d) % 3, 0, 1440 * 120, '{0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,3,1200,200,37}'::int[]
+      from generate_series(1, ${N}) s, generate_series(0, 89) d`);
+    await db.query(`vacuum analyze check_rollups_daily`);
+    const { uptimeForSeq } = await import("../../src/server/services/monitors/uptime");
+    const one: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      const t = performance.now();
+      await uptimeForSeq(1 + (i % N), "90d");
+      one.push(performance.now() - t);
+    }
+    const all: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const t = performance.now();
+      await db.query(`select monitor_seq, sum(successes)::float8 / nullif(sum(checks), 0) as uptime from check_rollups_daily where bucket >= date_trunc('day', now()) - interval '89 days' group by monitor_seq`);
+      all.push(performance.now() - t);
+    }
+    out.e_uptime_query = {
+      monitors: N,
+      days: 90,
+      oneMonitorMs: { p50: Number(pct(one.slice(10), 0.5)!.toFixed(2)), p99: Number(pct(one.slice(10), 0.99)!.toFixed(2)) },
+      allMonitorsMs: { p50: Number(pct(all.slice(2), 0.5)!.toFixed(1)), max: Number(Math.max(...all.slice(2)).toFixed(1)) },
+    };
+    log(`(e) ${JSON.stringify(out.e_uptime_query)}`);
+    const { closeDb } = await import("../../src/server/db/client");
+    await closeDb();
+  }
+
+  target.send("exit");
+  await db.end();
+  await dropTestDatabase(BASE_DATABASE_URL, name);
+  const r = new Redis(BASE_REDIS_URL);
+  let cursor = "0";
+  do {
+    const [next, keys] = await r.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
+    cursor = next;
+    if (keys.length) await r.del(...keys);
+  } while (cursor !== "0");
+  await r.quit();
+  console.log(JSON.stringify(out, null, 2));
+  process.exit(0);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
