@@ -61,7 +61,7 @@ export async function startWorker() {
       await batcher.add({ monitorId: data.monitorId, region: data.region, scheduledAt: out.scheduledAt, startedAt: out.startedAt, result: out.result });
       return { outcome: out.result.outcome };
     },
-    { connection: checkConn, prefix, concurrency: e.CHECK_CONCURRENCY, lockDuration: 90_000, maxStalledCount: 2 },
+    { connection: checkConn, prefix, concurrency: e.CHECK_CONCURRENCY, lockDuration: e.CHECK_LOCK_MS, stalledInterval: e.CHECK_STALLED_INTERVAL_MS, maxStalledCount: 3 },
   );
   checks.on("failed", (job, err) => log.warn("check job failed", { monitorId: job?.data.monitorId, err: err.message }));
 

@@ -65,6 +65,9 @@ const schema = z.object({
   /** Region the worker runs checks for itself; remote probes serve the others. */
   WORKER_REGION: z.string().regex(/^[a-z0-9-]{1,32}$/).default("default"),
   CHECK_CONCURRENCY: z.coerce.number().int().min(1).max(2000).default(200),
+  /** How long a crashed worker's checks stay claimed before another worker re-runs them. */
+  CHECK_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
+  CHECK_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(15_000),
   BCRYPT_COST: z.coerce.number().int().min(12, "BCRYPT_COST must be at least 12").max(15).default(12),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });

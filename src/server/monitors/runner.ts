@@ -35,14 +35,26 @@ export async function loadForCheck(monitorId: string, version: number): Promise<
 }
 
 /**
- * One monitor/region never runs twice at once: a Redis lock held for the check's timeout.
- * A second job for the same slot (a stalled-job retry) waits its turn instead of overlapping.
+ * One monitor/region never runs twice at once: a Redis lock holding the slot being checked.
+ * A job for the same slot (a retry after a worker died mid-check) takes the lock over; a job
+ * for a later slot waits until the earlier check finishes or its lock expires.
  */
-export async function withCheckLock<T>(monitorId: string, region: string, ttlMs: number, fn: () => Promise<T>): Promise<T | null> {
+export async function withCheckLock<T>(monitorId: string, region: string, slotMs: number, ttlMs: number, fn: () => Promise<T>): Promise<T> {
   const key = `lock:check:${monitorId}:${region}`;
-  const token = `${process.pid}-${Math.random().toString(36).slice(2)}`;
-  const ok = await redis().set(key, token, "PX", ttlMs, "NX");
-  if (!ok) return null;
+  const token = String(slotMs);
+  const deadline = Date.now() + ttlMs;
+  for (;;) {
+    if (await redis().set(key, token, "PX", ttlMs, "NX")) break;
+    if ((await redis().get(key)) === token) {
+      await redis().set(key, token, "PX", ttlMs);
+      break;
+    }
+    if (Date.now() > deadline) {
+      await redis().set(key, token, "PX", ttlMs);
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
   try {
     return await fn();
   } finally {
@@ -64,7 +76,6 @@ export async function executeCheckJob(job: Pick<Job<CheckJob>, "data" | "opts" |
   const scheduledAt = scheduledAtOf(job);
   const startedAt = new Date();
   const exec = loaded.exec;
-  const result = await withCheckLock(monitorId, region, m.timeoutMs + 5000, () => runCheck(exec, { allowPrivate: env().ALLOW_PRIVATE_TARGETS }));
-  if (!result) return { skipped: true, reason: "previous check still running" };
+  const result = await withCheckLock(monitorId, region, scheduledAt.getTime(), m.timeoutMs + 5000, () => runCheck(exec, { allowPrivate: env().ALLOW_PRIVATE_TARGETS }));
   return { skipped: false, scheduledAt, startedAt, result, monitor: m };
 }
