@@ -30,6 +30,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
             {
               items: [
                 { href: "/monitors", label: "Monitors" },
+                { href: "/maintenance", label: "Maintenance" },
                 { href: "/status-pages", label: "Status pages" },
                 { href: "/notifications", label: "Notifications" },
               ],
