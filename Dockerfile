@@ -13,4 +13,4 @@ ENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1
 COPY --from=build /app /app
 USER node
 EXPOSE 3000
-CMD ["node_modules/.bin/tsx", "workers/web.ts"]
+CMD ["node", "--import", "tsx", "workers/web.ts"]

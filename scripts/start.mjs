@@ -17,8 +17,9 @@ if (needsBuild()) {
 
 const childEnv = { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", PERIGEE_USER_NODE_ENV: process.env.NODE_ENV ?? "" };
 const children = [
-  spawnChild("web", bin("tsx"), ["workers/web.ts"], childEnv),
-  spawnChild("worker", bin("tsx"), ["workers/worker.ts"], childEnv),
+  // In-process TypeScript loader (not the tsx CLI wrapper), so signals reach our own handlers.
+  spawnChild("web", process.execPath, ["--import", "tsx", "workers/web.ts"], childEnv),
+  spawnChild("worker", process.execPath, ["--import", "tsx", "workers/worker.ts"], childEnv),
 ];
 const port = process.env.PORT ?? "3000";
 say(`Starting web and worker. Open ${process.env.APP_URL ?? `http://localhost:${port}`} — Ctrl-C stops both.`);

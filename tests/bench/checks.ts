@@ -57,7 +57,7 @@ async function main() {
 
   let worker: ChildProcess | null = null;
   const startWorker = (concurrency: number) => {
-    worker = spawn(path.join(ROOT, "node_modules/.bin/tsx"), ["workers/worker.ts"], {
+    worker = spawn(process.execPath, ["--import", "tsx", "workers/worker.ts"], {
       cwd: ROOT,
       env: { ...process.env, CHECK_CONCURRENCY: String(concurrency), LOG_LEVEL: "error" },
       stdio: ["ignore", "ignore", "inherit"],

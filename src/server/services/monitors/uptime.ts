@@ -3,7 +3,7 @@ import { db } from "../../db/client";
 import type { Ctx } from "../../context";
 import { Invalid } from "../../errors";
 import { requirePermission } from "../../auth/permissions";
-import { merge, percentile } from "../../monitors/histogram";
+import { percentile } from "../../monitors/histogram";
 import { getMonitorOrThrow } from "./internal";
 
 export const WINDOWS = { "24h": 24 * 3600, "7d": 7 * 86400, "30d": 30 * 86400, "90d": 90 * 86400 } as const;
@@ -35,14 +35,14 @@ export async function uptimeForSeq(seq: number, window: UptimeWindow, now = new 
   const from = new Date(now.getTime() - seconds * 1000);
   if (table === "check_rollups_hourly") from.setUTCMinutes(0, 0, 0);
   else from.setUTCHours(0, 0, 0, 0);
-  const r = await db().execute<{ checks: string; successes: string; sum: string; hists: number[][] | null }>(sql`
+  const r = await db().execute<{ checks: string; successes: string; sum: string; hist: number[] | null }>(sql`
     select coalesce(sum(checks), 0) as checks, coalesce(sum(successes), 0) as successes,
-           coalesce(sum(latency_sum_ms), 0) as sum, array_agg(latency_hist) as hists
+           coalesce(sum(latency_sum_ms), 0) as sum, perigee_hist_sum(latency_hist) as hist
     from ${sql.raw(table)} where monitor_seq = ${seq} and bucket >= ${from.toISOString()}::timestamptz`);
   const row = r.rows[0]!;
   const checks = Number(row.checks);
   const successes = Number(row.successes);
-  const hist = (row.hists ?? []).reduce<number[]>((a, h) => merge(a, h ?? []), []);
+  const hist = row.hist ?? [];
   return {
     window,
     checks,
