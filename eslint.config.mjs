@@ -16,6 +16,11 @@ export default tseslint.config(
     },
   },
   {
+    // Server components render once per request (no re-renders), so reading the clock there is fine.
+    files: ["src/app/**/page.tsx", "src/app/**/layout.tsx"],
+    rules: { "react-hooks/purity": "off" },
+  },
+  {
     files: ["src/server/db/**", "scripts/**", "tests/**"],
     rules: { "no-restricted-imports": "off" },
   },

@@ -37,7 +37,7 @@ test("sign up → enable 2FA → sign out → sign in with a code → invite a V
   const email = `owner-${unique()}@example.test`;
   const org = `E2E Org ${unique()}`;
   await signUp(page, email, org);
-  await expect(page.getByRole("heading", { name: "Monitors" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Monitors", exact: true })).toBeVisible();
 
   // Enable two-factor authentication, reading the secret from the page.
   await page.getByRole("link", { name: "Security" }).click();
