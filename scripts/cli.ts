@@ -10,6 +10,7 @@ import { organizations } from "../src/server/db/schema";
 import { closeRedis } from "../src/server/redis";
 import { isDomainError } from "../src/server/errors";
 import { createAccount } from "../src/server/services/auth/create-account";
+import { createProbe, revokeProbe } from "../src/server/services/probes/create-probe";
 
 const USAGE = `Usage: npm run cli -- <command> [flags]
 
@@ -18,6 +19,10 @@ Commands:
       Create a user with a new organization (they are its ADMIN). --admin makes a site admin.
   org:limits --org SLUG [--max-monitors N] [--min-interval SECONDS]
       Show or change an organization's monitor limits.
+  probe:create --region R [--name N]
+      Register a remote probe; prints its id and secret once (set them as PROBE_ID / PROBE_SECRET).
+  probe:revoke --id ID
+      Revoke a probe at once.
 `;
 
 const meta = { ip: "cli", userAgent: "perigee-cli" };
@@ -54,9 +59,25 @@ async function orgLimits(argv: string[]) {
   return { organization: { id: org.id, slug: org.slug, name: org.name, maxMonitors: org.maxMonitors, minIntervalSeconds: org.minIntervalSeconds } };
 }
 
+async function probeCreate(argv: string[]) {
+  const { values } = parseArgs({ args: argv, options: { region: { type: "string" }, name: { type: "string" } }, strict: true });
+  if (!values.region) throw new UsageError("probe:create needs --region");
+  const p = await createProbe({ region: values.region, name: values.name });
+  return { ...p, env: `PROBE_ID=${p.id} PROBE_SECRET=${p.secret}` };
+}
+
+async function probeRevoke(argv: string[]) {
+  const { values } = parseArgs({ args: argv, options: { id: { type: "string" } }, strict: true });
+  if (!values.id || !/^[0-9a-f-]{36}$/i.test(values.id)) throw new UsageError("probe:revoke needs --id <probe id>");
+  await revokeProbe({ id: values.id });
+  return { revoked: values.id };
+}
+
 const commands: Record<string, (argv: string[]) => Promise<unknown>> = {
   "user:create": userCreate,
   "org:limits": orgLimits,
+  "probe:create": probeCreate,
+  "probe:revoke": probeRevoke,
 };
 
 async function main(): Promise<number> {

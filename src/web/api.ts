@@ -9,6 +9,14 @@ export function errorResponse(status: number, code: string, message: string, req
   return NextResponse.json({ error: { code, message, ...(details ? { details } : {}), requestId } }, { status, headers: { "x-request-id": requestId, ...extraHeaders } });
 }
 
+/** Maps a thrown error to the one JSON error shape; unknown errors are logged and never echoed. */
+export function handleApiError(e: unknown, requestId: string, path: string): Response {
+  if (e instanceof RateLimited) return errorResponse(429, e.code, e.message, requestId, undefined, { "Retry-After": String(e.retryAfterSeconds) });
+  if (isDomainError(e)) return errorResponse(e.status, e.code, e.message, requestId, e.fields);
+  log.error("request failed", { requestId, path, err: e });
+  return errorResponse(500, "internal_error", `Something went wrong on our side. Reference: ${requestId}.`, requestId);
+}
+
 type Handler = (args: { req: Request; meta: RequestMeta & { requestId: string }; body: unknown }) => Promise<Response>;
 
 /** Route-handler wrapper for cookie-authenticated JSON endpoints: origin check, body parse, error mapping. */
@@ -32,12 +40,7 @@ export function jsonRoute(fn: Handler, opts: { requireOrigin?: boolean } = { req
     try {
       return await fn({ req, meta, body });
     } catch (e) {
-      if (e instanceof RateLimited) {
-        return errorResponse(429, e.code, e.message, meta.requestId, undefined, { "Retry-After": String(e.retryAfterSeconds) });
-      }
-      if (isDomainError(e)) return errorResponse(e.status, e.code, e.message, meta.requestId, e.fields);
-      log.error("request failed", { requestId: meta.requestId, path: new URL(req.url).pathname, err: e });
-      return errorResponse(500, "internal_error", `Something went wrong on our side. Reference: ${meta.requestId}.`, meta.requestId);
+      return handleApiError(e, meta.requestId, new URL(req.url).pathname);
     }
   };
 }

@@ -8,13 +8,9 @@ import type { CheckResult, ExecutableConfig } from "../checks/types";
 import { redis } from "../redis";
 import { toExecutable } from "./config";
 import type { CheckJob } from "./schedule";
+import { scheduledAtOf } from "../probes/slot";
 
-/** The slot a scheduler job belongs to: BullMQ's iteration time plus the scheduler's offset. */
-export function scheduledAtOf(job: Pick<Job, "opts" | "timestamp">): Date {
-  const o = job.opts as { prevMillis?: number; repeat?: { offset?: number | null } };
-  if (o.prevMillis) return new Date(o.prevMillis + (o.repeat?.offset ?? 0));
-  return new Date(job.timestamp + (job.opts.delay ?? 0));
-}
+export { scheduledAtOf };
 
 type Cached = { version: number; monitor: Monitor; exec: ExecutableConfig | null; at: number };
 const cache = new Map<string, Cached>();

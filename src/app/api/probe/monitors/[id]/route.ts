@@ -1,0 +1,18 @@
+import { NextResponse } from "next/server";
+import { authenticateProbe } from "@/server/services/probes/authenticate";
+import { getProbeConfig } from "@/server/services/probes/get-probe-config";
+import { handleApiError } from "@/web/api";
+import { metaFromHeaders } from "@/web/request";
+
+export const dynamic = "force-dynamic";
+
+export async function GET(req: Request, ctx: RouteContext<"/api/probe/monitors/[id]">) {
+  const { requestId } = metaFromHeaders(req.headers) as { requestId: string };
+  try {
+    const probe = await authenticateProbe({ authorization: req.headers.get("authorization"), timestamp: req.headers.get("x-perigee-timestamp"), signature: req.headers.get("x-perigee-signature") }, "");
+    const { id } = await ctx.params;
+    return NextResponse.json(await getProbeConfig(probe, id), { headers: { "cache-control": "no-store" } });
+  } catch (e) {
+    return handleApiError(e, requestId, "/api/probe/monitors/[id]");
+  }
+}

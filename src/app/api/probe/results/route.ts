@@ -1,0 +1,26 @@
+import { NextResponse } from "next/server";
+import { authenticateProbe } from "@/server/services/probes/authenticate";
+import { ingestProbeResults } from "@/server/services/probes/ingest-results";
+import { errorResponse, handleApiError } from "@/web/api";
+import { metaFromHeaders } from "@/web/request";
+
+export const dynamic = "force-dynamic";
+
+/** Signed results from a remote probe. Token-authenticated (no cookies, so no Origin check). */
+export async function POST(req: Request) {
+  const { requestId } = metaFromHeaders(req.headers) as { requestId: string };
+  const raw = await req.text();
+  try {
+    const probe = await authenticateProbe({ authorization: req.headers.get("authorization"), timestamp: req.headers.get("x-perigee-timestamp"), signature: req.headers.get("x-perigee-signature") }, raw);
+    let body: unknown;
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      return errorResponse(400, "invalid_json", "The request body is not valid JSON.", requestId);
+    }
+    const r = await ingestProbeResults(probe, body);
+    return NextResponse.json(r, { status: 202 });
+  } catch (e) {
+    return handleApiError(e, requestId, "/api/probe/results");
+  }
+}

@@ -1,0 +1,26 @@
+import { randomUUID } from "node:crypto";
+import { eq } from "drizzle-orm";
+import { db } from "../../db/client";
+import { probes } from "../../db/schema";
+import { Invalid, NotFound } from "../../errors";
+import { encrypt, randomToken } from "../../lib/crypto";
+import { regionId } from "../../monitors/regions";
+
+export const probeSecretAad = (probeId: string) => `probe:${probeId}`;
+
+/** Operator action: registers a probe for a region; the secret is shown once and sealed at rest. */
+export async function createProbe({ region, name }: { region: string; name?: string }) {
+  if (!/^[a-z0-9-]{1,32}$/.test(region) || region === "default") {
+    throw new Invalid('Region must be 1-32 lowercase letters, digits or "-", and not "default" (the worker\'s own region).', { region: ["Invalid region name"] });
+  }
+  await regionId(region);
+  const id = randomUUID();
+  const secret = randomToken(32);
+  await db().insert(probes).values({ id, region, name: name ?? `${region} probe`, secretEnc: encrypt(secret, probeSecretAad(id)) });
+  return { id, region, name: name ?? `${region} probe`, secret };
+}
+
+export async function revokeProbe({ id }: { id: string }) {
+  const [p] = await db().update(probes).set({ revokedAt: new Date() }).where(eq(probes.id, id)).returning();
+  if (!p) throw new NotFound("Probe not found.");
+}
