@@ -70,7 +70,7 @@ test("sign up → enable 2FA → sign out → sign in with a code → invite a V
   const invite = page.getByTestId("invite-form");
   await invite.getByLabel(/email/i).fill(invitee);
   await invite.getByLabel(/role/i).selectOption("VIEWER");
-  await invite.getByRole("button", { name: /invite/i }).click();
+  await invite.getByRole("button", { name: /send invitation/i }).click();
   await expect(page.getByText(invitee).first()).toBeVisible();
 
   const mail = await waitForMail(invitee, org);

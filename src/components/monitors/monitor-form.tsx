@@ -1,5 +1,5 @@
 "use client";
-import { useActionState, useState } from "react";
+import { useActionState, useState, useTransition } from "react";
 import { saveMonitorAction, testMonitorAction } from "@/app/(dashboard)/monitors/actions";
 import { FormMessage } from "@/components/ui/field";
 import type { CheckResult } from "@/server/checks/types";
@@ -43,6 +43,7 @@ export function MonitorForm({ monitor, regions }: Props) {
   const [method, setMethod] = useState(monitor?.method ?? "GET");
   const [authType, setAuthType] = useState(monitor?.authType ?? "none");
   const [headers, setHeaders] = useState<[string, string][]>(Object.entries(monitor?.headers ?? {}));
+  const [pending, startTransition] = useTransition();
   const err = (k: string) => save.fields?.[k] ?? test.fields?.[k];
   const v = (k: string, fallback?: unknown) => save.values?.[k] ?? (fallback === undefined || fallback === null ? undefined : String(fallback));
 
@@ -92,7 +93,17 @@ export function MonitorForm({ monitor, regions }: Props) {
 
   const result = test.data?.result as CheckResult | undefined;
   return (
-    <form action={saveAction} className="form monitor-form" noValidate>
+    <form
+      className="form monitor-form"
+      noValidate
+      onSubmit={(e) => {
+        // Submitted by hand (not <form action>) so "Test now" does not reset what the user typed.
+        e.preventDefault();
+        const submitter = (e.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null;
+        const fd = new FormData(e.currentTarget);
+        startTransition(() => (submitter?.value === "test" ? testAction(fd) : saveAction(fd)));
+      }}
+    >
       {monitor && <input type="hidden" name="monitorId" value={monitor.id} />}
       <FormMessage message={save.fields ? "Please fix the highlighted fields." : save.message} />
       <section className="card">
@@ -239,14 +250,15 @@ export function MonitorForm({ monitor, regions }: Props) {
       </section>
 
       <div className="row form-actions">
-        <button className="btn" type="submit">
+        <button className="btn" type="submit" name="intent" value="save" disabled={pending} aria-busy={pending}>
           {monitor ? "Save changes" : "Create monitor"}
         </button>
         {type !== "heartbeat" && (
-          <button className="btn secondary" type="submit" formAction={testAction} formNoValidate>
+          <button className="btn secondary" type="submit" name="intent" value="test" disabled={pending}>
             Test now
           </button>
         )}
+        {pending && <span className="muted">Working…</span>}
       </div>
       {test.message && !result && <FormMessage message={test.fields ? "Fix the highlighted fields to run a test." : test.message} />}
       {result && <TestResult result={result} />}
