@@ -15,7 +15,7 @@ import { executeCheckJob } from "../src/server/monitors/runner";
 import { bullPrefix, closeQueues, queueName, type CheckJob } from "../src/server/monitors/schedule";
 import { reconcileSchedules } from "../src/server/monitors/reconcile";
 import { sweepHeartbeats } from "../src/server/monitors/heartbeat";
-import { ensurePartitions } from "../src/server/monitors/partitions";
+import { compactFinishedPartitions, ensurePartitions } from "../src/server/monitors/partitions";
 
 export async function startWorker() {
   const e = env();
@@ -38,6 +38,8 @@ export async function startWorker() {
           return purgeExpired();
         case maintenanceJobs.partitions.name:
           return ensurePartitions();
+        case maintenanceJobs.compactResults.name:
+          return compactFinishedPartitions();
         case maintenanceJobs.reconcileSchedules.name:
           return reconcileSchedules();
         case maintenanceJobs.heartbeatSweep.name:

@@ -184,6 +184,9 @@ async function main() {
       )
     ).rows as { lateness_ms: number; started_ms: string; monitor_seq: number }[];
     const lateness = rows.map((r) => r.lateness_ms);
+    // Steady state: leave out the first minute, when every scheduler's first job is due at once.
+    const steadyFrom = startAt.getTime() + 60_000;
+    const steady = rows.filter((r) => Number(r.started_ms) >= steadyFrom).map((r) => r.lateness_ms);
     let maxGap = 0;
     for (let i = 1; i < rows.length; i++) {
       if (rows[i]!.monitor_seq === rows[i - 1]!.monitor_seq) maxGap = Math.max(maxGap, Number(rows[i]!.started_ms) - Number(rows[i - 1]!.started_ms));
@@ -200,6 +203,7 @@ async function main() {
       minutes: MINUTES,
       checks: rows.length,
       latenessMs: { p50: pct(lateness, 0.5), p99: pct(lateness, 0.99), max: Math.max(...lateness) },
+      steadyStateLatenessMs: { p50: pct(steady, 0.5), p99: pct(steady, 0.99), max: Math.max(...steady) },
       largestIntervalSeenSeconds: Number((maxGap / 1000).toFixed(2)),
       checksPerSecondSpread: { min: Math.min(...spread), p50: pct(spread, 0.5), max: Math.max(...spread), expected: Math.round(N / 60) },
       workerCpuPercent: Math.round(((cpu1 - cpu0) / 100 / (MINUTES * 60)) * 100),
@@ -224,20 +228,22 @@ async function main() {
       insert into bench_results
       select timestamp '2026-01-01' + (i / 1000) * interval '60 seconds', (i % 1000) + 1,
              80 + (i % 50), 70 + (i % 40), (i % 3), 1 + (i % 5), 10 + (i % 7), 200, 1,
-             case when i % 100 = 0 then 2 else 0 end, case when i % 100 = 0 then 5 else 0 end, i % 20
+             case when i % 100 = 0 then 2 * 16 + 5 else 0 end, i % 20
       from generate_series(0, 999999) as i`);
     await db.query(`vacuum analyze bench_results`);
     const size = async () => (await db.query(`select pg_total_relation_size('bench_results') as t, pg_relation_size('bench_results') as h, pg_indexes_size('bench_results') as i`)).rows[0];
     const s1 = await size();
     await db.query(`reindex table bench_results`);
     const s2 = await size();
+    // What the daily compaction job does to a finished partition.
     out.d_storage = {
       rows: 1_000_000,
       bytesPerResult: Number((Number(s1.t) / 1e6).toFixed(1)),
       heapBytesPerResult: Number((Number(s1.h) / 1e6).toFixed(1)),
       indexBytesPerResult: Number((Number(s1.i) / 1e6).toFixed(1)),
-      afterReindexBytesPerResult: Number((Number(s2.t) / 1e6).toFixed(1)),
-      note: "rows inserted in time order, 1,000 monitors interleaved, like a live day",
+      compactedBytesPerResult: Number((Number(s2.t) / 1e6).toFixed(1)),
+      compactedIndexBytesPerResult: Number((Number(s2.i) / 1e6).toFixed(1)),
+      note: "rows inserted in time order, 1,000 monitors interleaved, like a live day; 'compacted' = after the daily REINDEX of a finished partition",
     };
     log(`(d) ${JSON.stringify(out.d_storage)}`);
     await db.query(`drop table bench_results`);

@@ -24,6 +24,13 @@ const OUTCOME = { up: 0, degraded: 1, down: 2 } as const;
 const clamp16 = (n: number | undefined) => (n === undefined ? -1 : Math.max(-1, Math.min(32767, Math.round(n))));
 const ms = (n: number | undefined) => (n === undefined ? -1 : Math.max(0, Math.round(n)));
 export const errorClassCode = (c: CheckResult["errorClass"]) => (c ? ERROR_CLASSES.indexOf(c) + 1 : 0);
+/** Outcome and error class packed into one smallint column: outcome * 16 + error class. */
+export const resultCode = (r: Pick<CheckResult, "outcome" | "errorClass">) => OUTCOME[r.outcome] * 16 + errorClassCode(r.errorClass);
+export function decodeResultCode(code: number): { outcome: CheckResult["outcome"]; errorClass: NonNullable<CheckResult["errorClass"]> | null } {
+  const outcome = (["up", "degraded", "down"] as const)[Math.floor(code / 16)] ?? "down";
+  const e = code % 16;
+  return { outcome, errorClass: e ? (ERROR_CLASSES[e - 1] ?? null) : null };
+}
 
 /**
  * Persists a batch of check results and advances every affected monitor's state, in one
@@ -52,19 +59,18 @@ export async function recordResults(batch: ResultInput[], now = new Date()): Pro
 
     const col = <T>(f: (b: ResultInput) => T) => accepted.map(f);
     const inserted = await tx.execute<{ monitor_seq: number; scheduled_at: Date | string; region_id: number }>(sql`
-      insert into check_results (scheduled_at, monitor_seq, total_ms, ttfb_ms, dns_ms, connect_ms, tls_ms, status_code, region_id, outcome, error_class, lateness_ms)
+      insert into check_results (scheduled_at, monitor_seq, total_ms, ttfb_ms, dns_ms, connect_ms, tls_ms, status_code, region_id, result, lateness_ms)
       select * from unnest(
         ${sql.param(col((b) => b.scheduledAt.toISOString()))}::timestamptz[],
         ${sql.param(col((b) => byId.get(b.monitorId)!.seq))}::int[],
         ${sql.param(col((b) => ms(b.result.timings.totalMs)))}::int[],
-        ${sql.param(col((b) => (b.result.timings.ttfbMs === undefined ? -1 : ms(b.result.timings.ttfbMs))))}::int[],
+        ${sql.param(col((b) => clamp16(b.result.timings.ttfbMs)))}::smallint[],
         ${sql.param(col((b) => clamp16(b.result.timings.dnsMs)))}::smallint[],
         ${sql.param(col((b) => clamp16(b.result.timings.connectMs)))}::smallint[],
         ${sql.param(col((b) => clamp16(b.result.timings.tlsMs)))}::smallint[],
         ${sql.param(col((b) => b.result.statusCode ?? 0))}::smallint[],
         ${sql.param(col((b) => regionIds.get(b.region)!))}::smallint[],
-        ${sql.param(col((b) => OUTCOME[b.result.outcome]))}::smallint[],
-        ${sql.param(col((b) => errorClassCode(b.result.errorClass)))}::smallint[],
+        ${sql.param(col((b) => resultCode(b.result)))}::smallint[],
         ${sql.param(col((b) => clamp16(b.startedAt.getTime() - b.scheduledAt.getTime())))}::smallint[]
       )
       on conflict do nothing

@@ -3,7 +3,7 @@ import { db } from "../../db/client";
 import { checkFailures, incidents, monitors } from "../../db/schema";
 import type { Ctx } from "../../context";
 import { requirePermission } from "../../auth/permissions";
-import { ERROR_CLASSES } from "../../checks/types";
+import { decodeResultCode } from "../../monitors/record-results";
 import { regionNames } from "../../monitors/regions";
 import { getMonitorOrThrow } from "./internal";
 
@@ -20,7 +20,6 @@ export type ResultPoint = {
   ttfbMs: number | null;
 };
 
-const OUTCOMES = ["up", "degraded", "down"] as const;
 const opt = (n: number) => (n < 0 ? null : n);
 
 /** Latest raw checks of one monitor, newest first, via the (monitor, time) index; cursor = ISO time. */
@@ -31,16 +30,15 @@ export async function recentResults({ ctx, monitorId, limit = 100, before, after
   const r = await db().execute<{
     scheduled_at: Date | string;
     region_id: number;
-    outcome: number;
+    result: number;
     status_code: number;
-    error_class: number;
     total_ms: number;
     dns_ms: number;
     connect_ms: number;
     tls_ms: number;
     ttfb_ms: number;
   }>(sql`
-    select scheduled_at, region_id, outcome, status_code, error_class, total_ms, dns_ms, connect_ms, tls_ms, ttfb_ms
+    select scheduled_at, region_id, result, status_code, total_ms, dns_ms, connect_ms, tls_ms, ttfb_ms
     from check_results where monitor_seq = ${m.seq}
       ${before ? sql`and scheduled_at < ${before.toISOString()}::timestamptz` : sql``}
       ${after ? sql`and scheduled_at >= ${after.toISOString()}::timestamptz` : sql``}
@@ -48,9 +46,8 @@ export async function recentResults({ ctx, monitorId, limit = 100, before, after
   return r.rows.map((x) => ({
     at: new Date(x.scheduled_at).toISOString(),
     region: names.get(x.region_id) ?? String(x.region_id),
-    outcome: OUTCOMES[x.outcome] ?? "down",
+    ...decodeResultCode(x.result),
     statusCode: x.status_code || null,
-    errorClass: x.error_class ? (ERROR_CLASSES[x.error_class - 1] ?? null) : null,
     totalMs: x.total_ms,
     dnsMs: opt(x.dns_ms),
     connectMs: opt(x.connect_ms),
