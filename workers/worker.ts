@@ -15,6 +15,7 @@ import { executeCheckJob } from "../src/server/monitors/runner";
 import { bullPrefix, closeQueues, queueName, type CheckJob } from "../src/server/monitors/schedule";
 import { reconcileSchedules } from "../src/server/monitors/reconcile";
 import { sweepHeartbeats } from "../src/server/monitors/heartbeat";
+import { refreshUptimeSummaries } from "../src/server/monitors/uptime-summary";
 import { compactFinishedPartitions, ensurePartitions } from "../src/server/monitors/partitions";
 
 export async function startWorker() {
@@ -40,6 +41,8 @@ export async function startWorker() {
           return ensurePartitions();
         case maintenanceJobs.compactResults.name:
           return compactFinishedPartitions();
+        case maintenanceJobs.uptimeSummaries.name:
+          return refreshUptimeSummaries();
         case maintenanceJobs.reconcileSchedules.name:
           return reconcileSchedules();
         case maintenanceJobs.heartbeatSweep.name:

@@ -190,3 +190,25 @@ describe("heartbeat monitors", () => {
 afterAll(async () => {
   await db().execute(sql`select 1`);
 });
+
+describe("90-day uptime summaries", () => {
+  it("summary + today's row equals the 90-day sum of daily rollups, and stale summaries fall back", async () => {
+    const { refreshUptimeSummaries, uptime90dFor } = await import("../../src/server/monitors/uptime-summary");
+    const { uptimeForSeq } = await import("../../src/server/services/monitors/uptime");
+    const m = await createMonitor({ ctx: t.ctx.EDITOR, input: http() });
+    const [row] = await db().select().from(monitors).where(eq(monitors.id, m.id));
+    const now = Date.now();
+    const batch = [];
+    for (let d = 0; d < 5; d++) for (let i = 0; i < 10; i++) batch.push(res(m.id, i === 0 && d === 2 ? down() : up(), "default", new Date(now - d * 86_400_000 - (i + 1) * 60_000)));
+    await recordResults(batch);
+    const before = await uptime90dFor([row!.seq]);
+    const direct = await uptimeForSeq(row!.seq, "90d");
+    expect(before.get(row!.seq)?.checks).toBe(direct.checks); // no summary yet: answered from daily rows
+    await refreshUptimeSummaries();
+    const after = await uptime90dFor([row!.seq]);
+    expect(after.get(row!.seq)).toMatchObject({ checks: direct.checks, successes: direct.successes });
+    expect(after.get(row!.seq)!.uptimePercent).toBeCloseTo(direct.uptimePercent!, 6);
+    const list = await listMonitors({ ctx: t.ctx.VIEWER });
+    expect(list.find((x) => x.id === m.id)!.uptime90d).toBeCloseTo(direct.uptimePercent!, 6);
+  });
+});

@@ -55,7 +55,10 @@ export function MonitorTable({ monitors, canEdit, now }: { monitors: MonitorList
             <th scope="col">Monitor</th>
             <th scope="col">Last check</th>
             <th scope="col" className="num">
-              24 h uptime
+              24 h
+            </th>
+            <th scope="col" className="num">
+              90 d
             </th>
             <th scope="col">Latency (24 h)</th>
           </tr>
@@ -83,6 +86,7 @@ export function MonitorTable({ monitors, canEdit, now }: { monitors: MonitorList
                 <RelativeTime iso={m.lastCheckedAt} now={now} />
               </td>
               <td className="num">{m.uptime24h === null ? <span className="muted">—</span> : `${m.uptime24h.toFixed(m.uptime24h === 100 ? 0 : 2)}%`}</td>
+              <td className="num">{m.uptime90d === null ? <span className="muted">—</span> : `${m.uptime90d.toFixed(m.uptime90d === 100 ? 0 : 2)}%`}</td>
               <td>
                 <Sparkline points={m.sparkline} />
               </td>

@@ -11,6 +11,7 @@ export const maintenanceJobs = {
   purgeExpired: { name: "purge-expired", everyMs: 60 * 60 * 1000 },
   partitions: { name: "partitions", everyMs: 60 * 60 * 1000 },
   compactResults: { name: "compact-results", everyMs: 60 * 60 * 1000 },
+  uptimeSummaries: { name: "uptime-summaries", everyMs: 60 * 60 * 1000 },
   reconcileSchedules: { name: "reconcile-schedules", everyMs: 5 * 60 * 1000 },
   heartbeatSweep: { name: "heartbeat-sweep", everyMs: 5 * 1000 },
 } as const;

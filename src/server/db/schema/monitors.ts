@@ -3,6 +3,7 @@ import {
   bigint,
   bigserial,
   boolean,
+  date,
   index,
   integer,
   jsonb,
@@ -208,6 +209,18 @@ const rollupColumns = {
 };
 export const rollupsHourly = pgTable("check_rollups_hourly", rollupColumns, (t) => [primaryKey({ columns: [t.monitorSeq, t.bucket] })]);
 export const rollupsDaily = pgTable("check_rollups_daily", { ...rollupColumns }, (t) => [primaryKey({ columns: [t.monitorSeq, t.bucket] })]);
+
+/**
+ * 90-day totals of complete days per monitor (refreshed hourly from the daily rollups), so
+ * "90-day uptime of every monitor" reads one small row per monitor plus today's rollup row.
+ */
+export const uptimeSummaries = pgTable("uptime_90d", {
+  monitorSeq: integer("monitor_seq").primaryKey(),
+  throughDay: date("through_day", { mode: "string" }).notNull(),
+  checks: bigint("checks", { mode: "number" }).notNull(),
+  successes: bigint("successes", { mode: "number" }).notNull(),
+  computedAt: timestamp("computed_at", { withTimezone: true }).notNull().defaultNow(),
+});
 
 /** Remote probes: one row per probe process identity; the secret is sealed at rest. */
 export const probes = pgTable("probes", {

@@ -3,9 +3,10 @@ import { db } from "../../db/client";
 import { monitors, type MonitorState } from "../../db/schema";
 import type { Ctx } from "../../context";
 import { requirePermission } from "../../auth/permissions";
+import { uptime90dFor } from "../../monitors/uptime-summary";
 import { toMonitorView, type MonitorView } from "./view";
 
-export type MonitorListItem = MonitorView & { uptime24h: number | null; sparkline: (number | null)[] };
+export type MonitorListItem = MonitorView & { uptime24h: number | null; uptime90d: number | null; sparkline: (number | null)[] };
 
 /**
  * The monitors list: live state, last check, 24 h uptime and a 24-point hourly latency
@@ -25,6 +26,7 @@ export async function listMonitors({ ctx, search, states }: { ctx: Ctx; search?:
   const roll = await db().execute<{ monitor_seq: number; bucket: Date | string; checks: number; successes: number; latency_sum_ms: string }>(sql`
     select monitor_seq, bucket, checks, successes, latency_sum_ms from check_rollups_hourly
     where monitor_seq = any(${sql.param(seqs)}::int[]) and bucket >= ${since.toISOString()}::timestamptz`);
+  const u90 = await uptime90dFor(seqs);
   const byMonitor = new Map<number, typeof roll.rows>();
   for (const r of roll.rows) (byMonitor.get(r.monitor_seq) ?? byMonitor.set(r.monitor_seq, []).get(r.monitor_seq)!).push(r);
 
@@ -38,6 +40,6 @@ export async function listMonitors({ ctx, search, states }: { ctx: Ctx; search?:
       const r = rs.find((x) => new Date(x.bucket).getTime() === t);
       spark.push(r && Number(r.successes) > 0 ? Math.round(Number(r.latency_sum_ms) / Number(r.successes)) : null);
     }
-    return { ...toMonitorView(m), uptime24h: checks ? (ok / checks) * 100 : null, sparkline: spark };
+    return { ...toMonitorView(m), uptime24h: checks ? (ok / checks) * 100 : null, uptime90d: u90.get(m.seq)?.uptimePercent ?? null, sparkline: spark };
   });
 }
