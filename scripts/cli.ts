@@ -1,6 +1,6 @@
 /**
  * Operator CLI: `npm run cli -- <command> [flags]`. Prints one JSON object on success;
- * errors go to stderr, exit 2 for bad input and 1 for anything else.
+ * errors go to stderr, one line each; exit 2 for bad flags or input, 1 for anything else.
  */
 import { parseArgs } from "node:util";
 import { eq } from "drizzle-orm";
@@ -8,7 +8,7 @@ import { EnvError } from "../src/server/env";
 import { closeDb, db } from "../src/server/db/client";
 import { organizations } from "../src/server/db/schema";
 import { closeRedis } from "../src/server/redis";
-import { isDomainError } from "../src/server/errors";
+import { Invalid, NotFound, isDomainError } from "../src/server/errors";
 import { createAccount } from "../src/server/services/auth/create-account";
 import { createProbe, revokeProbe } from "../src/server/services/probes/create-probe";
 
@@ -35,9 +35,12 @@ async function userCreate(argv: string[]) {
     options: { email: { type: "string" }, password: { type: "string" }, org: { type: "string" }, name: { type: "string" }, admin: { type: "boolean", default: false } },
     strict: true,
   });
-  const missing = ["email", "password", "org"].filter((k) => !values[k as keyof typeof values]);
-  if (missing.length) throw new UsageError(`user:create needs ${missing.map((m) => `--${m}`).join(", ")}`);
-  return createAccount({ input: { email: values.email, password: values.password, organizationName: values.org, name: values.name, isAdmin: values.admin }, meta });
+  const { email, password, org, name, admin } = values;
+  if (!email || !password || !org) {
+    const missing = Object.entries({ email, password, org }).filter(([, v]) => !v).map(([k]) => `--${k}`);
+    throw new UsageError(`user:create needs ${missing.join(", ")}`);
+  }
+  return createAccount({ input: { email, password, organizationName: org, name, isAdmin: admin }, meta });
 }
 
 async function orgLimits(argv: string[]) {
@@ -55,7 +58,7 @@ async function orgLimits(argv: string[]) {
     ? db().update(organizations).set(changes).where(eq(organizations.slug, values.org)).returning()
     : db().select().from(organizations).where(eq(organizations.slug, values.org));
   const [org] = await q;
-  if (!org) throw new UsageError(`No organization with slug ${values.org}`);
+  if (!org) throw new NotFound(`No organization with slug ${values.org}`);
   return { organization: { id: org.id, slug: org.slug, name: org.name, maxMonitors: org.maxMonitors, minIntervalSeconds: org.minIntervalSeconds } };
 }
 
@@ -80,15 +83,51 @@ const commands: Record<string, (argv: string[]) => Promise<unknown>> = {
   "probe:revoke": probeRevoke,
 };
 
+const FLAG_OF: Record<string, string> = { organizationName: "org", isAdmin: "admin" };
+
+/** One line per problem; validation problems name the flag they came from. */
+function report(e: unknown): { lines: string[]; code: number } {
+  if (e instanceof UsageError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) return { lines: [(e as Error).message], code: 2 };
+  if (e instanceof EnvError) return { lines: e.issues.map((i) => `configuration: ${i}`), code: 2 };
+  if (isDomainError(e)) {
+    const fields = Object.entries(e.fields ?? {}).flatMap(([k, msgs]) => msgs.map((m) => (k === "_form" ? m : `--${FLAG_OF[k] ?? k}: ${m}`)));
+    return { lines: fields.length ? fields : [e.message], code: e instanceof Invalid ? 2 : 1 };
+  }
+  return { lines: [describeFailure(e)], code: 1 };
+}
+
+function describeFailure(e: unknown): string {
+  // Drizzle wraps driver errors in one whose message repeats the SQL and its parameters
+  // (a password hash, for one); only the driver's own error is shown.
+  let err = (e as { cause?: unknown }).cause instanceof Error ? ((e as { cause: Error }).cause) : (e as Error);
+  if (err instanceof AggregateError && err.errors[0] instanceof Error) err = err.errors[0];
+  const sys = err as NodeJS.ErrnoException & { address?: string; port?: number };
+  if (sys.syscall && sys.code) {
+    const where = sys.address ? ` ${sys.address}${sys.port ? `:${sys.port}` : ""}` : "";
+    return `cannot connect to${where} (${sys.code}); is PostgreSQL running and DATABASE_URL right?`;
+  }
+  const pgCode = (err as { code?: unknown }).code;
+  if (typeof pgCode === "string" && /^[0-9A-Z]{5}$/.test(pgCode)) {
+    const hint = pgCode === "42P01" ? " (has the database been migrated? npm run db:migrate)" : "";
+    return `database error: ${err.message}${hint}`;
+  }
+  return err?.message || String(e);
+}
+
 async function main(): Promise<number> {
   const [cmd, ...rest] = process.argv.slice(2);
-  if (!cmd || cmd === "--help" || cmd === "-h" || cmd === "help") {
+  const wantsHelp = (a: string | undefined) => a === "--help" || a === "-h" || a === "help";
+  if (!cmd) {
+    process.stderr.write(USAGE);
+    return 2;
+  }
+  if (wantsHelp(cmd) || (commands[cmd] && rest.some(wantsHelp))) {
     process.stdout.write(USAGE);
-    return cmd ? 0 : 2;
+    return 0;
   }
   const run = commands[cmd];
   if (!run) {
-    process.stderr.write(`Unknown command "${cmd}".\n${USAGE}`);
+    process.stderr.write(`error: unknown command "${cmd}"\n${USAGE}`);
     return 2;
   }
   try {
@@ -96,21 +135,9 @@ async function main(): Promise<number> {
     process.stdout.write(JSON.stringify(out) + "\n");
     return 0;
   } catch (e) {
-    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
-      process.stderr.write(`error: ${(e as Error).message}\n`);
-      return 2;
-    }
-    if (e instanceof EnvError) {
-      process.stderr.write(`error: ${e.message}\n`);
-      return 2;
-    }
-    if (isDomainError(e)) {
-      const fields = e.fields ? Object.entries(e.fields).map(([k, v]) => `  --${k === "organizationName" ? "org" : k}: ${v.join("; ")}`) : [];
-      process.stderr.write(`error: ${e.message}\n${fields.join("\n")}${fields.length ? "\n" : ""}`);
-      return e.status === 409 || e.status === 400 ? 2 : 1;
-    }
-    process.stderr.write(`error: ${(e as Error).message}\n`);
-    return 1;
+    const { lines, code } = report(e);
+    process.stderr.write(lines.map((l) => `error: ${l}\n`).join(""));
+    return code;
   }
 }
 

@@ -9,13 +9,20 @@ export type Smtp = {
   close(): Promise<void>;
 };
 
-/** A real SMTP server on loopback that keeps every message it receives. */
-export async function startSmtp(): Promise<Smtp> {
+/**
+ * A real SMTP server on loopback that keeps every message it receives.
+ * `rejectRecipient` refuses matching RCPT TO addresses (550), to exercise delivery failures.
+ */
+export async function startSmtp(opts: { rejectRecipient?: (address: string) => boolean } = {}): Promise<Smtp> {
   const messages: ParsedMail[] = [];
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ["STARTTLS"],
     logger: false,
+    onRcptTo(address, _session, cb) {
+      if (opts.rejectRecipient?.(address.address)) return cb(Object.assign(new Error("mailbox unavailable"), { responseCode: 550 }));
+      cb();
+    },
     onData(stream, _session, cb) {
       simpleParser(stream).then((m) => {
         messages.push(m);

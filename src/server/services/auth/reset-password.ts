@@ -24,6 +24,8 @@ export async function resetPassword({ input, meta }: { input: unknown; meta: Req
       .where(and(eq(passwordResetTokens.tokenHash, hashToken(token)), isNull(passwordResetTokens.usedAt), gt(passwordResetTokens.expiresAt, new Date())))
       .returning({ userId: passwordResetTokens.userId });
     if (!claimed) throw new Invalid(RESET_LINK_INVALID, { token: [RESET_LINK_INVALID] });
+    // Any other link still in a mailbox stops working too.
+    await tx.update(passwordResetTokens).set({ usedAt: new Date() }).where(and(eq(passwordResetTokens.userId, claimed.userId), isNull(passwordResetTokens.usedAt)));
     const [u] = await tx.update(users).set({ passwordHash: hash, passwordChangedAt: new Date(), updatedAt: new Date() }).where(eq(users.id, claimed.userId)).returning();
     await revokeUserSessions(tx, claimed.userId);
     await recordAudit(tx, { organizationId: null, actorUserId: claimed.userId, action: "auth.password_reset", meta });

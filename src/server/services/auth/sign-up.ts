@@ -1,19 +1,14 @@
 import { db } from "../../db/client";
-import { memberships, organizations, users } from "../../db/schema";
 import type { RequestMeta } from "../../context";
 import { Conflict } from "../../errors";
 import { hashPassword } from "../../auth/password";
 import { createSession } from "../../auth/session";
 import { parseInput } from "../../lib/parse";
-import { slugWithSuffix } from "../../lib/slug";
 import { signUpSchema, type SignUpInput } from "../../validation/auth";
 import { recordAudit } from "../audit/record";
+import { insertAccount, isDuplicateEmail, type CreatedAccount } from "./create-account";
 
-export type SignUpResult = {
-  user: { id: string; email: string };
-  organization: { id: string; slug: string; name: string };
-  session: { token: string; expiresAt: Date };
-};
+export type SignUpResult = CreatedAccount & { session: { token: string; expiresAt: Date } };
 
 /** User, organization, ADMIN membership, audit row and session: one transaction, or nothing. */
 export async function signUp({ input, meta }: { input: SignUpInput; meta: RequestMeta }): Promise<SignUpResult> {
@@ -22,16 +17,13 @@ export async function signUp({ input, meta }: { input: SignUpInput; meta: Reques
 
   try {
     return await db().transaction(async (tx) => {
-      const [user] = await tx.insert(users).values({ email: data.email, name: data.name, passwordHash }).returning();
-      const [org] = await tx.insert(organizations).values({ name: data.organizationName, slug: slugWithSuffix(data.organizationName) }).returning();
-      if (!user || !org) throw new Error("insert returned no row");
-      await tx.insert(memberships).values({ organizationId: org.id, userId: user.id, role: "ADMIN" });
-      await recordAudit(tx, { organizationId: org.id, actorUserId: user.id, action: "account.sign_up", targetType: "user", targetId: user.id, meta });
-      const session = await createSession(tx, user.id, org.id, meta);
-      return { user: { id: user.id, email: user.email }, organization: { id: org.id, slug: org.slug, name: org.name }, session };
+      const { user, organization } = await insertAccount(tx, { ...data, passwordHash });
+      await recordAudit(tx, { organizationId: organization.id, actorUserId: user.id, action: "account.sign_up", targetType: "user", targetId: user.id, meta });
+      const session = await createSession(tx, user.id, organization.id, meta);
+      return { user, organization, session };
     });
   } catch (e) {
-    if (isUniqueViolation(e, "users_email_lower_uq")) {
+    if (isDuplicateEmail(e)) {
       throw new Conflict("An account with this email already exists. Sign in, or reset your password.", {
         email: ["An account with this email already exists. Sign in, or reset your password."],
       });
@@ -39,10 +31,3 @@ export async function signUp({ input, meta }: { input: SignUpInput; meta: Reques
     throw e;
   }
 }
-
-export function isUniqueViolation(e: unknown, constraint?: string): boolean {
-  const err = (e as { cause?: unknown })?.cause ?? e;
-  const pgErr = err as { code?: string; constraint?: string };
-  return pgErr?.code === "23505" && (!constraint || pgErr.constraint === constraint);
-}
-
