@@ -6,27 +6,62 @@ import { sslExecutor } from "./executors/ssl";
 import { tcpExecutor } from "./executors/tcp";
 import type { CheckResult, ExecOptions, ExecutableConfig } from "./types";
 
+// Each executor enforces the monitor's timeout itself; this backstop only guarantees that a
+// bug there cannot leave a check (and the worker slot running it) pending forever.
+const BACKSTOP_GRACE_MS = 2_000;
+const BACKSTOP_FALLBACK_MS = 60_000;
+const BACKSTOP_MAX_MS = 600_000;
+
+function targetOf(config: ExecutableConfig): string {
+  try {
+    if (config.type === "http") return new URL(config.url).host; // host only: the URL may carry credentials
+    if (config.type === "tcp" || config.type === "ssl") return `${config.host}:${config.port}`;
+    if (config.type === "dns") return config.hostname;
+  } catch {
+    // Fall through to a neutral name.
+  }
+  return "the target";
+}
+
+function dispatch(config: ExecutableConfig, opts: ExecOptions): Promise<CheckResult> {
+  switch (config.type) {
+    case "http":
+      return httpExecutor(config, opts);
+    case "tcp":
+      return tcpExecutor(config, opts);
+    case "ssl":
+      return sslExecutor(config, opts);
+    case "dns":
+      return dnsExecutor(config, opts);
+    default:
+      return Promise.resolve({ outcome: "down", errorClass: "internal", message: "Unknown monitor type", timings: { totalMs: 0 } });
+  }
+}
+
 /**
- * Runs one check and never throws: anything unexpected becomes a DOWN result of class
- * "internal", so a broken check cannot take the worker down with it.
+ * Runs one check and never throws (nor hangs): anything unexpected becomes a DOWN result,
+ * classified when the error is a known network failure and "internal" otherwise, so a broken
+ * check cannot take the worker down with it.
  */
 export async function runCheck(config: ExecutableConfig, opts: ExecOptions): Promise<CheckResult> {
+  const started = Date.now();
+  let timer: NodeJS.Timeout | undefined;
   try {
-    switch (config.type) {
-      case "http":
-        return await httpExecutor(config, opts);
-      case "tcp":
-        return await tcpExecutor(config, opts);
-      case "ssl":
-        return await sslExecutor(config, opts);
-      case "dns":
-        return await dnsExecutor(config, opts);
-      default:
-        return { outcome: "down", errorClass: "internal", message: "Unknown monitor type", timings: { totalMs: 0 } };
-    }
+    const t = Number(config?.timeoutMs);
+    const limit = (Number.isFinite(t) && t > 0 ? Math.min(t, BACKSTOP_MAX_MS) : BACKSTOP_FALLBACK_MS) + BACKSTOP_GRACE_MS;
+    const backstop = new Promise<CheckResult>((resolve) => {
+      timer = setTimeout(() => {
+        log.error("check executor did not settle", { type: config?.type });
+        resolve({ outcome: "down", errorClass: "timeout", message: `The check did not finish within ${limit} ms`, timings: { totalMs: Date.now() - started } });
+      }, limit);
+    });
+    return await Promise.race([dispatch(config, opts), backstop]);
   } catch (e) {
-    const c = classifyError(e, "target");
-    if (c.errorClass === "internal") log.error("check executor threw", { type: (config as { type?: string })?.type, err: (e as Error)?.message });
-    return { outcome: "down", errorClass: c.errorClass, message: c.message, timings: { totalMs: 0 } };
+    const c = classifyError(e, config && typeof config === "object" ? targetOf(config) : "the target");
+    // Only the type and the error's name/code: configs and messages may hold credentials.
+    if (c.errorClass === "internal") log.error("check executor threw", { type: config?.type, error: (e as Error)?.name, errno: (e as NodeJS.ErrnoException)?.code });
+    return { outcome: "down", errorClass: c.errorClass, message: c.message, timings: { totalMs: Date.now() - started } };
+  } finally {
+    clearTimeout(timer);
   }
 }

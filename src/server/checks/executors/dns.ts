@@ -2,20 +2,26 @@ import { Resolver } from "node:dns/promises";
 import net from "node:net";
 import { performance } from "node:perf_hooks";
 import { classifyAddress } from "../ssrf";
-import type { DnsConfig, Executor } from "../types";
+import type { CheckResult, DnsConfig, DnsRecordType, Executor } from "../types";
 
-const norm = (s: string) => s.trim().toLowerCase().replace(/\.$/, "");
+/** Names compare case-insensitively, without a trailing dot, with runs of spaces collapsed. */
+const norm = (s: string) => s.trim().toLowerCase().replace(/\.$/, "").replace(/\s+/g, " ");
 
-/** Splits "ip", "ip:port", "[v6]:port" into the form Resolver.setServers accepts. */
-function resolverServer(spec: string): { server: string; ip: string } {
-  const v6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(spec);
-  if (v6) return { server: v6[2] ? `[${v6[1]}]:${v6[2]}` : v6[1]!, ip: v6[1]! };
-  if (net.isIPv6(spec)) return { server: spec, ip: spec };
-  const [ip, port] = spec.split(":");
-  return { server: port ? `${ip}:${port}` : ip!, ip: ip! };
+/** "ip", "ip:port", "v6", "[v6]:port" → the form Resolver.setServers accepts, or null. */
+export function parseResolver(spec: string): { server: string; ip: string } | null {
+  const s = spec.trim();
+  let ip = s;
+  let port: string | undefined;
+  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(s);
+  if (bracketed) [ip, port] = [bracketed[1]!, bracketed[2]];
+  else if (!net.isIPv6(s) && s.includes(":")) [ip, port] = s.split(":") as [string, string];
+  if (!net.isIP(ip)) return null;
+  if (port !== undefined && !(/^\d+$/.test(port) && Number(port) >= 1 && Number(port) <= 65535)) return null;
+  const v6 = net.isIPv6(ip);
+  return { ip, server: port ? (v6 ? `[${ip}]:${port}` : `${ip}:${port}`) : ip };
 }
 
-async function query(r: Resolver, name: string, type: DnsConfig["recordType"]): Promise<string[]> {
+async function query(r: Resolver, name: string, type: DnsRecordType): Promise<string[]> {
   switch (type) {
     case "A":
       return r.resolve4(name);
@@ -28,59 +34,86 @@ async function query(r: Resolver, name: string, type: DnsConfig["recordType"]): 
     case "MX":
       return (await r.resolveMx(name)).sort((a, b) => a.priority - b.priority).map((m) => `${m.priority} ${m.exchange}`);
     case "TXT":
+      // A TXT record may be split in 255-byte strings; what people compare against is the joined value.
       return (await r.resolveTxt(name)).map((chunks) => chunks.join(""));
   }
 }
 
-function matches(answer: string[], expected: string, type: DnsConfig["recordType"]): boolean {
-  if (type === "TXT") return answer.includes(expected.trim());
-  if (type === "MX") {
-    const e = norm(expected);
-    // "10 mx.example.com" must match priority too; "mx.example.com" matches the exchange alone.
-    return answer.some((a) => norm(a) === e || norm(a).split(" ")[1] === e);
+/** IPv6 in one canonical spelling, so "2001:DB8::1" and "2001:db8:0:0::1" are the same answer. */
+function canonicalV6(ip: string): string {
+  try {
+    return new URL(`http://[${ip}]/`).hostname;
+  } catch {
+    return ip;
   }
-  if (type === "AAAA") return answer.some((a) => norm(a) === norm(expected) || (net.isIPv6(expected.trim()) && expandsEqual(a, expected.trim())));
-  return answer.some((a) => norm(a) === norm(expected));
 }
 
-function expandsEqual(a: string, b: string): boolean {
-  const full = (ip: string) => new URL(`http://[${ip}]/`).hostname;
-  try {
-    return full(a) === full(b);
-  } catch {
-    return false;
+function matches(answer: string[], expected: string, type: DnsRecordType): boolean {
+  if (type === "TXT") return answer.includes(expected.trim()); // TXT data is case-sensitive
+  const e = norm(expected);
+  if (type === "MX") {
+    // "10 mx.example.com" must match the priority too; "mx.example.com" matches the exchange alone.
+    return answer.some((a) => norm(a) === e || norm(a).split(" ")[1] === e);
   }
+  if (type === "AAAA") return answer.some((a) => canonicalV6(norm(a)) === canonicalV6(e));
+  return answer.some((a) => norm(a) === e);
 }
+
+const RECORD_TYPES: readonly DnsRecordType[] = ["A", "AAAA", "CNAME", "MX", "TXT", "NS"];
+
+const DNS_ERRORS: Record<string, string> = {
+  ENOTFOUND: "does not exist (NXDOMAIN)",
+  ENODATA: "has no records of this type",
+  ESERVFAIL: "failed on the server (SERVFAIL)",
+  EREFUSED: "was refused by the resolver (REFUSED)",
+  ECONNREFUSED: "could not reach the resolver (connection refused)",
+  EBADNAME: "is not a valid DNS name",
+  EFORMERR: "was rejected as malformed (FORMERR)",
+  EBADRESP: "got a malformed answer",
+};
 
 /** Resolves one record type; every expected value must be in the answer. */
 export const dnsExecutor: Executor<DnsConfig> = async (cfg, opts) => {
   const t0 = performance.now();
-  const total = () => Math.round(performance.now() - t0);
-  const r = new Resolver({ timeout: cfg.timeoutMs, tries: 1 });
-  if (cfg.resolver) {
-    const { server, ip } = resolverServer(cfg.resolver);
-    const c = classifyAddress(ip);
-    if (!opts.allowPrivate && !c.allowed) return { outcome: "down", errorClass: "blocked", message: `Blocked by the SSRF guard: resolver ${c.reason}`, timings: { totalMs: 0 } };
-    r.setServers([server]);
-  }
+  const elapsed = () => Math.round(performance.now() - t0);
   const name = norm(cfg.hostname);
+  const down = (errorClass: CheckResult["errorClass"], message: string): CheckResult => ({ outcome: "down", errorClass, message, timings: { totalMs: elapsed() } });
+  if (!RECORD_TYPES.includes(cfg.recordType)) return down("internal", `Unsupported DNS record type ${JSON.stringify(cfg.recordType)}`);
+  const r = new Resolver({ timeout: Math.max(1, cfg.timeoutMs), tries: 1 });
+  if (cfg.resolver) {
+    const parsed = parseResolver(cfg.resolver);
+    if (!parsed) return down("dns", `Invalid resolver address ${JSON.stringify(cfg.resolver)} (expected "ip" or "ip:port")`);
+    const c = classifyAddress(parsed.ip);
+    // The resolver is a destination we send packets to: same SSRF rule as any other target.
+    if (!opts.allowPrivate && !c.allowed) return down("blocked", `Blocked by the SSRF guard: resolver is a ${c.reason}`);
+    r.setServers([parsed.server]);
+  }
+
+  let timer: NodeJS.Timeout | undefined;
   let answer: string[];
   try {
-    answer = await query(r, name, cfg.recordType);
+    // c-ares' own timeout is per try and grows on retries; this is the monitor's hard limit.
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        reject(Object.assign(new Error("timeout"), { code: "ETIMEOUT" }));
+        r.cancel();
+      }, cfg.timeoutMs);
+    });
+    answer = await Promise.race([query(r, name, cfg.recordType), deadline]);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? "";
-    if (code === "ETIMEOUT") return { outcome: "down", errorClass: "timeout", message: `No DNS answer for ${name} ${cfg.recordType} within ${cfg.timeoutMs} ms`, timings: { totalMs: total() } };
-    const what = code === "ENOTFOUND" ? "does not exist (NXDOMAIN)" : code === "ENODATA" ? `has no ${cfg.recordType} records` : code === "ESERVFAIL" ? "failed on the server (SERVFAIL)" : `failed (${code || "error"})`;
-    return { outcome: "down", errorClass: "dns", message: `DNS lookup of ${name} ${cfg.recordType} ${what}`, timings: { totalMs: total() } };
+    const code = String((e as NodeJS.ErrnoException)?.code ?? "");
+    if (code === "ETIMEOUT" || code === "ECANCELLED") return down("timeout", `No DNS answer for ${name} ${cfg.recordType} within ${cfg.timeoutMs} ms`);
+    return down("dns", `DNS lookup of ${name} ${cfg.recordType} ${DNS_ERRORS[code] ?? `failed (${code || "unknown error"})`}`);
+  } finally {
+    clearTimeout(timer);
   }
-  const missing = cfg.expected.filter((e) => !matches(answer, e, cfg.recordType));
+
+  const totalMs = elapsed();
+  const timings = { dnsMs: totalMs, totalMs };
+  const missing = (cfg.expected ?? []).filter((e) => !matches(answer, e, cfg.recordType));
   if (missing.length) {
-    return {
-      outcome: "down",
-      errorClass: "dns_mismatch",
-      message: `${name} ${cfg.recordType} answered ${answer.map((a) => JSON.stringify(a)).join(", ") || "nothing"}; missing ${missing.map((m) => JSON.stringify(m)).join(", ")}`,
-      timings: { dnsMs: total(), totalMs: total() },
-    };
+    const list = (xs: string[]) => xs.map((x) => JSON.stringify(x)).join(", ") || "nothing";
+    return { outcome: "down", errorClass: "dns_mismatch", message: `${name} ${cfg.recordType}: expected ${list(cfg.expected)}, got ${list(answer)} (missing ${list(missing)})`, timings };
   }
-  return { outcome: "up", timings: { dnsMs: total(), totalMs: total() }, message: `${name} ${cfg.recordType}: ${answer.join(", ")}` };
+  return { outcome: "up", message: `${name} ${cfg.recordType}: ${answer.join(", ")}`, timings };
 };

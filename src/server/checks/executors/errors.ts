@@ -12,27 +12,59 @@ export class CheckFailure extends Error {
   }
 }
 
+const UNTRUSTED = new Set([
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_UNTRUSTED",
+  "CERT_SIGNATURE_FAILURE",
+]);
 const TLS_CODES = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|ERR_OSSL|EPROTO$|HOSTNAME_MISMATCH)/;
 
-/** Maps a socket/DNS/TLS error to an error class and a readable message. */
+/** A readable reason for an OpenSSL verification code (socket.authorizationError or err.code). */
+export function describeTlsCode(code: string): string {
+  if (code === "CERT_HAS_EXPIRED") return "certificate has expired";
+  if (code === "CERT_NOT_YET_VALID") return "certificate is not yet valid";
+  if (code === "CERT_REVOKED") return "certificate has been revoked";
+  if (UNTRUSTED.has(code)) return `self-signed / untrusted certificate (${code})`;
+  return code;
+}
+
+type TlsError = NodeJS.ErrnoException & { reason?: string; host?: string; cert?: { subjectaltname?: string } };
+
+/**
+ * Maps a socket/DNS/TLS error to an error class and a readable message. Only the error's code
+ * and the target are used, never request headers or URLs, so no secret can leak into it.
+ */
 export function classifyError(err: unknown, target: string): { errorClass: ErrorClass; message: string } {
   if (err instanceof CheckFailure) return { errorClass: err.errorClass, message: err.message };
   if (isSsrfBlocked(err)) return { errorClass: "blocked", message: (err as Error).message };
-  const e = err as NodeJS.ErrnoException & { reason?: string };
-  const code = e?.code ?? "";
-  if (code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "ENODATA" || code === "ESERVFAIL" || code === "ENONAME" || code === "EREFUSED" && /query/i.test(e.syscall ?? "")) {
-    return { errorClass: "dns", message: `DNS lookup failed for ${target} (${code})` };
+  const e = (err ?? {}) as TlsError;
+  const code = typeof e.code === "string" ? e.code : "";
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "EAI_FAIL" || code === "ENODATA" || code === "ESERVFAIL" || code === "ENONAME") {
+    return { errorClass: "dns", message: `DNS lookup failed for ${target} (${code === "ENOTFOUND" ? "no such host" : code})` };
   }
+  if (code === "ERR_INVALID_HTTP_TOKEN" || code === "ERR_INVALID_CHAR" || code === "ERR_HTTP_INVALID_HEADER_VALUE") {
+    return { errorClass: "internal", message: "The request headers are not valid HTTP" };
+  }
+  if (code === "ERR_SOCKET_BAD_PORT") return { errorClass: "internal", message: `Invalid port for ${target}` };
   if (code === "ECONNREFUSED") return { errorClass: "refused", message: `Connection refused by ${target}` };
   if (code === "ECONNRESET" || code === "EPIPE") return { errorClass: "refused", message: `Connection reset by ${target}` };
-  if (code === "EHOSTUNREACH" || code === "ENETUNREACH") return { errorClass: "refused", message: `${target} is unreachable (${code})` };
-  if (code === "ETIMEDOUT" || code === "ESOCKETTIMEDOUT") return { errorClass: "timeout", message: e.message || `No answer from ${target}` };
-  if (code === "CERT_HAS_EXPIRED") return { errorClass: "tls", message: `TLS: the certificate of ${target} has expired` };
-  if (code === "ERR_TLS_CERT_ALTNAME_INVALID") return { errorClass: "tls", message: `TLS: hostname mismatch — ${e.reason ?? e.message}` };
-  if (code === "DEPTH_ZERO_SELF_SIGNED_CERT" || code === "SELF_SIGNED_CERT_IN_CHAIN" || code === "UNABLE_TO_VERIFY_LEAF_SIGNATURE" || code === "UNABLE_TO_GET_ISSUER_CERT_LOCALLY") {
-    return { errorClass: "tls", message: `TLS: the certificate of ${target} is self-signed or not issued by a trusted authority (${code})` };
+  if (code === "EHOSTUNREACH" || code === "ENETUNREACH" || code === "EHOSTDOWN" || code === "ENETDOWN") {
+    return { errorClass: "refused", message: `${target} is unreachable (${code})` };
   }
-  if (TLS_CODES.test(code)) return { errorClass: "tls", message: `TLS handshake with ${target} failed: ${e.message}` };
-  if (code === "HPE_INVALID_CONSTANT" || code.startsWith("HPE_")) return { errorClass: "refused", message: `${target} did not answer with valid HTTP (${code})` };
+  if (code === "ETIMEDOUT" || code === "ESOCKETTIMEDOUT") return { errorClass: "timeout", message: `No answer from ${target} (${code})` };
+  if (code === "ERR_TLS_CERT_ALTNAME_INVALID") {
+    const alt = e.cert?.subjectaltname;
+    return { errorClass: "tls", message: `TLS error with ${target}: hostname mismatch: ${e.host ?? target} is not in the certificate's altnames${alt ? ` (${alt})` : ""}` };
+  }
+  if (TLS_CODES.test(code) || UNTRUSTED.has(code)) {
+    const why = describeTlsCode(code);
+    return { errorClass: "tls", message: `TLS error with ${target}: ${why === code ? `handshake failed (${code})` : why}` };
+  }
+  // The server answered, but not with HTTP (llhttp parse errors): the service is not what was asked for.
+  if (code.startsWith("HPE_")) return { errorClass: "refused", message: `${target} did not answer with valid HTTP (${code})` };
   return { errorClass: "internal", message: "Internal error while running the check" };
 }

@@ -1,48 +1,48 @@
 import net from "node:net";
 import { performance } from "node:perf_hooks";
-import { assertConnectable, guardedLookup } from "../ssrf";
-import type { Executor, TcpConfig } from "../types";
+import { assertConnectable } from "../ssrf";
+import type { CheckResult, Executor, TcpConfig } from "../types";
 import { classifyError } from "./errors";
+import { type Phase, PhaseClock, stripBrackets, timedGuardedLookup, timeoutMessage } from "./shared";
 
-/** UP when a TCP connection opens within the timeout. */
+/** UP when a TCP connection opens within the timeout; the connection is closed at once. */
 export const tcpExecutor: Executor<TcpConfig> = (cfg, opts) =>
-  new Promise((resolve) => {
-    const t0 = performance.now();
-    const target = `${cfg.host}:${cfg.port}`;
-    let lookupAt: number | undefined;
-    let phase = net.isIP(cfg.host) ? "connecting" : "resolving";
+  new Promise<CheckResult>((resolve) => {
+    const origin = performance.now();
+    const clock = new PhaseClock(origin);
+    const host = stripBrackets(cfg.host);
+    const target = net.isIPv6(host) ? `[${host}]:${cfg.port}` : `${host}:${cfg.port}`;
+    let phase: Phase = net.isIP(host) ? "while connecting" : "while resolving";
+    let settled = false;
+    const settle = (r: CheckResult) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket?.destroy();
+      resolve(r);
+    };
+    let socket: net.Socket | undefined;
+    const timer = setTimeout(() => settle({ outcome: "down", errorClass: "timeout", message: timeoutMessage(target, cfg.timeoutMs, phase), timings: { ...clock.durations(), totalMs: clock.at() } }), cfg.timeoutMs);
+    const fail = (e: unknown) => settle({ outcome: "down", ...classifyError(e, target), timings: { ...clock.durations(), totalMs: clock.at() } });
     try {
-      assertConnectable(cfg.host, opts.allowPrivate);
+      assertConnectable(host, opts.allowPrivate);
+      const lookup = timedGuardedLookup(opts, () => {
+        clock.mark("lookup");
+        phase = "while connecting";
+      });
+      socket = net.connect({ host, port: cfg.port, lookup });
     } catch (e) {
-      const { errorClass, message } = classifyError(e, target);
-      return resolve({ outcome: "down", errorClass, message, timings: { totalMs: 0 } });
+      return fail(e);
     }
-    const socket = net.connect({ host: cfg.host.replace(/^\[|\]$/g, ""), port: cfg.port, lookup: guardedLookup({ allowPrivate: opts.allowPrivate, resolve: opts.resolve }) });
-    const timer = setTimeout(() => {
-      socket.destroy();
-      resolve({ outcome: "down", errorClass: "timeout", message: `No answer from ${target} within ${cfg.timeoutMs} ms (${phase})`, timings: { totalMs: Math.round(performance.now() - t0) } });
-    }, cfg.timeoutMs);
-    socket.on("lookup", (err) => {
-      if (!err) {
-        lookupAt = performance.now();
-        phase = "connecting";
-      }
-    });
     socket.on("connect", () => {
-      clearTimeout(timer);
-      const now = performance.now();
-      const totalMs = Math.round(now - t0);
-      const timings = { ...(lookupAt !== undefined ? { dnsMs: Math.round(lookupAt - t0) } : {}), connectMs: Math.round(now - (lookupAt ?? t0)), totalMs };
-      const remoteAddress = socket.remoteAddress;
-      socket.destroy();
-      if (cfg.degradedAboveMs && totalMs > cfg.degradedAboveMs) {
-        return resolve({ outcome: "degraded", message: `Connected in ${totalMs} ms, above the ${cfg.degradedAboveMs} ms threshold`, timings, remoteAddress });
+      clock.mark("connect");
+      const timings = { ...clock.durations(), totalMs: clock.at() };
+      const remoteAddress = socket?.remoteAddress;
+      const base = { timings, ...(remoteAddress ? { remoteAddress } : {}) };
+      if (cfg.degradedAboveMs && timings.totalMs > cfg.degradedAboveMs) {
+        return settle({ ...base, outcome: "degraded", message: `Connected in ${timings.totalMs} ms, above the ${cfg.degradedAboveMs} ms threshold` });
       }
-      resolve({ outcome: "up", timings, remoteAddress });
+      settle({ ...base, outcome: "up" });
     });
-    socket.on("error", (e) => {
-      clearTimeout(timer);
-      const { errorClass, message } = classifyError(e, target);
-      resolve({ outcome: "down", errorClass, message, timings: { totalMs: Math.round(performance.now() - t0) } });
-    });
+    socket.on("error", fail);
   });
