@@ -4,63 +4,106 @@ const PHASES = [
   ["dnsMs", "DNS", "#748ffc"],
   ["connectMs", "Connect", "#4dabf7"],
   ["tlsMs", "TLS", "#38d9a9"],
-  ["ttfbMs", "Waiting", "#ffa94d"],
+  ["ttfbMs", "Waiting (first byte)", "#ffa94d"],
 ] as const;
+const DOWNLOAD = "#adb5bd";
+const SLOTS = 100;
 
-/** Response time of the latest checks, phases stacked so a person sees where time goes. */
+/** Smallest of 1, 2, 2.5, 5 × 10ⁿ at or above `v`, so grid lines land on round numbers. */
+function niceCeil(v: number): number {
+  const p = Math.pow(10, Math.floor(Math.log10(v)));
+  return [1, 2, 2.5, 5, 10].map((m) => m * p).find((n) => n >= v)!;
+}
+
+function hhmm(iso: string, withDate: boolean): string {
+  return withDate ? `${iso.slice(5, 10)} ${iso.slice(11, 16)}` : iso.slice(11, 16);
+}
+
+/**
+ * Response time of the latest checks: one column per check, phases stacked (DNS, connect,
+ * TLS, waiting, download) so a person sees where the time goes; failed checks in red.
+ * Always 100 slots wide, newest on the right, so a young monitor fills in from the right.
+ */
 export function ResponseChart({ points }: { points: ResultPoint[] }) {
-  const data = [...points].reverse();
-  if (data.length === 0) return <p className="muted">No checks yet. The first one runs within one interval.</p>;
-  const W = 900;
-  const H = 200;
-  const pad = { l: 44, b: 22, t: 8, r: 8 };
-  const max = Math.max(10, ...data.map((p) => p.totalMs));
-  const niceMax = Math.pow(10, Math.ceil(Math.log10(max))) / (max < Math.pow(10, Math.ceil(Math.log10(max))) / 2 ? 2 : 1);
-  const y = (ms: number) => H - pad.b - (Math.min(ms, niceMax) / niceMax) * (H - pad.b - pad.t);
-  const bw = (W - pad.l - pad.r) / data.length;
+  const data = points.slice(0, SLOTS).reverse();
+  if (data.length === 0) return <p className="muted">No checks yet. The first one runs within one interval of saving.</p>;
+  const W = 960;
+  const H = 230;
+  const pad = { l: 58, r: 10, t: 10, b: 30 };
+  const plotH = H - pad.t - pad.b;
+  const ok = data.filter((p) => p.outcome !== "down");
+  // Scale to the successful checks: a 10 s timeout would flatten every normal column.
+  const max = niceCeil(Math.max(10, ...ok.map((p) => p.totalMs)) * 1.05);
+  const y = (ms: number) => pad.t + plotH - (Math.min(ms, max) / max) * plotH;
+  const slot = (W - pad.l - pad.r) / SLOTS;
+  const x0 = pad.l + (SLOTS - data.length) * slot;
+  const spansDays = data[0]!.at.slice(0, 10) !== data.at(-1)!.at.slice(0, 10);
+  const xAt = (i: number) => x0 + (i + 0.5) * slot;
+  // First, middle and last check times, dropping any that would overlap a neighbour.
+  const xLabels = [data.length - 1, 0, Math.floor((data.length - 1) / 2)].reduce<number[]>((kept, i) => (kept.every((k) => Math.abs(xAt(k) - xAt(i)) > 80) ? [...kept, i] : kept), []);
+  const avg = ok.length ? Math.round(ok.reduce((s, p) => s + p.totalMs, 0) / ok.length) : null;
+  const failed = data.length - ok.length;
+
   return (
     <figure className="chart">
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`Response time of the last ${data.length} checks`} preserveAspectRatio="none" style={{ width: "100%", height: 200 }}>
-        {[0, 0.5, 1].map((f) => (
+      <p className="chart-summary muted small-text">
+        Last {data.length} check{data.length === 1 ? "" : "s"}
+        {avg !== null && <> · average {avg} ms</>}
+        {failed > 0 && (
+          <>
+            {" · "}
+            <span className="danger-text">{failed} failed</span>
+          </>
+        )}
+      </p>
+      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`Response time of the last ${data.length} checks, up to ${max} ms; the table below lists them`}>
+        {[0, 0.25, 0.5, 0.75, 1].map((f) => (
           <g key={f}>
-            <line x1={pad.l} x2={W - pad.r} y1={y(niceMax * f)} y2={y(niceMax * f)} stroke="var(--border)" />
-            <text x={pad.l - 6} y={y(niceMax * f) + 4} textAnchor="end" fontSize="11" fill="var(--muted)">
-              {Math.round(niceMax * f)} ms
-            </text>
+            <line x1={pad.l} x2={W - pad.r} y1={y(max * f)} y2={y(max * f)} stroke="var(--border)" strokeDasharray={f === 0 ? undefined : "3 4"} />
+            {f % 0.5 === 0 && (
+              <text x={pad.l - 8} y={y(max * f) + 4} textAnchor="end" className="chart-axis">
+                {max * f >= 1000 ? `${(max * f) / 1000} s` : `${max * f} ms`}
+              </text>
+            )}
           </g>
         ))}
         {data.map((p, i) => {
-          const x = pad.l + i * bw;
+          const x = x0 + i * slot + 0.6;
+          const w = Math.max(1, slot - 1.2);
+          const when = `${p.at.slice(0, 10)} ${p.at.slice(11, 19)} UTC · ${p.region}`;
           if (p.outcome === "down") {
             return (
-              <rect key={p.at + p.region} x={x + 0.5} y={pad.t} width={Math.max(1, bw - 1)} height={H - pad.b - pad.t} fill="var(--danger)" opacity="0.25">
-                <title>{`${p.at.slice(11, 19)} DOWN ${p.errorClass ?? ""}`}</title>
-              </rect>
+              <g key={`${p.at}-${p.region}`} className="chart-col">
+                <rect x={x} y={pad.t} width={w} height={plotH} fill="var(--danger)" opacity="0.16" />
+                <rect x={x} y={y(0) - 4} width={w} height={4} fill="var(--danger)" />
+                <title>{`${when}\nDOWN${p.statusCode ? ` · HTTP ${p.statusCode}` : ""}${p.errorClass ? ` · ${p.errorClass}` : ""} · ${p.totalMs} ms`}</title>
+              </g>
             );
           }
           let acc = 0;
           const parts: { from: number; to: number; color: string }[] = PHASES.map(([k, , color]) => {
-            const v = p[k] ?? 0;
-            const seg = { from: acc, to: acc + v, color };
-            acc += v;
-            return seg;
+            const from = acc;
+            acc += p[k] ?? 0;
+            return { from, to: acc, color };
           });
-          parts.push({ from: acc, to: Math.max(acc, p.totalMs), color: "#adb5bd" });
+          parts.push({ from: acc, to: Math.max(acc, p.totalMs), color: DOWNLOAD });
+          const detail = PHASES.filter(([k]) => p[k] !== null)
+            .map(([k, name]) => `${name} ${p[k]} ms`)
+            .join(", ");
           return (
-            <g key={p.at + p.region}>
-              {parts.map((s, j) =>
-                s.to > s.from ? <rect key={j} x={x + 0.5} y={y(s.to)} width={Math.max(1, bw - 1)} height={Math.max(0.5, y(s.from) - y(s.to))} fill={s.color} /> : null,
-              )}
-              <title>{`${p.at.slice(11, 19)} ${p.totalMs} ms (${p.region})`}</title>
+            <g key={`${p.at}-${p.region}`} className="chart-col">
+              {parts.map((s, j) => (s.to > s.from ? <rect key={j} x={x} y={y(s.to)} width={w} height={Math.max(0.75, y(s.from) - y(s.to))} fill={s.color} /> : null))}
+              {p.outcome === "degraded" && <rect x={x} y={y(0) + 2} width={w} height={3} fill="var(--warn)" />}
+              {p.totalMs > max && <rect x={x} y={pad.t} width={w} height={2} fill="var(--text)" />}
+              <title>{`${when}\n${p.outcome.toUpperCase()}${p.statusCode ? ` · HTTP ${p.statusCode}` : ""} · ${p.totalMs} ms${detail ? `\n${detail}` : ""}`}</title>
             </g>
           );
         })}
-        <text x={pad.l} y={H - 6} fontSize="11" fill="var(--muted)">
-          {data[0]!.at.slice(11, 16)} UTC
-        </text>
-        <text x={W - pad.r} y={H - 6} fontSize="11" fill="var(--muted)" textAnchor="end">
-          {data.at(-1)!.at.slice(11, 16)} UTC
-        </text>
+        {xLabels.map((i) => (
+          <text key={i} x={i === data.length - 1 ? W - pad.r : Math.max(pad.l, xAt(i))} y={H - 8} className="chart-axis" textAnchor={i === data.length - 1 ? "end" : xAt(i) - 30 < pad.l ? "start" : "middle"}>
+            {hhmm(data[i]!.at, spansDays)}
+          </text>
+        ))}
       </svg>
       <figcaption className="legend">
         {PHASES.map(([, name, color]) => (
@@ -69,56 +112,63 @@ export function ResponseChart({ points }: { points: ResultPoint[] }) {
           </span>
         ))}
         <span>
-          <i style={{ background: "#adb5bd" }} /> Download
+          <i style={{ background: DOWNLOAD }} /> Download
         </span>
         <span>
-          <i style={{ background: "var(--danger)", opacity: 0.4 }} /> Failed
+          <i style={{ background: "var(--warn)" }} /> Degraded
         </span>
+        <span>
+          <i style={{ background: "var(--danger)" }} /> Failed
+        </span>
+        <span className="muted">Times in UTC</span>
       </figcaption>
-      <details>
-        <summary>Table of these checks</summary>
-        <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">Time (UTC)</th>
-              <th scope="col">Region</th>
-              <th scope="col">Result</th>
-              <th scope="col" className="num">
-                Total
-              </th>
-              <th scope="col" className="num">
-                DNS
-              </th>
-              <th scope="col" className="num">
-                Connect
-              </th>
-              <th scope="col" className="num">
-                TLS
-              </th>
-              <th scope="col" className="num">
-                First byte
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {points.slice(0, 50).map((p) => (
-              <tr key={p.at + p.region}>
-                <td className="mono">{p.at.replace("T", " ").slice(0, 19)}</td>
-                <td>{p.region}</td>
-                <td>
-                  {p.outcome.toUpperCase()}
-                  {p.statusCode ? ` ${p.statusCode}` : ""}
-                  {p.errorClass ? ` (${p.errorClass})` : ""}
-                </td>
-                <td className="num">{p.totalMs} ms</td>
-                <td className="num">{p.dnsMs ?? "—"}</td>
-                <td className="num">{p.connectMs ?? "—"}</td>
-                <td className="num">{p.tlsMs ?? "—"}</td>
-                <td className="num">{p.ttfbMs ?? "—"}</td>
+      <details className="chart-table">
+        <summary>Show these checks as a table</summary>
+        <div className="table-scroll">
+          <table className="table compact">
+            <caption className="sr-only">Latest checks, newest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">Time (UTC)</th>
+                <th scope="col">Region</th>
+                <th scope="col">Result</th>
+                <th scope="col" className="num">
+                  Total
+                </th>
+                <th scope="col" className="num">
+                  DNS
+                </th>
+                <th scope="col" className="num">
+                  Connect
+                </th>
+                <th scope="col" className="num">
+                  TLS
+                </th>
+                <th scope="col" className="num">
+                  First byte
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {[...data].reverse().map((p) => (
+                <tr key={`${p.at}-${p.region}`}>
+                  <td className="mono nowrap">{`${p.at.slice(0, 10)} ${p.at.slice(11, 19)}`}</td>
+                  <td>{p.region}</td>
+                  <td className={p.outcome === "down" ? "danger-text" : p.outcome === "degraded" ? "warn-text" : undefined}>
+                    {p.outcome.toUpperCase()}
+                    {p.statusCode ? ` · ${p.statusCode}` : ""}
+                    {p.errorClass ? ` · ${p.errorClass}` : ""}
+                  </td>
+                  <td className="num">{p.totalMs} ms</td>
+                  <td className="num">{p.dnsMs ?? "—"}</td>
+                  <td className="num">{p.connectMs ?? "—"}</td>
+                  <td className="num">{p.tlsMs ?? "—"}</td>
+                  <td className="num">{p.ttfbMs ?? "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </details>
     </figure>
   );

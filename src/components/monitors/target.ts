@@ -1,7 +1,7 @@
 import type { MonitorView } from "@/server/services/monitors/view";
 
 /** What a monitor watches, in one line. */
-export function targetOf(m: Pick<MonitorView, "type" | "url" | "host" | "port" | "hostname" | "recordType">): string {
+export function targetOf(m: Pick<MonitorView, "type" | "url" | "host" | "port" | "hostname" | "recordType" | "intervalSeconds">): string {
   switch (m.type) {
     case "http":
       return m.url ?? "";
@@ -12,6 +12,31 @@ export function targetOf(m: Pick<MonitorView, "type" | "url" | "host" | "port" |
     case "dns":
       return `${m.hostname} ${m.recordType}`;
     default:
-      return "heartbeat";
+      return `expects a ping every ${every(m.intervalSeconds)}`;
   }
+}
+
+export const TYPE_LABEL: Record<MonitorView["type"], string> = { http: "HTTP", tcp: "TCP", ssl: "SSL", dns: "DNS", heartbeat: "Heartbeat" };
+
+/** 30 → "30 s", 300 → "5 min", 86400 → "24 h". */
+export function every(seconds: number): string {
+  if (seconds < 60) return `${seconds} s`;
+  if (seconds < 3600 || seconds % 3600 !== 0) return `${Math.round(seconds / 60)} min`;
+  return `${seconds / 3600} h`;
+}
+
+/**
+ * Uptime as a percentage, truncated rather than rounded so that 99.996% never reads as
+ * 100% while checks have failed.
+ */
+export function pct(u: number | null): string {
+  if (u === null) return "—";
+  if (u >= 100) return "100%";
+  return `${(Math.floor(u * 100) / 100).toFixed(2)}%`;
+}
+
+/** "2026-11-22 18:14 UTC": server-rendered, so the same for every viewer and for hydration. */
+export function utc(d: Date | string, seconds = false): string {
+  const iso = typeof d === "string" ? d : d.toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, seconds ? 19 : 16)} UTC`;
 }

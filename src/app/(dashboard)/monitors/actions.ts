@@ -1,6 +1,7 @@
 "use server";
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
+import { Invalid } from "@/server/errors";
 import { createMonitor } from "@/server/services/monitors/create";
 import { deleteMonitors } from "@/server/services/monitors/delete";
 import { setMonitorsPaused } from "@/server/services/monitors/set-paused";
@@ -9,32 +10,49 @@ import { updateMonitor } from "@/server/services/monitors/update";
 import { runAction, type FormState } from "@/web/action";
 import { requireCtx } from "@/web/session";
 
-/** FormData from the monitor form → the monitor schema's input (only fields that were rendered). */
+const TEXT_FIELDS = ["url", "host", "method", "body", "authType", "authUsername", "keyword", "jsonPath", "jsonExpected", "jsonMatch", "hostname", "recordType", "resolver"];
+const NUMBER_FIELDS = ["port", "degradedAboveMs", "sslExpiryDays", "expiryThresholdDays", "heartbeatGraceSeconds", "intervalSeconds", "timeoutMs", "confirmations", "recoveries", "quorum"];
+const CHECKBOXES = ["followRedirects", "keywordAbsent", "paused"];
+const SECRET_FIELDS = ["authPassword", "authToken"];
+const MASK = "••••••";
+
+/**
+ * FormData from the monitor form → the monitor schema's input. Only fields the form rendered
+ * are sent; a rendered field left empty is sent as undefined so that an edit can clear it
+ * (the update service merges the patch over the stored monitor).
+ */
 function formToInput(fd: FormData): Record<string, unknown> {
-  const s = (k: string) => {
+  const out: Record<string, unknown> = {};
+  const text = (k: string) => {
     const v = fd.get(k);
     return typeof v === "string" && v.trim() !== "" ? v.trim() : undefined;
   };
-  const out: Record<string, unknown> = {};
-  const put = (k: string, v: unknown) => {
-    if (v !== undefined) out[k] = v;
-  };
-  const has = (k: string) => fd.has(k);
-  put("name", s("name") ?? "");
-  put("type", s("type"));
-  for (const k of ["url", "host", "method", "body", "authType", "authUsername", "authPassword", "authToken", "keyword", "jsonPath", "jsonExpected", "jsonMatch", "hostname", "recordType", "resolver"]) put(k, s(k));
-  for (const k of ["port", "degradedAboveMs", "sslExpiryDays", "expiryThresholdDays", "heartbeatGraceSeconds", "intervalSeconds", "timeoutMs", "confirmations", "recoveries", "quorum"]) put(k, s(k));
-  for (const k of ["followRedirects", "keywordAbsent", "paused"]) if (has(`${k}__present`)) out[k] = fd.get(k) === "on";
-  if (has("headerName")) {
+  out.name = text("name") ?? "";
+  out.type = text("type");
+  for (const k of [...TEXT_FIELDS, ...NUMBER_FIELDS]) if (fd.has(k)) out[k] = text(k);
+  // Secrets are taken as typed (spaces may matter); an empty one on edit means "keep the
+  // stored value", so it is left out of the patch.
+  for (const k of SECRET_FIELDS) {
+    const v = fd.get(k);
+    if (typeof v === "string" && v !== "") out[k] = v;
+  }
+  for (const k of CHECKBOXES) if (fd.has(`${k}__present`)) out[k] = fd.get(k) === "on";
+  // A body left over from an earlier POST would make a GET invalid; the field is hidden then.
+  if (out.method === "GET" || out.method === "HEAD") out.body = undefined;
+  if (fd.has("headers__present")) {
     const names = fd.getAll("headerName").map(String);
     const values = fd.getAll("headerValue").map(String);
-    out.headers = Object.fromEntries(names.map((n, i) => [n.trim(), values[i] ?? ""]).filter(([n]) => n));
+    out.headers = Object.fromEntries(names.map((n, i) => [n.trim(), values[i] ?? ""] as const).filter(([n]) => n));
   }
-  const status = s("expectedStatus");
-  if (status) out.expectedStatus = status.split(/[\s,]+/).filter(Boolean);
-  const expected = s("expected");
-  if (has("expected")) out.expected = expected ? expected.split(/[\n,]+/).map((x) => x.trim()).filter(Boolean) : [];
-  if (has("regions__present")) out.regions = fd.getAll("regions").map(String);
+  if (fd.has("expectedStatus")) {
+    const codes = text("expectedStatus")?.split(/[\s,]+/).filter(Boolean);
+    const bad = codes?.find((c) => !/^\d{3}(-\d{3})?$/.test(c));
+    // The schema's union only says "Invalid input"; name the entry that is wrong.
+    if (bad) throw new Invalid(`"${bad}" is not a status code`, { expectedStatus: [`"${bad}" is not a status code; use codes like 200 or ranges like 200-299, separated by commas`] });
+    out.expectedStatus = codes;
+  }
+  if (fd.has("expected")) out.expected = (text("expected") ?? "").split(/[\n,]+/).map((x) => x.trim()).filter(Boolean);
+  if (fd.has("regions__present")) out.regions = fd.getAll("regions").map(String);
   return out;
 }
 
@@ -56,21 +74,34 @@ export async function testMonitorAction(_prev: FormState, formData: FormData): P
   return runAction(formData, async () => {
     const ctx = await requireCtx();
     const id = String(formData.get("monitorId") ?? "") || undefined;
-    const result = await testMonitorNow({ ctx, input: formToInput(formData), monitorId: id });
+    const input = formToInput(formData);
+    // Masked header values are not real values: when all are masked, test with the stored headers.
+    const headers = Object.values((input.headers ?? {}) as Record<string, string>);
+    if (id && headers.length > 0 && headers.every((v) => v === MASK)) delete input.headers;
+    const result = await testMonitorNow({ ctx, input, monitorId: id });
     return { ok: true, data: { result } };
   });
 }
 
-export async function bulkAction(formData: FormData): Promise<void> {
-  await runAction(formData, async () => {
+export async function bulkAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const r = await runAction(formData, async () => {
     const ctx = await requireCtx();
     const ids = formData.getAll("ids").map(String);
     const op = String(formData.get("op") ?? "");
-    if (!ids.length) return;
-    if (op === "pause" || op === "resume") await setMonitorsPaused({ ctx, monitorIds: ids, paused: op === "pause" });
-    if (op === "delete") await deleteMonitors({ ctx, monitorIds: ids });
+    if (!ids.length) return { message: "Select at least one monitor first." };
+    const n = `${ids.length} monitor${ids.length === 1 ? "" : "s"}`;
+    if (op === "pause" || op === "resume") {
+      await setMonitorsPaused({ ctx, monitorIds: ids, paused: op === "pause" });
+      return { ok: true, message: `${op === "pause" ? "Paused" : "Resumed"} ${n}.` };
+    }
+    if (op === "delete") {
+      await deleteMonitors({ ctx, monitorIds: ids });
+      return { ok: true, message: `Deleted ${n}.` };
+    }
+    return { message: "Unknown action." };
   });
   revalidatePath("/monitors");
+  return { ok: r.ok, message: r.message };
 }
 
 export async function monitorOpAction(formData: FormData): Promise<void> {

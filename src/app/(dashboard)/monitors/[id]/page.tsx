@@ -1,10 +1,11 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { AutoRefresh } from "@/components/monitors/auto-refresh";
+import { CopyButton } from "@/components/monitors/copy-button";
 import { duration, RelativeTime } from "@/components/monitors/relative-time";
 import { ResponseChart } from "@/components/monitors/response-chart";
 import { StateBadge } from "@/components/monitors/state-badge";
-import { targetOf } from "@/components/monitors/target";
+import { every, pct, targetOf, TYPE_LABEL, utc } from "@/components/monitors/target";
 import { UptimeBars } from "@/components/monitors/uptime-bars";
 import { can } from "@/server/auth/permissions";
 import { NotFound } from "@/server/errors";
@@ -14,11 +15,19 @@ import { dailyBars, getUptime, WINDOWS, type UptimeWindow } from "@/server/servi
 import { requireCtx } from "@/web/session";
 import { monitorOpAction } from "../actions";
 
-export const metadata = { title: "Monitor" };
+const WINDOW_LABEL: Record<UptimeWindow, string> = { "24h": "Last 24 hours", "7d": "Last 7 days", "30d": "Last 30 days", "90d": "Last 90 days" };
+
+export async function generateMetadata({ params }: PageProps<"/monitors/[id]">) {
+  const ctx = await requireCtx();
+  const { id } = await params;
+  const monitor = await getMonitor({ ctx, monitorId: id }).catch(() => null);
+  return { title: monitor ? `${monitor.state} · ${monitor.name}` : "Monitor" };
+}
 
 export default async function MonitorPage({ params }: PageProps<"/monitors/[id]">) {
   const ctx = await requireCtx();
   const { id } = await params;
+  // Unknown ids and other tenants' monitors both answer 404.
   const monitor = await getMonitor({ ctx, monitorId: id }).catch((e) => {
     if (e instanceof NotFound) notFound();
     throw e;
@@ -34,27 +43,48 @@ export default async function MonitorPage({ params }: PageProps<"/monitors/[id]"
   const canEdit = can(ctx.org.role, "monitors:write");
   const now = Date.now();
   const certDays = monitor.certExpiresAt ? Math.floor((new Date(monitor.certExpiresAt).getTime() - now) / 86_400_000) : null;
+  const certWarn = certDays !== null && certDays <= (monitor.type === "ssl" ? (monitor.expiryThresholdDays ?? 14) : monitor.sslExpiryDays || 14);
+  const heartbeat = monitor.type === "heartbeat";
+
   return (
     <>
       <AutoRefresh />
-      <p className="small-text">
-        <Link href="/monitors">← Monitors</Link>
-      </p>
-      <div className="page-head">
-        <div>
+      <nav className="breadcrumb small-text" aria-label="Breadcrumb">
+        <Link href="/monitors">Monitors</Link> <span aria-hidden>/</span> <span className="muted">{monitor.name}</span>
+      </nav>
+      <div className="page-head monitor-head">
+        <div className="monitor-title">
           <div className="row">
             <StateBadge state={monitor.state} big />
-            <h1 style={{ margin: 0 }}>{monitor.name}</h1>
+            <h1>{monitor.name}</h1>
           </div>
-          <p className="mono">{targetOf(monitor)}</p>
-          <p className="muted small-text">
-            Every {monitor.intervalSeconds >= 60 ? `${monitor.intervalSeconds / 60} min` : `${monitor.intervalSeconds} s`} from {monitor.regions.join(", ")} · DOWN after{" "}
-            {monitor.confirmations} failure{monitor.confirmations === 1 ? "" : "s"} · last check <RelativeTime iso={monitor.lastCheckedAt} now={now} /> · state since{" "}
-            <RelativeTime iso={monitor.stateChangedAt} now={now} />
+          <p className="monitor-target">
+            <span className="type-tag">{TYPE_LABEL[monitor.type]}</span> {!heartbeat && <span className="mono">{targetOf(monitor)}</span>}
+          </p>
+          <p className="monitor-meta small-text">
+            {heartbeat ? (
+              <>
+                Expects a ping every {every(monitor.intervalSeconds)} (+{monitor.heartbeatGraceSeconds ?? 0} s grace) · last ping <RelativeTime iso={monitor.lastCheckedAt} now={now} />
+              </>
+            ) : (
+              <>
+                Checked every {every(monitor.intervalSeconds)} from {monitor.regions.join(", ")} · DOWN after {monitor.confirmations} failed check{monitor.confirmations === 1 ? "" : "s"} · last
+                check <RelativeTime iso={monitor.lastCheckedAt} now={now} />
+              </>
+            )}{" "}
+            · {monitor.state} since <RelativeTime iso={monitor.stateChangedAt} now={now} />
+            {certDays !== null && (
+              <>
+                {" · "}
+                <span className={certWarn ? "danger-text" : undefined}>
+                  certificate expires in {certDays} day{certDays === 1 ? "" : "s"} ({monitor.certExpiresAt!.slice(0, 10)})
+                </span>
+              </>
+            )}
           </p>
         </div>
         {canEdit && (
-          <div className="row">
+          <div className="row head-actions">
             <form action={monitorOpAction}>
               <input type="hidden" name="monitorId" value={monitor.id} />
               <button className="btn secondary" name="op" value={monitor.paused ? "resume" : "pause"}>
@@ -65,11 +95,14 @@ export default async function MonitorPage({ params }: PageProps<"/monitors/[id]"
               Edit
             </Link>
             <details className="danger-zone">
-              <summary className="btn secondary">Delete…</summary>
-              <form action={monitorOpAction}>
+              <summary className="btn secondary danger-text">Delete…</summary>
+              <form action={monitorOpAction} className="popover">
+                <p>
+                  Delete <strong>{monitor.name}</strong> with its check history and incidents? This cannot be undone.
+                </p>
                 <input type="hidden" name="monitorId" value={monitor.id} />
                 <button className="btn danger small" name="op" value="delete">
-                  Delete {monitor.name} and its history
+                  Delete monitor
                 </button>
               </form>
             </details>
@@ -77,109 +110,139 @@ export default async function MonitorPage({ params }: PageProps<"/monitors/[id]"
         )}
       </div>
 
-      {monitor.type === "heartbeat" && monitor.heartbeatUrl && (
-        <section className="card">
-          <h2 className="card-title">Heartbeat URL</h2>
-          <p>Call this URL from your job each time it finishes (GET or POST). Keep it secret: anyone with it can report success.</p>
-          <pre className="code">
-            <code>{monitor.heartbeatUrl}</code>
-          </pre>
-          <pre className="code">
-            <code>{`curl -fsS --retry 3 ${monitor.heartbeatUrl}`}</code>
-          </pre>
+      {monitor.paused && <p className="notice">This monitor is paused: no checks run and no alerts are sent until it is resumed.</p>}
+
+      {heartbeat && monitor.heartbeatUrl && (
+        <section className="card" aria-labelledby="hb-title">
+          <h2 className="card-title" id="hb-title">
+            Heartbeat URL
+          </h2>
+          <p className="muted">
+            Request this URL (GET or POST) each time your job finishes. If no ping arrives within {every(monitor.intervalSeconds)} plus {monitor.heartbeatGraceSeconds ?? 0} s, the
+            monitor goes DOWN. Keep it secret: anyone with it can report success.
+          </p>
+          <div className="copy-row">
+            <code className="code copyable">{monitor.heartbeatUrl}</code>
+            <CopyButton text={monitor.heartbeatUrl} label="Copy URL" />
+          </div>
+          <p className="small-text muted">For example, at the end of a cron job:</p>
+          <div className="copy-row">
+            <code className="code copyable">{`curl -fsS --retry 3 ${monitor.heartbeatUrl}`}</code>
+            <CopyButton text={`curl -fsS --retry 3 ${monitor.heartbeatUrl}`} />
+          </div>
         </section>
       )}
 
-      <section className="stats" aria-label="Uptime">
+      <section className="stats" aria-label="Uptime and latency">
         {uptimes.map((u) => (
           <div key={u.window} className="card stat">
-            <div className="muted small-text">{u.window} uptime</div>
-            <div className="stat-value">{u.uptimePercent === null ? "—" : `${u.uptimePercent.toFixed(u.uptimePercent === 100 ? 0 : 3)}%`}</div>
-            <div className="muted small-text mono">
-              p50 {u.latency.p50 ?? "—"} · p95 {u.latency.p95 ?? "—"} · p99 {u.latency.p99 ?? "—"} ms
-            </div>
+            <div className="stat-label">{WINDOW_LABEL[u.window]}</div>
+            <div className={`stat-value${u.uptimePercent !== null && u.uptimePercent < 99 ? " danger-text" : ""}`}>{pct(u.uptimePercent)}</div>
+            <div className="stat-sub">{u.checks ? `${u.checks.toLocaleString("en-US")} checks` : "no checks yet"}</div>
+            {!heartbeat && (
+              <dl className="percentiles">
+                {(["p50", "p95", "p99"] as const).map((k) => (
+                  <div key={k}>
+                    <dt>{k}</dt>
+                    <dd>{u.latency[k] === null ? "—" : `${u.latency[k]} ms`}</dd>
+                  </div>
+                ))}
+              </dl>
+            )}
           </div>
         ))}
-        {certDays !== null && (
-          <div className="card stat">
-            <div className="muted small-text">Certificate</div>
-            <div className="stat-value" style={{ color: certDays < 14 ? "var(--danger)" : undefined }}>
-              {certDays} days
-            </div>
-            <div className="muted small-text mono">expires {monitor.certExpiresAt!.slice(0, 10)}</div>
-          </div>
-        )}
       </section>
 
-      <section className="card">
-        <h2 className="card-title">Response time</h2>
-        <ResponseChart points={points} />
-      </section>
+      {!heartbeat && (
+        <section className="card" aria-labelledby="rt-title">
+          <h2 className="card-title" id="rt-title">
+            Response time
+          </h2>
+          <ResponseChart points={points} />
+        </section>
+      )}
 
-      <section className="card">
-        <h2 className="card-title">Last 90 days</h2>
+      <section className="card" aria-labelledby="bars-title">
+        <h2 className="card-title" id="bars-title">
+          Uptime, last 90 days
+        </h2>
         <UptimeBars bars={bars} />
       </section>
 
-      <section className="card" data-testid="incidents">
-        <h2 className="card-title">Incidents</h2>
+      <section className="card" data-testid="incidents" aria-labelledby="inc-title">
+        <h2 className="card-title" id="inc-title">
+          Incidents
+        </h2>
         {incidents.length === 0 ? (
-          <p className="muted">No incidents. Perigee opens one when the monitor is confirmed DOWN and closes it on recovery.</p>
+          <p className="muted">No incidents. Perigee opens one when the monitor is confirmed DOWN and closes it when it recovers.</p>
         ) : (
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Started</th>
-                <th scope="col">Duration</th>
-                <th scope="col">Cause</th>
-                <th scope="col">Regions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {incidents.map(({ incident: i }) => (
-                <tr key={i.id} data-testid="incident">
-                  <td className="mono">{i.openedAt.toISOString().replace("T", " ").slice(0, 19)} UTC</td>
-                  <td>{i.closedAt ? duration(i.durationSeconds) : <strong style={{ color: "var(--danger)" }}>ongoing · {duration(Math.round((now - i.openedAt.getTime()) / 1000))}</strong>}</td>
-                  <td>
-                    {i.causeErrorClass && <span className="badge">{i.causeErrorClass}</span>} {i.causeMessage}
-                    {i.duringMaintenance && <span className="muted"> (maintenance — not alerted)</span>}
-                  </td>
-                  <td>{i.regionsDown.join(", ")}</td>
+          <div className="table-scroll">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">Opened</th>
+                  <th scope="col">Closed</th>
+                  <th scope="col" className="num">
+                    Duration
+                  </th>
+                  <th scope="col">Cause</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {incidents.map(({ incident: i }) => (
+                  <tr key={i.id} data-testid="incident" className={i.closedAt ? undefined : "row-down"}>
+                    <td className="mono nowrap">{utc(i.openedAt)}</td>
+                    <td className="nowrap">{i.closedAt ? <span className="mono">{utc(i.closedAt)}</span> : <span className="pill pill-danger">ongoing</span>}</td>
+                    <td className="num nowrap">{i.closedAt ? duration(i.durationSeconds) : `${duration(Math.round((now - i.openedAt.getTime()) / 1000))} so far`}</td>
+                    <td>
+                      {i.causeErrorClass && <span className="badge">{i.causeErrorClass}</span>} {i.causeStatusCode ? <span className="mono">HTTP {i.causeStatusCode} </span> : null}
+                      {i.causeMessage}
+                      {i.regionsDown.length > 0 && <span className="muted"> · {i.regionsDown.join(", ")}</span>}
+                      {i.duringMaintenance && <span className="muted"> · during maintenance, not alerted</span>}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </section>
 
-      <section className="card">
-        <h2 className="card-title">Recent failed checks</h2>
+      <section className="card" aria-labelledby="fail-title">
+        <h2 className="card-title" id="fail-title">
+          Recent failed checks
+        </h2>
         {failures.length === 0 ? (
-          <p className="muted">No failed checks.</p>
+          <p className="muted">No failed checks recently.</p>
         ) : (
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Time (UTC)</th>
-                <th scope="col">Region</th>
-                <th scope="col">Error</th>
-                <th scope="col">Message</th>
-              </tr>
-            </thead>
-            <tbody>
-              {failures.map((f) => (
-                <tr key={f.id}>
-                  <td className="mono">{f.scheduledAt.toISOString().replace("T", " ").slice(0, 19)}</td>
-                  <td>{f.region}</td>
-                  <td>
-                    <span className="badge">{f.errorClass}</span>
-                    {f.statusCode ? ` ${f.statusCode}` : ""}
-                  </td>
-                  <td>{f.message}</td>
+          <div className="table-scroll">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">Time</th>
+                  <th scope="col">Region</th>
+                  <th scope="col">Error</th>
+                  <th scope="col" className="num">
+                    Status
+                  </th>
+                  <th scope="col">Message</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {failures.map((f) => (
+                  <tr key={f.id}>
+                    <td className="mono nowrap">{utc(f.scheduledAt, true)}</td>
+                    <td>{f.region}</td>
+                    <td>
+                      <span className="badge">{f.errorClass}</span>
+                    </td>
+                    <td className="num">{f.statusCode ?? "—"}</td>
+                    <td className="failure-message">{f.message ?? <span className="muted">—</span>}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </section>
     </>

@@ -12,7 +12,7 @@ export default async function NewMonitorPage() {
     return (
       <section className="empty">
         <h1>New monitor</h1>
-        <p>Your role ({ctx.org.role}) cannot create monitors. Ask an EDITOR or ADMIN of {ctx.org.name}.</p>
+        <p>Your role ({ctx.org.role}) cannot create monitors. Ask an editor or admin of {ctx.org.name}.</p>
         <Link href="/monitors">Back to monitors</Link>
       </section>
     );
@@ -20,10 +20,13 @@ export default async function NewMonitorPage() {
   const regions = [...new Set(["default", ...(await regionNames()).values()])];
   return (
     <>
+      <nav className="breadcrumb small-text" aria-label="Breadcrumb">
+        <Link href="/monitors">Monitors</Link> <span aria-hidden>/</span> <span className="muted">New</span>
+      </nav>
       <div className="page-head">
         <div>
           <h1>New monitor</h1>
-          <p>Checks start within one interval of saving. &ldquo;Test now&rdquo; runs the check once without saving.</p>
+          <p>Checks start within one interval of saving; alerts go to the organization&rsquo;s notification channels.</p>
         </div>
       </div>
       <MonitorForm regions={regions} />
