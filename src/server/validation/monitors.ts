@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseResolver } from "../checks/executors/dns";
 
 /**
  * One schema for a monitor, shared by the dashboard form, the REST API (issue 5) and the
@@ -93,6 +94,7 @@ export const monitorInputSchema = z
       if (v.type === "tcp" && !v.port) need("port", "Port is required for a TCP monitor");
     }
     if (v.type === "dns" && !v.hostname && !v.host) need("hostname", "Hostname to resolve is required");
+    if (v.type === "dns" && v.resolver && !parseResolver(v.resolver)) need("resolver", 'Resolver must be an IP address: "1.1.1.1", "1.1.1.1:53", "2606:4700::1111" or "[2606:4700::1111]:53"');
     if (v.timeoutMs > v.intervalSeconds * 1000) need("timeoutMs", "Timeout must be shorter than the interval");
     if (v.quorum !== undefined && v.quorum > v.regions.length) need("quorum", "Quorum cannot exceed the number of regions");
     if (new Set(v.regions).size !== v.regions.length) need("regions", "Each region only once");

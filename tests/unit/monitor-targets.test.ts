@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { assertTargetsAllowed } from "../../src/server/monitors/targets";
+import { monitorInputSchema } from "../../src/server/validation/monitors";
+
+const dns = (resolver: string) => monitorInputSchema.safeParse({ name: "d", type: "dns", hostname: "example.com", resolver });
+
+describe("DNS resolver targets", () => {
+  it("accepts IPv4, IPv4:port, bare IPv6 and [IPv6]:port", () => {
+    for (const r of ["1.1.1.1", "1.1.1.1:53", "2606:4700::1111", "[2606:4700::1111]:5353"]) expect(dns(r).success, r).toBe(true);
+  });
+  it("refuses malformed resolvers on the resolver field", () => {
+    for (const r of ["1.2.3", "1.1.1.1:0", "[::1", "::g"]) {
+      const res = dns(r);
+      expect(res.success, r).toBe(false);
+      expect(res.error!.issues.some((i) => i.path[0] === "resolver"), r).toBe(true);
+    }
+  });
+  it("judges bare IPv6 loopback as loopback, not as a mangled string", () => {
+    for (const r of ["::1", "[::1]:53", "127.0.0.1:53", "10.0.0.5"]) {
+      const parsed = dns(r);
+      expect(parsed.success, r).toBe(true);
+      expect(() => assertTargetsAllowed(parsed.data!), r).toThrow(/resolver|private|loopback/i);
+    }
+    expect(() => assertTargetsAllowed(dns("2606:4700::1111").data!)).not.toThrow();
+  });
+});
