@@ -69,6 +69,21 @@ const schema = z.object({
   CHECK_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
   CHECK_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(15_000),
   BCRYPT_COST: z.coerce.number().int().min(12, "BCRYPT_COST must be at least 12").max(15).default(12),
+  // Notification providers. Base URLs are overridable (self-hosted gateways, and the tests'
+  // loopback receivers); a channel may also set its own base URL.
+  SLACK_API_URL: z.url().optional(),
+  PAGERDUTY_API_URL: z.url().default("https://events.pagerduty.com"),
+  TELEGRAM_API_URL: z.url().default("https://api.telegram.org"),
+  TWILIO_API_URL: z.url().default("https://api.twilio.com"),
+  /** Account-wide Twilio credentials used by SMS channels that do not bring their own. */
+  TWILIO_ACCOUNT_SID: z.string().optional(),
+  TWILIO_AUTH_TOKEN: z.string().optional(),
+  TWILIO_FROM: z.string().optional(),
+  /** Delivery retries: first retry after about this long, doubling, capped at an hour. */
+  NOTIFY_RETRY_BASE_MS: z.coerce.number().int().min(1).default(15_000),
+  NOTIFY_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
+  NOTIFY_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(50),
+  NOTIFY_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(10_000),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 

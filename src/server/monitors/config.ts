@@ -159,5 +159,8 @@ export function toInput(m: Monitor): Record<string, unknown> {
     regions: m.regions,
     quorum: m.quorum,
     paused: m.paused,
+    reminderIntervalMinutes: m.reminderIntervalMinutes,
+    reminderMax: m.reminderMax,
+    recoveryDelaySeconds: m.recoveryDelaySeconds,
   });
 }

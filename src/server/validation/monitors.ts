@@ -67,7 +67,13 @@ export const monitorInputSchema = z
     recoveries: z.coerce.number().int().min(1, "At least 1").max(10, "At most 10").default(1),
     regions: z.array(z.string().regex(/^[a-z0-9-]{1,32}$/, "Region names are lowercase letters, digits and -")).min(1, "Pick at least one region").max(10).default(["default"]),
     quorum: z.coerce.number().int().min(1).max(10).optional(),
-    channelIds: z.array(z.uuid()).max(50).default([]),
+    /** Channels alerted for this monitor; absent or null = the organization's default channels, [] = none. */
+    channelIds: z.array(z.uuid({ error: "Each channel id must be a UUID" })).max(50, "At most 50 channels").nullable().optional(),
+    /** Re-alert while still DOWN every N minutes (null = no reminders), at most reminderMax times. */
+    reminderIntervalMinutes: z.coerce.number().int().min(1, "Reminders at most every minute").max(1440, "Reminders at least once a day").nullable().optional(),
+    reminderMax: z.coerce.number().int().min(1, "At least 1").max(100, "At most 100").default(3),
+    /** Hold the recovery alert this long; a relapse within it sends neither. */
+    recoveryDelaySeconds: z.coerce.number().int().min(0, "0 or more seconds").max(3600, "At most 3600 seconds").default(0),
     paused: z.boolean().default(false),
   })
   .superRefine((v, ctx) => {

@@ -3,3 +3,5 @@ export * from "./organizations";
 export * from "./sessions";
 export * from "./audit";
 export * from "./monitors";
+export * from "./notifications";
+export * from "./api";

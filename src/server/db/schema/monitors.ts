@@ -65,6 +65,15 @@ export const monitors = pgTable(
     lastHeartbeatAt: timestamp("last_heartbeat_at", { withTimezone: true }),
     /** Latest certificate seen on an HTTPS/SSL check. */
     certExpiresAt: timestamp("cert_expires_at", { withTimezone: true }),
+    /** Notifications: false = the organization's default channels, true = monitor_channels. */
+    customChannels: boolean("custom_channels").notNull().default(false),
+    /** Re-alert while still DOWN every N minutes (null = never), at most reminderMax times. */
+    reminderIntervalMinutes: integer("reminder_interval_minutes"),
+    reminderMax: smallint("reminder_max").notNull().default(3),
+    /** Hold a recovery alert this long; a relapse within it sends neither (flap damping). */
+    recoveryDelaySeconds: integer("recovery_delay_seconds").notNull().default(0),
+    /** Lowest SSL-expiry threshold (30/14/7/1 days) already alerted for the current certificate. */
+    sslAlertedDays: smallint("ssl_alerted_days"),
     /** Bumped on every change so caches and schedulers know their copy is stale. */
     version: integer("version").notNull().default(1),
     createdById: uuid("created_by_id").references(() => users.id, { onDelete: "set null" }),
@@ -115,6 +124,8 @@ export const incidents = pgTable(
     causeStatusCode: smallint("cause_status_code"),
     regionsDown: text("regions_down").array().notNull().default(sql`'{}'::text[]`),
     duringMaintenance: boolean("during_maintenance").notNull().default(false),
+    remindersSent: smallint("reminders_sent").notNull().default(0),
+    lastRemindedAt: timestamp("last_reminded_at", { withTimezone: true }),
   },
   (t) => [
     index("incidents_org_opened_idx").on(t.organizationId, t.openedAt),
@@ -139,13 +150,15 @@ export const monitorEvents = pgTable(
       .notNull()
       .references(() => monitors.id, { onDelete: "cascade" }),
     incidentId: uuid("incident_id").references(() => incidents.id, { onDelete: "set null" }),
-    kind: text("kind").notNull(), // down | recovered | degraded | up | heartbeat_missed | ssl_expiring
+    kind: text("kind").notNull(), // down | recovered | degraded | up | heartbeat_missed | ssl_expiring | reminder
     fromState: monitorStateEnum("from_state"),
     toState: monitorStateEnum("to_state"),
     payload: jsonb("payload").$type<Record<string, unknown>>().notNull().default({}),
     /** True inside a maintenance window: recorded, never alerted. */
     suppressed: boolean("suppressed").notNull().default(false),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    /** The consumer leaves the row alone until then (recovery delay). */
+    notifyAfter: timestamp("notify_after", { withTimezone: true }).notNull().defaultNow(),
     processedAt: timestamp("processed_at", { withTimezone: true }),
   },
   (t) => [

@@ -13,6 +13,7 @@ import { assertTargetsAllowed } from "../../monitors/targets";
 import { assertRegionsExist } from "../../monitors/regions";
 import { monitorInputSchema, type MonitorInput } from "../../validation/monitors";
 import { recordAudit } from "../audit/record";
+import { setMonitorChannels } from "./channels";
 import { toMonitorView, type MonitorView } from "./view";
 
 export async function createMonitor({ ctx, input }: { ctx: Ctx; input: MonitorInput | unknown }): Promise<MonitorView> {
@@ -58,13 +59,18 @@ export async function createMonitor({ ctx, input }: { ctx: Ctx; input: MonitorIn
         heartbeatGraceSeconds: d.type === "heartbeat" ? d.heartbeatGraceSeconds : null,
         // A new heartbeat monitor's first deadline counts from its creation.
         lastHeartbeatAt: d.type === "heartbeat" ? new Date() : null,
+        customChannels: d.channelIds != null,
+        reminderIntervalMinutes: d.reminderIntervalMinutes ?? null,
+        reminderMax: d.reminderMax,
+        recoveryDelaySeconds: d.recoveryDelaySeconds,
         createdById: ctx.actor.userId,
       })
       .returning();
+    if (d.channelIds != null) await setMonitorChannels(tx, ctx.org.id, id, d.channelIds);
     await recordAudit(tx, { organizationId: ctx.org.id, actorUserId: ctx.actor.userId, action: "monitor.created", targetType: "monitor", targetId: id, metadata: { name: d.name, type: d.type }, meta: ctx.meta });
     return row!;
   });
 
   await syncScheduleSafely(m);
-  return toMonitorView(m);
+  return toMonitorView(m, [...new Set(d.channelIds ?? [])].sort());
 }

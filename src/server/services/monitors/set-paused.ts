@@ -6,7 +6,7 @@ import { requirePermission } from "../../auth/permissions";
 import { syncScheduleSafely } from "../../monitors/schedule";
 import { recordAudit } from "../audit/record";
 import { getMonitorOrThrow } from "./internal";
-import { toMonitorView, type MonitorView } from "./view";
+import { toMonitorViews, type MonitorView } from "./view";
 
 /** Pause or resume several monitors of the caller's organization; unknown ids are 404 for the whole call. */
 export async function setMonitorsPaused({ ctx, monitorIds, paused }: { ctx: Ctx; monitorIds: string[]; paused: boolean }): Promise<MonitorView[]> {
@@ -36,5 +36,5 @@ export async function setMonitorsPaused({ ctx, monitorIds, paused }: { ctx: Ctx;
   });
   for (const m of rows) await syncScheduleSafely(m);
   const all = await db().select().from(monitors).where(and(eq(monitors.organizationId, ctx.org.id), inArray(monitors.id, ids)));
-  return all.map(toMonitorView);
+  return toMonitorViews(all);
 }

@@ -12,7 +12,8 @@ import { assertRegionsExist } from "../../monitors/regions";
 import { monitorInputSchema } from "../../validation/monitors";
 import { recordAudit } from "../audit/record";
 import { getMonitorOrThrow } from "./internal";
-import { toMonitorView, type MonitorView } from "./view";
+import { setMonitorChannels } from "./channels";
+import { channelIdsOf, toMonitorViews, type MonitorView } from "./view";
 
 // Masked values echoed back by a form mean "keep what is stored".
 const MASK = "••••••";
@@ -25,6 +26,7 @@ export async function updateMonitor({ ctx, monitorId, patch }: { ctx: Ctx; monit
     const current = await getMonitorOrThrow(tx, ctx.org.id, monitorId, { forUpdate: true });
     previousRegions = current.regions;
     const base = toInput(current);
+    if (current.customChannels) base.channelIds = (await channelIdsOf(tx, [current.id])).get(current.id) ?? [];
     if (patch.type !== undefined && patch.type !== current.type) {
       throw new Invalid("A monitor's type cannot change; create a new monitor instead.", { type: ["A monitor's type cannot change; create a new monitor instead."] });
     }
@@ -58,12 +60,17 @@ export async function updateMonitor({ ctx, monitorId, patch }: { ctx: Ctx; monit
         quorum: d.quorum ?? null,
         paused: d.paused,
         heartbeatGraceSeconds: current.type === "heartbeat" ? d.heartbeatGraceSeconds : null,
+        customChannels: d.channelIds != null,
+        reminderIntervalMinutes: d.reminderIntervalMinutes ?? null,
+        reminderMax: d.reminderMax,
+        recoveryDelaySeconds: d.recoveryDelaySeconds,
         ...(pausedChanged ? { state: d.paused ? ("PAUSED" as const) : ("PENDING" as const), stateChangedAt: new Date() } : {}),
         version: sql`${monitors.version} + 1`,
         updatedAt: new Date(),
       })
       .where(eq(monitors.id, current.id))
       .returning();
+    if ("channelIds" in patch) await setMonitorChannels(tx, ctx.org.id, current.id, d.channelIds);
     await recordAudit(tx, {
       organizationId: ctx.org.id,
       actorUserId: ctx.actor.userId,
@@ -76,5 +83,6 @@ export async function updateMonitor({ ctx, monitorId, patch }: { ctx: Ctx; monit
     return row!;
   });
   await syncScheduleSafely(m, previousRegions);
-  return toMonitorView(m);
+  const [view] = await toMonitorViews([m]);
+  return view!;
 }

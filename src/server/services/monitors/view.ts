@@ -1,4 +1,6 @@
-import type { Monitor } from "../../db/schema";
+import { inArray } from "drizzle-orm";
+import { db, type DbOrTx } from "../../db/client";
+import { monitorChannels, type Monitor } from "../../db/schema";
 import { env } from "../../env";
 import { decrypt } from "../../lib/crypto";
 import { openSecrets } from "../../monitors/config";
@@ -6,7 +8,7 @@ import { openSecrets } from "../../monitors/config";
 /** The public shape of a monitor (dashboard and API). Secret values are never returned. */
 export type MonitorView = ReturnType<typeof toMonitorView>;
 
-export function toMonitorView(m: Monitor) {
+export function toMonitorView(m: Monitor, channelIds: string[] = []) {
   const c = m.config as Record<string, unknown>;
   const secrets = m.type === "http" ? openSecrets(m.id, m.secretsEnc) : {};
   return {
@@ -45,6 +47,11 @@ export function toMonitorView(m: Monitor) {
     regions: m.regions,
     quorum: m.quorum,
     paused: m.paused,
+    /** null = the organization's default channels. */
+    channelIds: m.customChannels ? channelIds : null,
+    reminderIntervalMinutes: m.reminderIntervalMinutes,
+    reminderMax: m.reminderMax,
+    recoveryDelaySeconds: m.recoveryDelaySeconds,
     state: m.state,
     stateChangedAt: m.stateChangedAt.toISOString(),
     lastCheckedAt: m.lastCheckedAt?.toISOString() ?? null,
@@ -52,4 +59,20 @@ export function toMonitorView(m: Monitor) {
     createdAt: m.createdAt.toISOString(),
     updatedAt: m.updatedAt.toISOString(),
   };
+}
+
+/** Each monitor's own channel ids (for monitors that chose theirs). */
+export async function channelIdsOf(tx: DbOrTx, monitorIds: string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  if (!monitorIds.length) return out;
+  const links = await tx.select().from(monitorChannels).where(inArray(monitorChannels.monitorId, monitorIds));
+  for (const l of links) (out.get(l.monitorId) ?? out.set(l.monitorId, []).get(l.monitorId)!).push(l.channelId);
+  for (const v of out.values()) v.sort();
+  return out;
+}
+
+/** Views with their channel choice, in one query for any number of monitors. */
+export async function toMonitorViews(rows: Monitor[], tx: DbOrTx = db()): Promise<MonitorView[]> {
+  const links = await channelIdsOf(tx, rows.filter((m) => m.customChannels).map((m) => m.id));
+  return rows.map((m) => toMonitorView(m, links.get(m.id) ?? []));
 }
