@@ -17,6 +17,9 @@ import { reconcileSchedules } from "../src/server/monitors/reconcile";
 import { sweepHeartbeats } from "../src/server/monitors/heartbeat";
 import { refreshUptimeSummaries } from "../src/server/monitors/uptime-summary";
 import { compactFinishedPartitions, ensurePartitions } from "../src/server/monitors/partitions";
+import { queueReminders } from "../src/server/notifications/outbox";
+import { startNotifications } from "../src/server/notifications/runtime";
+import { sweepDeliveries } from "../src/server/notifications/sweeper";
 
 export async function startWorker() {
   const e = env();
@@ -47,6 +50,10 @@ export async function startWorker() {
           return reconcileSchedules();
         case maintenanceJobs.heartbeatSweep.name:
           return sweepHeartbeats();
+        case maintenanceJobs.notificationReminders.name:
+          return queueReminders();
+        case maintenanceJobs.notificationSweep.name:
+          return sweepDeliveries();
         default:
           throw new Error(`Unknown maintenance job ${job.name}`);
       }
@@ -70,12 +77,14 @@ export async function startWorker() {
   );
   checks.on("failed", (job, err) => log.warn("check job failed", { monitorId: job?.data.monitorId, err: err.message }));
 
+  const notifications = startNotifications();
+
   // Schedules may have been created while Redis was away (or Redis was flushed).
   reconcileSchedules().then(
     (r) => log.info("schedules reconciled", r),
     (err) => log.error("reconcile failed", { err }),
   );
-  console.log(`[worker] ready: checks for region "${e.WORKER_REGION}" (concurrency ${e.CHECK_CONCURRENCY}), maintenance jobs scheduled`);
+  console.log(`[worker] ready: checks for region "${e.WORKER_REGION}" (concurrency ${e.CHECK_CONCURRENCY}), maintenance jobs scheduled, notifications on`);
 
   let stopping: Promise<void> | null = null;
   const stop = () =>
@@ -83,6 +92,7 @@ export async function startWorker() {
       // Finish running checks, store their results, then let go of connections.
       await checks.close();
       await batcher.flush();
+      await notifications.stop();
       await maintenanceWorker.close();
       await maintenance.close();
       await closeQueues();

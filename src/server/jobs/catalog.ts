@@ -14,6 +14,8 @@ export const maintenanceJobs = {
   uptimeSummaries: { name: "uptime-summaries", everyMs: 60 * 60 * 1000 },
   reconcileSchedules: { name: "reconcile-schedules", everyMs: 5 * 60 * 1000 },
   heartbeatSweep: { name: "heartbeat-sweep", everyMs: 5 * 1000 },
+  notificationReminders: { name: "notification-reminders", everyMs: 30 * 1000 },
+  notificationSweep: { name: "notification-sweep", everyMs: 60 * 1000 },
 } as const;
 
 export const emptyPayload = z.object({}).strict();

@@ -3,6 +3,7 @@ import { db, type Tx } from "../db/client";
 import { incidents, maintenanceWindows, monitorEvents, monitorRegionState, monitors, type Monitor, type MonitorState } from "../db/schema";
 import { ERROR_CLASSES, type CheckResult } from "../checks/types";
 import { addSample } from "./histogram";
+import { daysUntil, sslAlertStep } from "./ssl-alerts";
 import { windowCovers } from "./maintenance";
 import { regionId } from "./regions";
 import { applyRegionResult, monitorStateFrom, quorumOf, transitionOf, type RegionCounters } from "./state-machine";
@@ -152,6 +153,20 @@ async function advanceStates(tx: Tx, byId: Map<string, Monitor>, news: ResultInp
         ...(next !== m.state ? { state: next, stateChangedAt: now } : {}),
       })
       .where(eq(monitors.id, id));
+    if (cert) {
+      const daysLeft = daysUntil(cert.validTo, now);
+      const step = sslAlertStep(daysLeft, m.sslAlertedDays);
+      if (step.level !== m.sslAlertedDays) await tx.update(monitors).set({ sslAlertedDays: step.level }).where(eq(monitors.id, id));
+      if (step.alert !== null) {
+        await tx.insert(monitorEvents).values({
+          organizationId: m.organizationId,
+          monitorId: id,
+          kind: "ssl_expiring",
+          payload: { monitorName: m.name, type: m.type, daysLeft, threshold: step.alert, validTo: cert.validTo, subject: cert.subject, issuer: cert.issuer },
+          suppressed: await inMaintenance(tx, m, now),
+        });
+      }
+    }
     const t = transitionOf(m.state, next);
     if (!t) continue;
 
@@ -187,13 +202,15 @@ async function advanceStates(tx: Tx, byId: Map<string, Monitor>, news: ResultInp
       payload = { ...payload, downtimeSeconds: closed?.durationSeconds ?? null };
     }
     const kind = t.kind === "down" && lastResult.kind === "heartbeat" ? "heartbeat_missed" : t.kind;
-    await tx.insert(monitorEvents).values({ organizationId: m.organizationId, monitorId: id, incidentId, kind, fromState: t.from, toState: t.to, payload, suppressed });
+    // A recovery alert waits out the monitor's recovery delay (flap damping; see notifications/outbox.ts).
+    const notifyAfter = t.kind === "recovered" && m.recoveryDelaySeconds > 0 ? new Date(now.getTime() + m.recoveryDelaySeconds * 1000) : now;
+    await tx.insert(monitorEvents).values({ organizationId: m.organizationId, monitorId: id, incidentId, kind, fromState: t.from, toState: t.to, payload, suppressed, notifyAfter });
     out.push({ monitorId: id, from: t.from, to: t.to, kind, incidentId, suppressed });
   }
   return out;
 }
 
-async function inMaintenance(tx: Tx, m: Monitor, at: Date): Promise<boolean> {
+export async function inMaintenance(tx: Tx, m: Monitor, at: Date): Promise<boolean> {
   const windows = await tx.select().from(maintenanceWindows).where(eq(maintenanceWindows.organizationId, m.organizationId));
   return windows.some((w) => windowCovers(w, m.id, at));
 }

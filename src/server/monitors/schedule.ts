@@ -22,11 +22,16 @@ export const schedulerId = (monitorId: string) => `mon-${monitorId}`;
 export const bullPrefix = () => `${env().REDIS_PREFIX}bull`;
 
 export function checkQueue(region: string): Queue {
-  let q = holder.queues.get(region);
+  return sharedQueue(queueName(region));
+}
+
+/** A producer-side queue on the process's shared connection (closed by closeQueues). */
+export function sharedQueue(name: string): Queue {
+  let q = holder.queues.get(name);
   if (!q) {
     holder.conn ??= workerConnection();
-    q = new Queue(queueName(region), { connection: holder.conn, prefix: bullPrefix() });
-    holder.queues.set(region, q);
+    q = new Queue(name, { connection: holder.conn, prefix: bullPrefix() });
+    holder.queues.set(name, q);
   }
   return q;
 }

@@ -1,9 +1,8 @@
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { db } from "../../db/client";
 import { notificationChannels } from "../../db/schema";
 import type { Ctx } from "../../context";
 import { requirePermission } from "../../auth/permissions";
-import { randomToken } from "../../lib/crypto";
 import { parseInput } from "../../lib/parse";
 import { sealChannelSecrets, splitChannel, toChannelView } from "../../notifications/channel-config";
 import { assertChannelTargetsAllowed } from "../../notifications/targets";
@@ -17,7 +16,7 @@ export async function createChannel({ ctx, input }: { ctx: Ctx; input: unknown }
   assertChannelTargetsAllowed(d);
   const id = randomUUID();
   const { config, secrets } = splitChannel(d);
-  const signingSecret = d.type === "webhook" ? `whsec_${randomToken(32)}` : undefined;
+  const signingSecret = d.type === "webhook" ? `whsec_${randomBytes(32).toString("base64")}` : undefined;
   if (signingSecret) secrets.signingSecret = signingSecret;
   const row = await db().transaction(async (tx) => {
     const [c] = await tx

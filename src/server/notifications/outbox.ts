@@ -1,0 +1,155 @@
+import { and, eq, gt, inArray, isNull, lte, sql } from "drizzle-orm";
+import { db, type Tx } from "../db/client";
+import { incidents, monitorChannels, monitorEvents, monitors, notificationChannels, notificationDeliveries, type MonitorEvent } from "../db/schema";
+import { log } from "../log";
+import { inMaintenance } from "../monitors/record-results";
+import { enqueueDeliveries } from "./queue";
+
+/**
+ * The outbox consumer. Monitor state transitions are written to `monitor_events` in the same
+ * transaction as the transition; this turns each unprocessed event into one durable
+ * `notification_deliveries` row per channel (unique per event and channel) and then one
+ * BullMQ job per delivery (job id = delivery id). Rows are claimed with SKIP LOCKED, so any
+ * number of workers can drain concurrently; a crash before commit leaves the event for the
+ * next pass, a crash after commit leaves pending deliveries for the sweeper.
+ */
+const ALERTING = new Set(["down", "recovered", "degraded", "up", "heartbeat_missed", "ssl_expiring", "reminder"]);
+const DOWN_KINDS = ["down", "heartbeat_missed"];
+
+export async function drainOutbox(opts: { limit?: number; now?: Date } = {}): Promise<{ events: number; deliveries: number }> {
+  const limit = opts.limit ?? 500;
+  const created: { id: string; createdAt: Date }[] = [];
+  const events = await db().transaction(async (tx) => {
+    const now = opts.now ?? new Date();
+    const rows = await tx
+      .select()
+      .from(monitorEvents)
+      .where(and(isNull(monitorEvents.processedAt), lte(monitorEvents.notifyAfter, now)))
+      .orderBy(monitorEvents.id)
+      .limit(limit)
+      .for("update", { skipLocked: true });
+    if (rows.length === 0) return 0;
+
+    const skip = new Map<number, string>();
+    await dampFlaps(tx, rows, now, skip);
+
+    const monitorIds = [...new Set(rows.map((r) => r.monitorId))];
+    const orgIds = [...new Set(rows.map((r) => r.organizationId))];
+    const mons = await tx.select({ id: monitors.id, customChannels: monitors.customChannels }).from(monitors).where(inArray(monitors.id, monitorIds));
+    const custom = new Map(mons.map((m) => [m.id, m.customChannels]));
+    const links = await tx.select().from(monitorChannels).where(inArray(monitorChannels.monitorId, monitorIds));
+    const defaults = await tx
+      .select({ id: notificationChannels.id, organizationId: notificationChannels.organizationId })
+      .from(notificationChannels)
+      .where(and(inArray(notificationChannels.organizationId, orgIds), eq(notificationChannels.isDefault, true)));
+
+    const values: { organizationId: string; eventId: number; channelId: string }[] = [];
+    for (const e of rows) {
+      if (e.suppressed || skip.has(e.id) || !ALERTING.has(e.kind) || !custom.has(e.monitorId)) continue;
+      const channelIds = custom.get(e.monitorId) ? links.filter((l) => l.monitorId === e.monitorId).map((l) => l.channelId) : defaults.filter((d) => d.organizationId === e.organizationId).map((d) => d.id);
+      for (const channelId of channelIds) values.push({ organizationId: e.organizationId, eventId: e.id, channelId });
+    }
+    if (values.length) {
+      const ins = await tx
+        .insert(notificationDeliveries)
+        .values(values)
+        .onConflictDoNothing()
+        .returning({ id: notificationDeliveries.id, createdAt: notificationDeliveries.createdAt });
+      created.push(...ins);
+    }
+    for (const [id, why] of skip) {
+      await tx
+        .update(monitorEvents)
+        .set({ payload: sql`${monitorEvents.payload} || ${JSON.stringify({ notSentBecause: why })}::jsonb` })
+        .where(eq(monitorEvents.id, id));
+    }
+    await tx
+      .update(monitorEvents)
+      .set({ processedAt: now })
+      .where(inArray(monitorEvents.id, rows.map((r) => r.id)));
+    return rows.length;
+  });
+  if (created.length) {
+    try {
+      await enqueueDeliveries(created.map((c) => c.id));
+    } catch (err) {
+      // Redis may be away: the deliveries are durable and the sweeper will enqueue them.
+      log.warn("could not enqueue notifications; the sweeper will retry", { count: created.length, err: (err as Error).message });
+    }
+  }
+  return { events, deliveries: created.length };
+}
+
+/**
+ * Flap damping with a recovery delay: a recovery waits (notify_after) and a relapse within
+ * the wait sends neither the recovery nor the new DOWN — the people alerted about the first
+ * DOWN are told once, when the monitor is back for good.
+ */
+async function dampFlaps(tx: Tx, rows: MonitorEvent[], now: Date, skip: Map<number, string>) {
+  const downs = rows.filter((r) => DOWN_KINDS.includes(r.kind) && !r.suppressed);
+  if (!downs.length) return;
+  const waiting = await tx
+    .select({ id: monitorEvents.id, monitorId: monitorEvents.monitorId })
+    .from(monitorEvents)
+    .where(
+      and(
+        inArray(
+          monitorEvents.monitorId,
+          downs.map((d) => d.monitorId),
+        ),
+        eq(monitorEvents.kind, "recovered"),
+        isNull(monitorEvents.processedAt),
+        gt(monitorEvents.notifyAfter, now),
+      ),
+    )
+    .for("update", { skipLocked: true });
+  for (const d of downs) {
+    const rec = waiting.find((w) => w.monitorId === d.monitorId && w.id < d.id);
+    if (!rec) continue;
+    skip.set(d.id, "relapsed within the recovery delay");
+    await tx
+      .update(monitorEvents)
+      .set({ processedAt: now, payload: sql`${monitorEvents.payload} || ${JSON.stringify({ notSentBecause: "relapsed within the recovery delay" })}::jsonb` })
+      .where(eq(monitorEvents.id, rec.id));
+  }
+}
+
+/**
+ * Reminders while a monitor stays DOWN: every `reminder_interval_minutes`, at most
+ * `reminder_max` times per incident. Each reminder is an outbox event like any other.
+ */
+export async function queueReminders(now = new Date()): Promise<number> {
+  return db().transaction(async (tx) => {
+    const due = await tx
+      .select({ incident: incidents, monitor: monitors })
+      .from(incidents)
+      .innerJoin(monitors, eq(monitors.id, incidents.monitorId))
+      .where(
+        and(
+          isNull(incidents.closedAt),
+          eq(monitors.paused, false),
+          sql`${monitors.reminderIntervalMinutes} is not null`,
+          sql`${incidents.remindersSent} < ${monitors.reminderMax}`,
+          sql`coalesce(${incidents.lastRemindedAt}, ${incidents.openedAt}) + make_interval(mins => ${monitors.reminderIntervalMinutes}) <= ${now.toISOString()}::timestamptz`,
+        ),
+      )
+      .limit(500)
+      .for("update", { of: incidents, skipLocked: true });
+    for (const { incident: i, monitor: m } of due) {
+      const n = i.remindersSent + 1;
+      await tx.insert(monitorEvents).values({
+        organizationId: m.organizationId,
+        monitorId: m.id,
+        incidentId: i.id,
+        kind: "reminder",
+        fromState: "DOWN",
+        toState: "DOWN",
+        payload: { monitorName: m.name, type: m.type, cause: i.causeMessage, errorClass: i.causeErrorClass, statusCode: i.causeStatusCode, downtimeSeconds: Math.round((now.getTime() - i.openedAt.getTime()) / 1000), reminderNumber: n, reminderMax: m.reminderMax },
+        suppressed: await inMaintenance(tx, m, now),
+        notifyAfter: now,
+      });
+      await tx.update(incidents).set({ remindersSent: n, lastRemindedAt: now }).where(eq(incidents.id, i.id));
+    }
+    return due.length;
+  });
+}

@@ -1,0 +1,46 @@
+import { IncomingWebhook } from "@slack/webhook";
+import { DeliveryError, judge, postRaw } from "../http";
+import { emojiOf, formatDuration, type AlertMessage } from "../message";
+import type { Sender } from "./types";
+
+/** Slack Block Kit message: header, the facts as fields, and a link back. */
+export function renderSlack(m: AlertMessage) {
+  const fields = [`*Monitor*\n${m.monitor.name}`, `*State*\n${m.state}`];
+  if (m.cause) fields.push(`*Cause*\n${m.cause.slice(0, 500)}`);
+  if (m.downtimeSeconds !== null) fields.push(`*${m.kind === "recovered" ? "Downtime" : "Down for"}*\n${formatDuration(m.downtimeSeconds)}`);
+  if (m.monitor.target) fields.push(`*Target*\n${m.monitor.target.slice(0, 300)}`);
+  if (m.certValidTo) fields.push(`*Certificate valid until*\n${m.certValidTo.slice(0, 10)}`);
+  return {
+    text: `${emojiOf(m.kind)} ${m.title} — ${m.summary}`,
+    blocks: [
+      { type: "header", text: { type: "plain_text", text: `${emojiOf(m.kind)} ${m.title}`.slice(0, 150), emoji: true } },
+      { type: "section", text: { type: "mrkdwn", text: m.summary || " " } },
+      { type: "section", fields: fields.map((text) => ({ type: "mrkdwn", text })) },
+      { type: "actions", elements: [{ type: "button", text: { type: "plain_text", text: "Open in Perigee" }, url: m.url }] },
+      { type: "context", elements: [{ type: "mrkdwn", text: `${m.occurredAt.replace("T", " ").slice(0, 19)} UTC` }] },
+    ],
+  };
+}
+
+export const sendSlack: Sender = async ({ secrets, message }) => {
+  const url = secrets.url;
+  if (!url) throw new DeliveryError("The channel has no Slack webhook URL", false);
+  let answer: { status: number; body: string } | undefined;
+  // @slack/webhook builds and posts the message; our fetch carries it over the SSRF-guarded client.
+  const hook = new IncomingWebhook(url, {
+    fetch: (async (input: string | URL, init?: RequestInit) => {
+      const a = judge(await postRaw(String(input), String(init?.body ?? ""), { "content-type": "application/json" }, { guard: true }), "Slack");
+      answer = a;
+      return new Response(a.body, { status: a.status });
+    }) as typeof fetch,
+  });
+  try {
+    await hook.send(renderSlack(message));
+  } catch (e) {
+    const cause = (e as { original?: unknown }).original ?? e;
+    if (cause instanceof DeliveryError) throw cause;
+    if (e instanceof DeliveryError) throw e;
+    throw new DeliveryError(`Slack: ${(e as Error).message}`, true);
+  }
+  return { httpStatus: answer?.status ?? 200, response: answer?.body ?? null };
+};

@@ -1,0 +1,59 @@
+import twilio from "twilio";
+import { env } from "../../env";
+import { DeliveryError } from "../http";
+import { formatDuration, type AlertMessage } from "../message";
+import type { Sender } from "./types";
+
+/**
+ * One SMS segment is 160 GSM-7 characters (70 once any character falls outside GSM-7, such
+ * as an emoji). The text is kept to plain ASCII and cut to fit one segment.
+ */
+export const SMS_SEGMENT = 160;
+
+const ascii = (s: string) =>
+  s
+    .replace(/[‘’]/g, "'")
+    .replace(/[“”]/g, '"')
+    .replace(/[–—]/g, "-")
+    .replace(/…/g, "...")
+    .replace(/[^\x20-\x7E\n]/g, "");
+
+export function renderSms(m: AlertMessage): string {
+  const head = ascii(
+    m.kind === "recovered"
+      ? `Perigee: ${m.monitor.name} is UP again after ${formatDuration(m.downtimeSeconds)}.`
+      : m.kind === "reminder"
+        ? `Perigee: ${m.monitor.name} still DOWN (${formatDuration(m.downtimeSeconds)}).`
+        : `Perigee: ${m.title}.`,
+  );
+  const link = ` ${m.url}`;
+  const detail = m.cause && m.kind !== "recovered" ? ascii(` ${m.cause}.`) : "";
+  let text = head + detail + link;
+  if (text.length > SMS_SEGMENT) {
+    // Shorten the detail first, then the name; the link stays whole when it fits.
+    const room = SMS_SEGMENT - head.length - link.length;
+    text = room > 10 ? head + detail.slice(0, room - 3).trimEnd() + "..." + link : (head + detail).slice(0, SMS_SEGMENT - 3) + "...";
+  }
+  return text;
+}
+
+export const sendSms: Sender = async ({ channel, secrets, message }) => {
+  const e = env();
+  const accountSid = (channel.config.accountSid as string | undefined) ?? e.TWILIO_ACCOUNT_SID;
+  const authToken = secrets.authToken ?? e.TWILIO_AUTH_TOKEN;
+  const from = (channel.config.from as string | undefined) ?? e.TWILIO_FROM;
+  if (!accountSid || !authToken || !from) throw new DeliveryError("SMS is not configured: set the channel's Twilio account SID, auth token and sender number, or TWILIO_* on the server", false);
+  const client = twilio(accountSid, authToken, { autoRetry: false, timeout: e.NOTIFY_TIMEOUT_MS });
+  client.api.baseUrl = ((channel.config.baseUrl as string | undefined) ?? e.TWILIO_API_URL).replace(/\/$/, "");
+  try {
+    const msg = await client.messages.create({ to: channel.config.to as string, from, body: renderSms(message) });
+    return { httpStatus: 201, response: `queued as ${msg.sid} (${msg.status ?? "queued"})` };
+  } catch (err) {
+    const x = err as Error & { status?: number; code?: number | string; moreInfo?: string };
+    if (typeof x.status === "number") {
+      const retryable = x.status >= 500 || x.status === 408 || x.status === 429;
+      throw new DeliveryError(`Twilio answered HTTP ${x.status}: ${x.message}`, retryable, x.status, x.message);
+    }
+    throw new DeliveryError(`Could not reach Twilio: ${x.message}`, true);
+  }
+};

@@ -1,0 +1,39 @@
+import { performance } from "node:perf_hooks";
+import { db } from "../db/client";
+import { notificationChannels, notificationLog, type NotificationChannel } from "../db/schema";
+import { eq } from "drizzle-orm";
+import { sendTo } from "./deliver";
+import { testMessage } from "./message";
+
+export type TestSendResult = { ok: boolean; httpStatus: number | null; response: string | null; error: string | null; latencyMs: number };
+
+/** Sends a test notification now (no queue, no retry) and records it in the notification log. */
+export async function sendTestNotification(channel: NotificationChannel): Promise<TestSendResult> {
+  const started = performance.now();
+  const r = await sendTo(channel, testMessage(channel.name), `test-${crypto.randomUUID()}`);
+  const latencyMs = Math.round(performance.now() - started);
+  const now = new Date();
+  const result: TestSendResult = r.ok
+    ? { ok: true, httpStatus: r.httpStatus, response: r.skipped ?? r.response, error: null, latencyMs }
+    : { ok: false, httpStatus: r.error.httpStatus, response: r.error.response, error: r.error.message, latencyMs };
+  await db().transaction(async (tx) => {
+    await tx.insert(notificationLog).values({
+      organizationId: channel.organizationId,
+      channelId: channel.id,
+      channelName: channel.name,
+      channelType: channel.type,
+      eventKind: "test",
+      attempt: 1,
+      status: result.ok ? "delivered" : "failed",
+      httpStatus: result.httpStatus,
+      response: result.response?.slice(0, 1000) ?? null,
+      error: result.error?.slice(0, 1000) ?? null,
+      latencyMs,
+    });
+    await tx
+      .update(notificationChannels)
+      .set(result.ok ? { lastDeliveredAt: now, lastError: null, lastErrorAt: null } : { lastError: result.error, lastErrorAt: now })
+      .where(eq(notificationChannels.id, channel.id));
+  });
+  return result;
+}
