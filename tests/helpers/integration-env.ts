@@ -11,6 +11,9 @@ process.env.LOG_LEVEL = "silent";
 // Tests target servers they start on loopback.
 process.env.ALLOW_PRIVATE_TARGETS = "true";
 Object.assign(process.env, TEST_SECRETS);
+// Notification retries in milliseconds rather than minutes.
+process.env.NOTIFY_RETRY_BASE_MS = "20";
+process.env.NOTIFY_TIMEOUT_MS = "2000";
 
 afterAll(async () => {
   await closeQueues();

@@ -36,10 +36,13 @@ const httpUrl = (what: string) =>
 
 const baseUrl = httpUrl("Base URL").optional();
 
+const isEmail = (v: string) => z.email().safeParse(v).success;
 const emailList = z
   .union([z.string(), z.array(z.string())], { error: "Give one or more email addresses" })
   .transform((v) => (Array.isArray(v) ? v : v.split(/[,;\s]+/)).map((s) => s.trim()).filter(Boolean))
-  .pipe(z.array(z.email({ error: "Each recipient must be an email address such as ops@example.com" })).min(1, "Give at least one email address").max(20, "At most 20 recipients"));
+  .refine((v) => v.length > 0, "Give at least one email address")
+  .refine((v) => v.length <= 20, "At most 20 recipients")
+  .refine((v) => v.every(isEmail), { error: (iss) => `Not an email address: ${(iss.input as string[]).find((x) => !isEmail(x)) ?? ""} (expected e.g. ops@example.com)` });
 
 const e164 = z
   .string({ error: "Phone number is required" })
