@@ -1,7 +1,7 @@
 import { performance } from "node:perf_hooks";
-import { and, eq, lt, or, sql } from "drizzle-orm";
-import { db } from "../db/client";
-import { monitorEvents, monitors, notificationChannels, notificationDeliveries, notificationLog, type NotificationChannel } from "../db/schema";
+import { eq } from "drizzle-orm";
+import { db, pool } from "../db/client";
+import { notificationDeliveries, type ChannelType, type NotificationChannel } from "../db/schema";
 import { env } from "../env";
 import { log } from "../log";
 import { openChannelSecrets } from "./channel-config";
@@ -24,29 +24,31 @@ export type DeliveryResult =
 export async function deliver(deliveryId: string, opts: { maxAttempts?: number } = {}): Promise<DeliveryResult> {
   const maxAttempts = opts.maxAttempts ?? env().NOTIFY_ATTEMPTS;
   const leaseMs = env().NOTIFY_TIMEOUT_MS + 30_000;
-  const [d] = await db()
-    .update(notificationDeliveries)
-    .set({ status: "sending", attempts: sql`${notificationDeliveries.attempts} + 1`, lockedUntil: new Date(Date.now() + leaseMs), updatedAt: new Date() })
-    .where(
-      and(
-        eq(notificationDeliveries.id, deliveryId),
-        or(eq(notificationDeliveries.status, "pending"), and(eq(notificationDeliveries.status, "sending"), lt(notificationDeliveries.lockedUntil, new Date()))),
-      ),
-    )
-    .returning();
+  // Claim and load in one round trip (a named statement, so Postgres plans it once).
+  const claimed = await pool().query<ClaimRow>({
+    name: "perigee_notify_claim",
+    text: `with d as (
+        update notification_deliveries set status = 'sending', attempts = attempts + 1, locked_until = now() + make_interval(secs => $2), updated_at = now()
+        where id = $1 and (status = 'pending' or (status = 'sending' and locked_until < now()))
+        returning id, organization_id, event_id, channel_id, attempts)
+      select d.id, d.organization_id, d.attempts, e.id as event_id, e.kind, e.incident_id, e.to_state, e.payload, e.created_at,
+        m.id as monitor_id, m.name as monitor_name, m.type as monitor_type, m.config as monitor_config,
+        c.id as channel_id, c.organization_id as channel_org, c.name as channel_name, c.type as channel_type, c.config as channel_config, c.secrets_enc
+      from d left join monitor_events e on e.id = d.event_id left join monitors m on m.id = e.monitor_id left join notification_channels c on c.id = d.channel_id`,
+    values: [deliveryId, leaseMs / 1000],
+  });
+  const d = claimed.rows[0];
   if (!d) return { status: "not_claimed" };
-
-  const [row] = await db()
-    .select({ event: monitorEvents, monitor: monitors, channel: notificationChannels })
-    .from(monitorEvents)
-    .innerJoin(monitors, eq(monitors.id, monitorEvents.monitorId))
-    .innerJoin(notificationChannels, eq(notificationChannels.id, d.channelId))
-    .where(eq(monitorEvents.id, d.eventId));
-  if (!row) {
+  if (!d.monitor_id || !d.channel_id) {
     // The monitor or channel was deleted meanwhile (rows cascade); nothing to send.
     await db().update(notificationDeliveries).set({ status: "skipped", lastError: "monitor or channel deleted", lockedUntil: null, updatedAt: new Date() }).where(eq(notificationDeliveries.id, d.id));
     return { status: "skipped", httpStatus: null, response: null };
   }
+  const row = {
+    event: { id: d.event_id, kind: d.kind, incidentId: d.incident_id, toState: d.to_state, payload: d.payload, createdAt: d.created_at },
+    monitor: { id: d.monitor_id, name: d.monitor_name, type: d.monitor_type, config: d.monitor_config },
+    channel: { id: d.channel_id, organizationId: d.channel_org, name: d.channel_name, type: d.channel_type, config: d.channel_config, secretsEnc: d.secrets_enc },
+  };
   const message = buildMessage(row.event, row.monitor);
   const attempt = d.attempts;
   const started = performance.now();
@@ -54,7 +56,7 @@ export async function deliver(deliveryId: string, opts: { maxAttempts?: number }
   const latencyMs = Math.round(performance.now() - started);
   const now = new Date();
   const logRow = {
-    organizationId: d.organizationId,
+    organizationId: d.organization_id,
     deliveryId: d.id,
     channelId: row.channel.id,
     channelName: row.channel.name,
@@ -67,34 +69,104 @@ export async function deliver(deliveryId: string, opts: { maxAttempts?: number }
 
   if (outcome.ok) {
     const skipped = Boolean(outcome.skipped);
-    await db().transaction(async (tx) => {
-      await tx
-        .update(notificationDeliveries)
-        .set({ status: skipped ? "skipped" : "delivered", deliveredAt: skipped ? null : now, lockedUntil: null, lastError: outcome.skipped ?? null, updatedAt: now })
-        .where(eq(notificationDeliveries.id, d.id));
-      await tx.insert(notificationLog).values({ ...logRow, status: skipped ? "skipped" : "delivered", httpStatus: outcome.httpStatus, response: outcome.skipped ?? outcome.response, error: null });
-      if (!skipped) await tx.update(notificationChannels).set({ lastDeliveredAt: now, lastError: null, lastErrorAt: null }).where(eq(notificationChannels.id, row.channel.id));
+    await finish({
+      deliveryId: d.id,
+      status: skipped ? "skipped" : "delivered",
+      deliveredAt: skipped ? null : now,
+      lastError: outcome.skipped ?? null,
+      log: { ...logRow, status: skipped ? "skipped" : "delivered", httpStatus: outcome.httpStatus, response: (outcome.skipped ?? outcome.response)?.slice(0, 1000) ?? null, error: null },
+      channel: skipped ? null : { id: row.channel.id, error: null },
+      now,
     });
     return { status: skipped ? "skipped" : "delivered", httpStatus: outcome.httpStatus, response: outcome.response };
   }
 
   const err = outcome.error;
   const final = !err.retryable || attempt >= maxAttempts;
-  await db().transaction(async (tx) => {
-    await tx
-      .update(notificationDeliveries)
-      .set({ status: final ? "failed" : "pending", lockedUntil: null, lastError: err.message.slice(0, 1000), updatedAt: now })
-      .where(eq(notificationDeliveries.id, d.id));
-    await tx.insert(notificationLog).values({ ...logRow, status: final ? "failed" : "retrying", httpStatus: err.httpStatus, response: err.response?.slice(0, 1000) ?? null, error: err.message.slice(0, 1000) });
-    await tx.update(notificationChannels).set({ lastError: err.message.slice(0, 1000), lastErrorAt: now }).where(eq(notificationChannels.id, row.channel.id));
+  const message1k = err.message.slice(0, 1000);
+  await finish({
+    deliveryId: d.id,
+    status: final ? "failed" : "pending",
+    deliveredAt: null,
+    lastError: message1k,
+    log: { ...logRow, status: final ? "failed" : "retrying", httpStatus: err.httpStatus, response: err.response?.slice(0, 1000) ?? null, error: message1k },
+    channel: { id: row.channel.id, error: message1k },
+    now,
   });
   return final ? { status: "failed", error: err } : { status: "retry", error: err };
+}
+
+type ClaimRow = {
+  id: string;
+  organization_id: string;
+  attempts: number;
+  event_id: string;
+  kind: string;
+  incident_id: string | null;
+  to_state: string | null;
+  payload: Record<string, unknown>;
+  created_at: Date;
+  monitor_id: string | null;
+  monitor_name: string;
+  monitor_type: string;
+  monitor_config: Record<string, unknown>;
+  channel_id: string | null;
+  channel_org: string;
+  channel_name: string;
+  channel_type: ChannelType;
+  channel_config: Record<string, unknown>;
+  secrets_enc: string | null;
+};
+
+type LogValues = {
+  organizationId: string;
+  deliveryId: string;
+  channelId: string;
+  channelName: string;
+  channelType: string;
+  monitorId: string;
+  eventKind: string;
+  attempt: number;
+  latencyMs: number;
+  status: string;
+  httpStatus: number | null;
+  response: string | null;
+  error: string | null;
+};
+
+/**
+ * Records an attempt in one round trip: the delivery's new status, the log row and the
+ * channel's last success or error commit together. A success touches the channel row at
+ * most every 10 s (or when it clears an error), so thousands of deliveries to one channel
+ * don't queue on its row lock.
+ */
+async function finish(o: { deliveryId: string; status: string; deliveredAt: Date | null; lastError: string | null; log: LogValues; channel: { id: string; error: string | null } | null; now: Date }) {
+  const l = o.log;
+  const variant = !o.channel ? "none" : o.channel.error === null ? "ok" : "error";
+  const channelUpdate = {
+    none: "select 1",
+    ok: `update notification_channels set last_delivered_at = $14, last_error = null, last_error_at = null
+         where id = $3 and (last_error is not null or last_delivered_at is null or last_delivered_at < $14::timestamptz - interval '10 seconds')`,
+    error: "update notification_channels set last_error = $11, last_error_at = $14 where id = $3",
+  }[variant];
+  await pool().query({
+    name: `perigee_notify_finish_${variant}`,
+    text: `with d as (
+        update notification_deliveries set status = $15::delivery_status, delivered_at = $16, locked_until = null, last_error = $17, updated_at = $14
+        where id = $2
+      ), l as (
+        insert into notification_log (organization_id, delivery_id, channel_id, channel_name, channel_type, monitor_id, event_kind, attempt, status, http_status, error, response, latency_ms, created_at)
+        values ($1, $2, $3, $4, $5::channel_type, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+      ), c as (${channelUpdate})
+      select 1`,
+    values: [l.organizationId, l.deliveryId, l.channelId, l.channelName, l.channelType, l.monitorId, l.eventKind, l.attempt, l.status, l.httpStatus, l.error, l.response, l.latencyMs, o.now, o.status, o.deliveredAt, o.lastError],
+  });
 }
 
 type SendResult = { ok: true; httpStatus: number | null; response: string | null; skipped?: string } | { ok: false; error: DeliveryError };
 
 /** Runs a channel's sender; anything unexpected becomes a retryable error with a generic message. */
-export async function sendTo(channel: NotificationChannel, message: AlertMessage, deliveryId: string): Promise<SendResult> {
+export async function sendTo(channel: Pick<NotificationChannel, "id" | "organizationId" | "name" | "type" | "config" | "secretsEnc">, message: AlertMessage, deliveryId: string): Promise<SendResult> {
   try {
     const secrets = openChannelSecrets(channel);
     const r = await SENDERS[channel.type]({ channel, secrets, message, deliveryId });

@@ -8,11 +8,11 @@ import { drainOutbox } from "./outbox";
 import { NOTIFY_QUEUE, backoffStrategy, type DeliverJob } from "./queue";
 
 /**
- * The worker's notification side: a loop that drains the outbox (every 200 ms, at once again
+ * The worker's notification side: a loop that drains the outbox (every 100 ms, at once again
  * while there is more) and the BullMQ worker that sends deliveries with retries.
  */
 export function startNotifications(opts: { pollMs?: number } = {}) {
-  const pollMs = opts.pollMs ?? 200;
+  const pollMs = opts.pollMs ?? 100;
   const conn = workerConnection();
   const worker = new Worker<DeliverJob>(
     NOTIFY_QUEUE,
