@@ -102,10 +102,15 @@ async function main() {
   const worker: ChildProcess = spawn(process.execPath, [...(process.env.BENCH_WORKER_NODE_ARGS?.split(" ").filter(Boolean) ?? []), "--import", "tsx", "workers/worker.ts"], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: "error" }, stdio: ["ignore", "ignore", "inherit"] });
   await sleep(3000);
 
+  const recordMs: number[] = [];
   async function run(label: string, ids: string[], perSecond: number | null) {
     const started = Date.now();
     if (perSecond === null) {
-      for (let i = 0; i < ids.length; i += 250) await recordResults(ids.slice(i, i + 250).map((id) => ({ monitorId: id, region: "default", scheduledAt: new Date(), startedAt: new Date(), result: downResult })));
+      for (let i = 0; i < ids.length; i += 250) {
+        const t0 = Date.now();
+        await recordResults(ids.slice(i, i + 250).map((id) => ({ monitorId: id, region: "default", scheduledAt: new Date(), startedAt: new Date(), result: downResult })));
+        recordMs.push(Date.now() - t0);
+      }
     } else {
       const batch = Math.max(1, Math.round(perSecond / 10));
       for (let i = 0; i < ids.length; i += batch) {
@@ -148,7 +153,7 @@ async function main() {
              percentile_cont(0.99) within group (order by extract(epoch from l.created_at - d.created_at) * 1000) as send_p99_ms
       from notification_deliveries d join monitor_events e on e.id = d.event_id join notification_log l on l.delivery_id = d.id
       where e.monitor_id = any(${sql.param(ids)}::uuid[])`);
-    Object.assign(r, { stages: stages.rows[0] });
+    Object.assign(r, { stages: stages.rows[0], ...(perSecond === null ? { engineCommitMsPer250: recordMs } : {}) });
     log(`${label}: ${JSON.stringify(r)}`);
     return r;
   }

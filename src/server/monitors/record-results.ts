@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { db, type Tx } from "../db/client";
-import { incidents, maintenanceWindows, monitorEvents, monitorRegionState, monitors, type Monitor, type MonitorState } from "../db/schema";
+import { incidents, maintenanceWindows, monitorEvents, monitorRegionState, monitors, type MaintenanceWindow, type Monitor, type MonitorState } from "../db/schema";
 import { ERROR_CLASSES, type CheckResult } from "../checks/types";
 import { addSample } from "./histogram";
 import { daysUntil, sslAlertStep } from "./ssl-alerts";
@@ -139,6 +139,7 @@ async function advanceStates(tx: Tx, byId: Map<string, Monitor>, news: ResultInp
       last_error_class = excluded.last_error_class, last_message = excluded.last_message, last_status_code = excluded.last_status_code`);
 
   const out: RecordedTransition[] = [];
+  const windowCache = new Map<string, Promise<MaintenanceWindow[]>>();
   for (const id of monitorIds) {
     const m = byId.get(id)!;
     const states = m.regions.map((r) => regionState.get(`${id}|${r}`)?.state ?? "PENDING");
@@ -163,14 +164,14 @@ async function advanceStates(tx: Tx, byId: Map<string, Monitor>, news: ResultInp
           monitorId: id,
           kind: "ssl_expiring",
           payload: { monitorName: m.name, type: m.type, daysLeft, threshold: step.alert, validTo: cert.validTo, subject: cert.subject, issuer: cert.issuer },
-          suppressed: await inMaintenance(tx, m, now),
+          suppressed: await inMaintenance(tx, m, now, windowCache),
         });
       }
     }
     const t = transitionOf(m.state, next);
     if (!t) continue;
 
-    const suppressed = await inMaintenance(tx, m, now);
+    const suppressed = await inMaintenance(tx, m, now, windowCache);
     let incidentId: string | null = null;
     let payload: Record<string, unknown> = { monitorName: m.name, type: m.type };
     if (t.kind === "down") {
@@ -210,8 +211,14 @@ async function advanceStates(tx: Tx, byId: Map<string, Monitor>, news: ResultInp
   return out;
 }
 
-export async function inMaintenance(tx: Tx, m: Monitor, at: Date): Promise<boolean> {
-  const windows = await tx.select().from(maintenanceWindows).where(eq(maintenanceWindows.organizationId, m.organizationId));
+/** `cache` shares one read of an organization's windows across a batch. */
+export async function inMaintenance(tx: Tx, m: Monitor, at: Date, cache?: Map<string, Promise<MaintenanceWindow[]>>): Promise<boolean> {
+  let read = cache?.get(m.organizationId);
+  if (!read) {
+    read = tx.select().from(maintenanceWindows).where(eq(maintenanceWindows.organizationId, m.organizationId));
+    cache?.set(m.organizationId, read);
+  }
+  const windows = await read;
   return windows.some((w) => windowCovers(w, m.id, at));
 }
 
