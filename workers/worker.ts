@@ -18,6 +18,7 @@ import { sweepHeartbeats } from "../src/server/monitors/heartbeat";
 import { refreshUptimeSummaries } from "../src/server/monitors/uptime-summary";
 import { compactFinishedPartitions, ensurePartitions } from "../src/server/monitors/partitions";
 import { queueReminders } from "../src/server/notifications/outbox";
+import { purgeNotificationHistory } from "../src/server/notifications/retention";
 import { startNotifications } from "../src/server/notifications/runtime";
 import { sweepDeliveries } from "../src/server/notifications/sweeper";
 
@@ -39,7 +40,7 @@ export async function startWorker() {
     async (job: Job) => {
       switch (job.name) {
         case maintenanceJobs.purgeExpired.name:
-          return purgeExpired();
+          return Promise.all([purgeExpired(), purgeNotificationHistory()]);
         case maintenanceJobs.partitions.name:
           return ensurePartitions();
         case maintenanceJobs.compactResults.name:

@@ -453,3 +453,24 @@ describe("retry schedule", () => {
     expect(total).toBe(1_905_000); // 8 attempts span about half an hour at most
   });
 });
+
+describe("retention", () => {
+  it("deletes notification history past 90 days but never pending work", async () => {
+    const { purgeNotificationHistory } = await import("../../src/server/notifications/retention");
+    const t = await createTenant();
+    const ch = await createChannel({ ctx: t.ctx.ADMIN, input: { name: "Old", type: "webhook", url: `${rx.url}/old` } });
+    const m = await insertMonitor(t.org.id);
+    const old = new Date(Date.now() - 91 * 86_400_000);
+    const [e] = await db().insert(monitorEvents).values({ organizationId: t.org.id, monitorId: m.id, kind: "down", payload: {}, processedAt: old, createdAt: old }).returning();
+    const [e2] = await db().insert(monitorEvents).values({ organizationId: t.org.id, monitorId: m.id, kind: "down", payload: {}, processedAt: old, createdAt: old }).returning();
+    const [done] = await db().insert(notificationDeliveries).values({ organizationId: t.org.id, eventId: e!.id, channelId: ch.id, status: "delivered", createdAt: old }).returning();
+    const [pending] = await db().insert(notificationDeliveries).values({ organizationId: t.org.id, eventId: e2!.id, channelId: ch.id, status: "pending", createdAt: old }).returning();
+    await db().insert(notificationLog).values({ organizationId: t.org.id, deliveryId: done!.id, channelId: ch.id, channelName: "Old", channelType: "webhook", eventKind: "down", attempt: 1, status: "delivered", latencyMs: 3, createdAt: old });
+    const r = await purgeNotificationHistory();
+    expect(r.log).toBeGreaterThanOrEqual(1);
+    const left = await db().select().from(notificationDeliveries).where(eq(notificationDeliveries.channelId, ch.id));
+    expect(left.map((d) => d.id)).toEqual([pending!.id]);
+    expect(await db().select().from(notificationLog).where(eq(notificationLog.channelId, ch.id))).toEqual([]);
+    await db().delete(notificationDeliveries).where(eq(notificationDeliveries.id, pending!.id));
+  });
+});
