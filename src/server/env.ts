@@ -71,7 +71,6 @@ const schema = z.object({
   BCRYPT_COST: z.coerce.number().int().min(12, "BCRYPT_COST must be at least 12").max(15).default(12),
   // Notification providers. Base URLs are overridable (self-hosted gateways, and the tests'
   // loopback receivers); a channel may also set its own base URL.
-  SLACK_API_URL: z.url().optional(),
   PAGERDUTY_API_URL: z.url().default("https://events.pagerduty.com"),
   TELEGRAM_API_URL: z.url().default("https://api.telegram.org"),
   TWILIO_API_URL: z.url().default("https://api.twilio.com"),
