@@ -83,6 +83,8 @@ const schema = z.object({
   NOTIFY_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
   NOTIFY_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(50),
   NOTIFY_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(10_000),
+  /** REST API requests per key per minute. */
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 

@@ -1,0 +1,35 @@
+import { createHash } from "node:crypto";
+import { redis } from "../redis";
+
+/**
+ * Idempotency-Key on POST: the first request's answer is kept for 24 h and replayed for a
+ * retry with the same key and the same request; the same key with a different request is
+ * refused, and a retry while the first is still running is told to wait.
+ */
+const TTL_SECONDS = 24 * 3600;
+const LOCK_SECONDS = 60;
+
+export type Stored = { state: "done"; fingerprint: string; status: number; body: string } | { state: "running"; fingerprint: string };
+export type Begin = { kind: "new" } | { kind: "replay"; status: number; body: string } | { kind: "mismatch" } | { kind: "running" };
+
+const keyOf = (apiKeyId: string, idemKey: string) => `api:idem:${apiKeyId}:${createHash("sha256").update(idemKey).digest("hex")}`;
+export const fingerprintOf = (method: string, route: string, body: string) => createHash("sha256").update(`${method} ${route}\n${body}`).digest("hex");
+
+export async function beginIdempotent(apiKeyId: string, idemKey: string, fingerprint: string): Promise<Begin> {
+  const k = keyOf(apiKeyId, idemKey);
+  const claimed = await redis().set(k, JSON.stringify({ state: "running", fingerprint } satisfies Stored), "EX", LOCK_SECONDS, "NX");
+  if (claimed) return { kind: "new" };
+  const raw = await redis().get(k);
+  if (!raw) return beginIdempotent(apiKeyId, idemKey, fingerprint);
+  const s = JSON.parse(raw) as Stored;
+  if (s.fingerprint !== fingerprint) return { kind: "mismatch" };
+  if (s.state === "running") return { kind: "running" };
+  return { kind: "replay", status: s.status, body: s.body };
+}
+
+export async function finishIdempotent(apiKeyId: string, idemKey: string, fingerprint: string, status: number, body: string): Promise<void> {
+  const k = keyOf(apiKeyId, idemKey);
+  // A server error is not an answer to keep: the client may retry it for real.
+  if (status >= 500) await redis().del(k);
+  else await redis().set(k, JSON.stringify({ state: "done", fingerprint, status, body } satisfies Stored), "EX", TTL_SECONDS);
+}
