@@ -3,14 +3,15 @@
  * errors go to stderr, one line each; exit 2 for bad flags or input, 1 for anything else.
  */
 import { parseArgs } from "node:util";
-import { eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { EnvError } from "../src/server/env";
 import { closeDb, db } from "../src/server/db/client";
-import { organizations } from "../src/server/db/schema";
+import { memberships, organizations, users } from "../src/server/db/schema";
 import { closeRedis } from "../src/server/redis";
 import { Invalid, NotFound, isDomainError } from "../src/server/errors";
 import { createAccount } from "../src/server/services/auth/create-account";
 import { createProbe, revokeProbe } from "../src/server/services/probes/create-probe";
+import { createApiKey } from "../src/server/services/api-keys/create";
 
 const USAGE = `Usage: npm run cli -- <command> [flags]
 
@@ -23,6 +24,10 @@ Commands:
       Register a remote probe; prints its id and secret once (set them as PROBE_ID / PROBE_SECRET).
   probe:revoke --id ID
       Revoke a probe at once.
+  apikey:create --email E --org SLUG --scopes monitors:read,monitors:write [--name N] [--expires 2027-01-31]
+      Create an API key for the member E of organization SLUG (an ADMIN); prints {"id","key","scopes"}.
+      The key is shown this once. Scopes: monitors:read, monitors:write, events:read, channels:read,
+      channels:write, status-pages:read, status-pages:write, account:export.
 `;
 
 const meta = { ip: "cli", userAgent: "perigee-cli" };
@@ -76,21 +81,38 @@ async function probeRevoke(argv: string[]) {
   return { revoked: values.id };
 }
 
+async function apiKeyCreate(argv: string[]) {
+  const { values } = parseArgs({ args: argv, options: { email: { type: "string" }, org: { type: "string" }, scopes: { type: "string" }, name: { type: "string" }, expires: { type: "string" } }, strict: true });
+  const missing = (["email", "org", "scopes"] as const).filter((k) => !values[k]).map((k) => `--${k}`);
+  if (missing.length) throw new UsageError(`apikey:create needs ${missing.join(", ")}`);
+  const [row] = await db()
+    .select({ user: users, org: organizations, role: memberships.role })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .innerJoin(organizations, eq(organizations.id, memberships.organizationId))
+    .where(and(sql`lower(${users.email}) = lower(${values.email!})`, eq(organizations.slug, values.org!)));
+  if (!row) throw new NotFound(`${values.email} is not a member of an organization with slug ${values.org}`);
+  const ctx = { actor: { userId: row.user.id, email: row.user.email, isAdmin: row.user.isAdmin }, org: { id: row.org.id, slug: row.org.slug, name: row.org.name, role: row.role }, meta };
+  const k = await createApiKey({ ctx, input: { name: values.name ?? "CLI key", scopes: values.scopes!.split(",").map((s) => s.trim()).filter(Boolean), expiresAt: values.expires } });
+  return { id: k.id, key: k.key, scopes: k.scopes };
+}
+
 const commands: Record<string, (argv: string[]) => Promise<unknown>> = {
+  "apikey:create": apiKeyCreate,
   "user:create": userCreate,
   "org:limits": orgLimits,
   "probe:create": probeCreate,
   "probe:revoke": probeRevoke,
 };
 
-const FLAG_OF: Record<string, string> = { organizationName: "org", isAdmin: "admin" };
+const FLAG_OF: Record<string, string> = { organizationName: "org", isAdmin: "admin", expiresAt: "expires" };
 
 /** One line per problem; validation problems name the flag they came from. */
 function report(e: unknown): { lines: string[]; code: number } {
   if (e instanceof UsageError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) return { lines: [(e as Error).message], code: 2 };
   if (e instanceof EnvError) return { lines: e.issues.map((i) => `configuration: ${i}`), code: 2 };
   if (isDomainError(e)) {
-    const fields = Object.entries(e.fields ?? {}).flatMap(([k, msgs]) => msgs.map((m) => (k === "_form" ? m : `--${FLAG_OF[k] ?? k}: ${m}`)));
+    const fields = Object.entries(e.fields ?? {}).flatMap(([k, msgs]) => msgs.map((m) => (k === "_form" ? m : `--${FLAG_OF[k.replace(/\.\d+$/, "")] ?? k.replace(/\.\d+$/, "")}: ${m}`)));
     return { lines: fields.length ? fields : [e.message], code: e instanceof Invalid ? 2 : 1 };
   }
   return { lines: [describeFailure(e)], code: 1 };
