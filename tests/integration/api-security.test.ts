@@ -1,0 +1,195 @@
+import { randomUUID } from "node:crypto";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OPERATIONS } from "../../src/server/api/openapi";
+import { SCOPE_NAMES, type Scope } from "../../src/server/api/scopes";
+import { pool, db } from "../../src/server/db/client";
+import { apiKeys, apiAccessLog, memberships } from "../../src/server/db/schema";
+import { recordResults } from "../../src/server/monitors/record-results";
+import { revokeApiKey } from "../../src/server/services/api-keys/revoke";
+import { createApiKey } from "../../src/server/services/api-keys/create";
+import { createChannel } from "../../src/server/services/channels/create";
+import { createMonitor } from "../../src/server/services/monitors/create";
+import { api, apiTenant, errorShaped } from "../helpers/api";
+import { down, res } from "../helpers/monitor-factory";
+
+/**
+ * Security files: authentication, scopes for every operation, and an automated sweep that
+ * every route with an id answers 404 for another organization's resources.
+ */
+type Ids = { monitor: string; event: string; channel: string };
+let mine: Awaited<ReturnType<typeof apiTenant>>;
+let theirs: Awaited<ReturnType<typeof apiTenant>>;
+let theirIds: Ids;
+let myIds: Ids;
+
+async function seed(t: Awaited<ReturnType<typeof apiTenant>>): Promise<Ids> {
+  const m = await createMonitor({ ctx: t.ctx.ADMIN, input: { name: "Seed", type: "tcp", host: "127.0.0.1", port: 9, confirmations: 1, paused: false } });
+  await recordResults([res(m.id, down())]);
+  const [ev] = await db().execute<{ id: string }>(`select id from incidents where monitor_id = '${m.id}'` as never).then((r) => r.rows);
+  const ch = await createChannel({ ctx: t.ctx.ADMIN, input: { name: "Seed", type: "email", to: "a@example.test" } });
+  return { monitor: m.id, event: ev!.id, channel: ch.id };
+}
+
+beforeAll(async () => {
+  mine = await apiTenant("Mine");
+  theirs = await apiTenant("Theirs");
+  myIds = await seed(mine);
+  theirIds = await seed(theirs);
+});
+
+const pathFor = (p: string, ids: Ids) => `/api/v1${p.replace("{id}", p.startsWith("/events") ? ids.event : p.startsWith("/channels") ? ids.channel : ids.monitor)}`;
+const validBody = (op: (typeof OPERATIONS)[number]) =>
+  op.path.startsWith("/channels") ? { name: "C", type: "email", to: "b@example.test" } : op.path.startsWith("/monitors") ? { name: "M", type: "tcp", host: "127.0.0.1", port: 9, paused: true } : undefined;
+
+describe("authentication", () => {
+  it("refuses a missing, non-bearer, malformed, unknown, revoked or expired key with 401 in the error shape", async () => {
+    const { key, id } = await mine.key();
+    const expiring = await mine.key(["monitors:read"], { expiresAt: new Date(Date.now() + 120_000) });
+    await db().update(apiKeys).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(apiKeys.id, expiring.id));
+    const unknown = (await import("../../src/server/api/keys")).generateApiKey().key;
+    const revoked = await mine.key(["monitors:read"]);
+    await revokeApiKey({ ctx: mine.ctx.ADMIN, keyId: revoked.id });
+    const cases: [Record<string, string>, RegExp][] = [
+      [{}, /Send an API key/],
+      [{ authorization: `Basic ${Buffer.from("a:b").toString("base64")}` }, /Send an API key/],
+      [{ authorization: "Bearer not-a-key" }, /not a valid Perigee key/],
+      [{ authorization: `Bearer ${key.slice(0, -1)}A` === `Bearer ${key}` ? `Bearer ${key.slice(0, -1)}B` : `Bearer ${key.slice(0, -1)}A` }, /not a valid Perigee key/],
+      [{ authorization: `Bearer ${unknown}` }, /unknown/],
+      [{ authorization: `Bearer ${revoked.key}` }, /revoked/],
+      [{ authorization: `Bearer ${expiring.key}` }, /expired/],
+    ];
+    for (const [headers, msg] of cases) {
+      const r = await api("GET", "/api/v1/monitors", { headers });
+      expect(r.status, JSON.stringify(headers)).toBe(401);
+      expect(errorShaped(r.body)).toBe(true);
+      expect((r.body as { error: { message: string } }).error.message).toMatch(msg);
+      expect(r.headers.get("www-authenticate")).toMatch(/^Bearer/);
+    }
+    expect((await api("GET", "/api/v1/monitors", { key })).status).toBe(200);
+    expect(id).toBeDefined();
+  });
+
+  it("refuses a checksum-invalid key without any database query", async () => {
+    const { key } = await mine.key();
+    const bad = key.slice(0, -1) + (key.endsWith("A") ? "B" : "A");
+    const p = pool();
+    const original = p.query.bind(p);
+    let queries = 0;
+    (p as unknown as { query: unknown }).query = (...args: unknown[]) => {
+      queries++;
+      return (original as (...a: unknown[]) => unknown)(...args);
+    };
+    try {
+      const r = await api("GET", "/api/v1/monitors", { key: bad });
+      expect(r.status).toBe(401);
+    } finally {
+      (p as unknown as { query: unknown }).query = original;
+    }
+    expect(queries).toBe(0);
+  });
+
+  it("never reads cookies: a session cookie alone is 401", async () => {
+    const r = await api("GET", "/api/v1/monitors", { headers: { cookie: "perigee_session=anything" } });
+    expect(r.status).toBe(401);
+  });
+
+  it("revocation takes effect on the next request", async () => {
+    const k = await mine.key(["monitors:read"]);
+    expect((await api("GET", "/api/v1/monitors", { key: k.key })).status).toBe(200);
+    await revokeApiKey({ ctx: mine.ctx.ADMIN, keyId: k.id });
+    expect((await api("GET", "/api/v1/monitors", { key: k.key })).status).toBe(401);
+  });
+
+  it("a key loses write scopes when its creator is demoted and stops when the creator is removed", async () => {
+    const t = await apiTenant("Demotion");
+    const k = await createApiKey({ ctx: t.ctx.ADMIN, input: { name: "ci", scopes: ["monitors:read", "monitors:write"] } });
+    // Another ADMIN exists so the demotion is allowed by the last-admin rule in the services; here we change the row directly.
+    await db().update(memberships).set({ role: "VIEWER" }).where(eq(memberships.userId, t.admin.id));
+    expect((await api("GET", "/api/v1/monitors", { key: k.key })).status).toBe(200);
+    const w = await api("POST", "/api/v1/monitors", { key: k.key, body: { name: "x", type: "tcp", host: "127.0.0.1", port: 9 } });
+    expect(w.status).toBe(403);
+    expect((w.body as { error: { message: string } }).error.message).toMatch(/monitors:write/);
+    await db().delete(memberships).where(eq(memberships.userId, t.admin.id));
+    const gone = await api("GET", "/api/v1/monitors", { key: k.key });
+    expect(gone.status).toBe(401);
+    expect((gone.body as { error: { message: string } }).error.message).toMatch(/no longer belongs/);
+  });
+
+  it("an ADMIN cannot grant more than their role, and only ADMINs create keys", async () => {
+    await expect(createApiKey({ ctx: mine.ctx.EDITOR, input: { name: "x", scopes: ["monitors:read"] } })).rejects.toMatchObject({ status: 403 });
+    await expect(createApiKey({ ctx: mine.ctx.ADMIN, input: { name: "x", scopes: ["monitors:fly"] } })).rejects.toMatchObject({ status: 400, fields: { "scopes.0": [expect.stringMatching(/one of/)] } });
+    await expect(createApiKey({ ctx: mine.ctx.ADMIN, input: { name: "x", scopes: [] } })).rejects.toMatchObject({ fields: { scopes: ["Choose at least one scope"] } });
+    await expect(createApiKey({ ctx: mine.ctx.ADMIN, input: { name: "x", scopes: ["monitors:read"], expiresAt: "2001-01-01" } })).rejects.toMatchObject({ fields: { expiresAt: ["Expiry must be in the future"] } });
+  });
+
+  it("records every authenticated request in the access log, with route pattern and no ids or secrets", async () => {
+    const k = await mine.key(["monitors:read"]);
+    await api("GET", `/api/v1/monitors/${myIds.monitor}`, { key: k.key });
+    await api("GET", "/api/v1/monitors?limit=0", { key: k.key });
+    const rows = await db().select().from(apiAccessLog).where(eq(apiAccessLog.apiKeyId, k.id)).orderBy(apiAccessLog.id);
+    expect(rows.map((r) => [r.method, r.route, r.status])).toEqual([
+      ["GET", "/api/v1/monitors/{id}", 200],
+      ["GET", "/api/v1/monitors", 400],
+    ]);
+    expect(rows[0]!.ip).toBe("198.51.100.9");
+    expect(rows[0]!.latencyMs).toBeGreaterThanOrEqual(0);
+    const [used] = await db().select().from(apiKeys).where(eq(apiKeys.id, k.id));
+    await new Promise((r) => setTimeout(r, 50));
+    const [after] = await db().select().from(apiKeys).where(eq(apiKeys.id, k.id));
+    expect((after ?? used)!.lastUsedAt).not.toBeNull();
+    expect((after ?? used)!.lastUsedIp).toBe("198.51.100.9");
+  });
+});
+
+describe("scopes: every operation refuses a key without its scope (403) and accepts one with it", () => {
+  for (const op of OPERATIONS) {
+    it(`${op.method.toUpperCase()} ${op.path} needs ${op.scope}`, async () => {
+      const others = SCOPE_NAMES.filter((s) => s !== op.scope) as Scope[];
+      const without = (await mine.key(others)).key;
+      const method = op.method.toUpperCase();
+      const path = pathFor(op.path, myIds);
+      const r = await api(method, path, { key: without, body: op.method === "post" || op.method === "patch" ? validBody(op) : undefined });
+      expect(r.status).toBe(403);
+      expect((r.body as { error: { code: string } }).error.code).toBe("insufficient_scope");
+      if (op.method === "delete") return; // the happy path is in the route files
+      const withIt = (await mine.key([op.scope])).key;
+      const ok = await api(method, path, { key: withIt, body: op.method === "post" || op.method === "patch" ? validBody(op) : undefined });
+      expect(ok.status, ok.text).toBe(op.ok.status);
+    });
+  }
+});
+
+describe("tenancy sweep: every route with an id answers 404 for another organization's resource and for none", () => {
+  for (const op of OPERATIONS.filter((o) => o.path.includes("{id}"))) {
+    it(`${op.method.toUpperCase()} ${op.path}`, async () => {
+      const key = (await mine.key()).key;
+      const body = op.method === "post" || op.method === "patch" ? validBody(op) : undefined;
+      for (const path of [pathFor(op.path, theirIds), pathFor(op.path, { monitor: randomUUID(), event: randomUUID(), channel: randomUUID() }), `/api/v1${op.path.replace("{id}", "not-a-uuid")}`]) {
+        const r = await api(op.method.toUpperCase(), path, { key, body });
+        expect(r.status, `${path}: ${r.text}`).toBe(404);
+        expect(errorShaped(r.body)).toBe(true);
+        expect(r.text).not.toContain("Theirs");
+      }
+    });
+  }
+
+  it("lists never include another organization's rows", async () => {
+    const key = (await mine.key()).key;
+    for (const path of ["/api/v1/monitors", "/api/v1/events", "/api/v1/channels"]) {
+      const r = await api("GET", path, { key });
+      expect(r.status).toBe(200);
+      const ids = (r.body as { data: { id: string }[] }).data.map((x) => x.id);
+      expect(ids).not.toContain(theirIds.monitor);
+      expect(ids).not.toContain(theirIds.event);
+      expect(ids).not.toContain(theirIds.channel);
+    }
+  });
+
+  it("filters by another organization's monitor are 404, not an empty list", async () => {
+    const key = (await mine.key()).key;
+    expect((await api("GET", `/api/v1/events?monitorId=${theirIds.monitor}`, { key })).status).toBe(404);
+  });
+});
+
+afterAll(() => undefined);
