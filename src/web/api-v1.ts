@@ -14,7 +14,7 @@ import { metaFromHeaders } from "./request";
  * and an access-log row for every authenticated request.
  */
 export type ApiResult = { status?: number; body?: unknown; headers?: Record<string, string> };
-type Handler<P> = (a: { caller: ApiCaller; req: Request; params: P; body: unknown; url: URL }) => Promise<ApiResult>;
+type Handler<P> = (a: { caller: ApiCaller; req: Request; params: P; body: unknown; url: URL; requestId: string }) => Promise<ApiResult>;
 type RouteCtx = { params: Promise<Record<string, string | string[] | undefined>> };
 
 const BASE_HEADERS = { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" };
@@ -110,7 +110,7 @@ async function handle<P>(req: Request, routeCtx: RouteCtx, caller: ApiCaller, op
 }
 
 async function run<P>(fn: Handler<P>, caller: ApiCaller, req: Request, params: P, body: unknown, url: URL, requestId: string): Promise<Response> {
-  const r = await fn({ caller, req, params, body, url });
+  const r = await fn({ caller, req, params, body, url, requestId });
   const status = r.status ?? 200;
   if (status === 204) return new Response(null, { status, headers: { "cache-control": "no-store", "x-request-id": requestId, ...r.headers } });
   return new Response(JSON.stringify(r.body ?? {}), { status, headers: { ...BASE_HEADERS, "x-request-id": requestId, ...r.headers } });

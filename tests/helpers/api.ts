@@ -38,7 +38,7 @@ export async function api(method: string, pathAndQuery: string, opts: { key?: st
     if (opts.key) headers.authorization = `Bearer ${opts.key}`;
     const body = opts.rawBody ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body));
     if (body !== undefined) headers["content-type"] = "application/json";
-    const res = await handler(new Request(`http://localhost:3000${pathAndQuery}`, { method, headers, body }), { params: Promise.resolve(m[1] ? { id: decodeURIComponent(m[1]) } : {}) });
+    const res = await handler(new Request(`http://localhost:3000${pathAndQuery}`, { method, headers, body }), { params: Promise.resolve<Record<string, string>>(m[1] ? { id: decodeURIComponent(m[1]) } : {}) });
     const text = await res.text();
     let parsed: unknown = null;
     try {
