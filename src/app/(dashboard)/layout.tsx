@@ -13,6 +13,8 @@ export default async function DashboardLayout({ children }: { children: React.Re
     { href: "/settings/security", label: "Security" },
     { href: "/settings/members", label: "Members" },
     ...(can(ctx.org.role, "audit:read") ? [{ href: "/settings/audit-log", label: "Audit log" }] : []),
+    ...(can(ctx.org.role, "api-keys:manage") ? [{ href: "/settings/api-keys", label: "API keys" }] : []),
+    { href: "/docs/api", label: "API docs" },
   ];
   return (
     <div className="shell">
