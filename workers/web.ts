@@ -8,6 +8,8 @@ import next from "next";
 import { env } from "../src/server/env";
 import { closeDb } from "../src/server/db/client";
 import { closeRedis } from "../src/server/redis";
+import { dispatchApi } from "../src/web/api-dispatch";
+import { flushAccessLog } from "../src/server/api/access-log";
 
 const IP_HEADER = "x-perigee-client-ip";
 
@@ -22,6 +24,13 @@ async function main() {
     // Never trust a client-supplied copy of our internal header.
     delete req.headers[IP_HEADER];
     req.headers[IP_HEADER] = (req.socket.remoteAddress ?? "unknown").replace(/^::ffff:/, "");
+    // The REST API is served by its own handlers directly; everything else by Next.js.
+    if (req.url?.startsWith("/api/v1/")) {
+      void dispatchApi(req, res, { production: !dev && process.env.NODE_ENV === "production" }).then((done) => {
+        if (!done) void handle(req, res);
+      });
+      return;
+    }
     void handle(req, res);
   });
   server.listen(e.PORT, process.env.HOST ?? "0.0.0.0", () => {
@@ -34,6 +43,7 @@ async function main() {
     stopping = true;
     console.log(`[web] ${signal}: closing`);
     server.close(async () => {
+      await flushAccessLog().catch(() => undefined);
       await Promise.allSettled([closeDb(), closeRedis()]);
       process.exit(0);
     });

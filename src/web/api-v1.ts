@@ -6,7 +6,7 @@ import { SCOPES, type Scope } from "@/server/api/scopes";
 import { isDomainError } from "@/server/errors";
 import { log } from "@/server/log";
 import { authenticateApiKey, type ApiCaller } from "@/server/services/api-keys/authenticate";
-import { metaFromHeaders } from "./request";
+import { metaFromHeaders } from "./request-meta";
 
 /**
  * The REST API's one wrapper: bearer key only (cookies are never read), scope check,
@@ -51,7 +51,7 @@ export function apiRoute<P extends Record<string, string> = Record<string, never
       response = toErrorResponse(e, requestId, opts.route);
     }
     if (rate) for (const [k, v] of Object.entries(rateHeaders(rate))) response.headers.set(k, v);
-    await recordAccess({
+    recordAccess({
       organizationId: caller.ctx.org.id,
       apiKeyId: caller.keyId,
       method: req.method,

@@ -1,22 +1,9 @@
 import { headers } from "next/headers";
-import { randomUUID } from "node:crypto";
 import type { RequestMeta } from "@/server/context";
+import { metaFromHeaders } from "./request-meta";
+
+export { metaFromHeaders };
 import { env } from "@/server/env";
-
-function clientIp(h: Headers): string | null {
-  // Behind a proxy the socket address is the proxy's; only trust X-Forwarded-For when told to.
-  if (env().TRUST_PROXY) {
-    const xff = h.get("x-forwarded-for");
-    if (xff) return xff.split(",")[0]!.trim();
-    const real = h.get("x-real-ip");
-    if (real) return real.trim();
-  }
-  return h.get("x-perigee-client-ip") ?? "local";
-}
-
-export function metaFromHeaders(h: Headers): RequestMeta {
-  return { ip: clientIp(h), userAgent: h.get("user-agent"), requestId: h.get("x-request-id") ?? randomUUID() };
-}
 
 export async function requestMeta(): Promise<RequestMeta> {
   return metaFromHeaders(await headers());

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { flushAccessLog } from "../../src/server/api/access-log";
 import { OPERATIONS } from "../../src/server/api/openapi";
 import { SCOPE_NAMES, type Scope } from "../../src/server/api/scopes";
 import { pool, db } from "../../src/server/db/client";
@@ -127,6 +128,7 @@ describe("authentication", () => {
     const k = await mine.key(["monitors:read"]);
     await api("GET", `/api/v1/monitors/${myIds.monitor}`, { key: k.key });
     await api("GET", "/api/v1/monitors?limit=0", { key: k.key });
+    await flushAccessLog();
     const rows = await db().select().from(apiAccessLog).where(eq(apiAccessLog.apiKeyId, k.id)).orderBy(apiAccessLog.id);
     expect(rows.map((r) => [r.method, r.route, r.status])).toEqual([
       ["GET", "/api/v1/monitors/{id}", 200],

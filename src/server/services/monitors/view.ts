@@ -10,7 +10,9 @@ export type MonitorView = ReturnType<typeof toMonitorView>;
 
 export function toMonitorView(m: Monitor, channelIds: string[] = []) {
   const c = m.config as Record<string, unknown>;
-  const secrets = m.type === "http" ? openSecrets(m.id, m.secretsEnc) : {};
+  // Only basic auth shows something from the sealed secrets (the username); header names are in config.
+  const secrets = m.type === "http" && c.authType === "basic" ? openSecrets(m.id, m.secretsEnc) : {};
+  const headerNames = (c.headerNames as string[] | undefined) ?? [];
   return {
     id: m.id,
     name: m.name,
@@ -20,7 +22,7 @@ export function toMonitorView(m: Monitor, channelIds: string[] = []) {
     port: c.port as number | undefined,
     method: c.method as string | undefined,
     // Header names are shown; values may be secrets and are masked.
-    headers: Object.fromEntries(Object.keys(secrets.headers ?? {}).map((k) => [k, "••••••"])),
+    headers: Object.fromEntries(headerNames.map((k) => [k, "••••••"])),
     body: c.body as string | undefined,
     authType: (c.authType as string | undefined) ?? "none",
     authUsername: secrets.authUsername,

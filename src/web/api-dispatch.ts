@@ -1,0 +1,70 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { randomUUID } from "node:crypto";
+import { log } from "@/server/log";
+import { matchApiRoute } from "./api-routes";
+
+/**
+ * Serves /api/v1 from the web process's own HTTP server, calling the very route handlers in
+ * src/app/api/v1 without Next.js's routing, rendering and response pipeline in between
+ * (ADR 8: Next's per-request overhead alone exceeded the API's latency budget). The
+ * handlers take a standard Request and return a Response either way.
+ */
+const MAX_BODY = 256 * 1024 + 1;
+
+/** Static security headers for JSON answers (pages get theirs, and a nonce CSP, from Next). */
+export function apiSecurityHeaders(production: boolean): Record<string, string> {
+  return {
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "strict-origin-when-cross-origin",
+    "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
+    ...(production ? { "strict-transport-security": "max-age=63072000; includeSubDomains" } : {}),
+  };
+}
+
+export async function dispatchApi(req: IncomingMessage, res: ServerResponse, opts: { production: boolean }): Promise<boolean> {
+  const url = new URL(req.url ?? "/", "http://internal");
+  if (!url.pathname.startsWith("/api/v1/")) return false;
+  const method = (req.method ?? "GET").toUpperCase();
+  const route = matchApiRoute(url.pathname, method);
+  const security = apiSecurityHeaders(opts.production);
+  const requestId = typeof req.headers["x-request-id"] === "string" && /^[A-Za-z0-9._-]{8,64}$/.test(req.headers["x-request-id"]) ? req.headers["x-request-id"] : randomUUID();
+  const fail = (status: number, code: string, message: string, extra: Record<string, string> = {}) => {
+    res.writeHead(status, { ...security, "content-type": "application/json; charset=utf-8", "cache-control": "no-store", "x-request-id": requestId, ...extra });
+    res.end(JSON.stringify({ error: { code, message, requestId } }));
+    return true;
+  };
+  if (!route) return fail(404, "not_found", `No API endpoint at ${url.pathname}. See /api/v1/openapi.json.`);
+  if (!route.handler) return fail(405, "method_not_allowed", `${method} is not supported here; use ${route.allowed.join(", ")}.`, { allow: route.allowed.join(", ") });
+
+  try {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    if (method !== "GET" && method !== "HEAD") {
+      for await (const c of req as AsyncIterable<Buffer>) {
+        size += c.length;
+        if (size > MAX_BODY) return fail(413, "payload_too_large", "The request body is larger than 256 KiB.");
+        chunks.push(c);
+      }
+    }
+    const headers = new Headers();
+    for (const [k, v] of Object.entries(req.headers)) {
+      if (v === undefined) continue;
+      headers.set(k, Array.isArray(v) ? v.join(", ") : v);
+    }
+    headers.set("x-request-id", requestId);
+    const host = req.headers.host ?? "localhost";
+    const request = new Request(`http://${host}${url.pathname}${url.search}`, { method, headers, body: chunks.length ? Buffer.concat(chunks) : undefined });
+    const response = await route.handler(request, { params: Promise.resolve(route.params) });
+    const out: Record<string, string> = { ...security };
+    response.headers.forEach((v, k) => (out[k] = v));
+    const body = response.status === 204 || method === "HEAD" ? null : Buffer.from(await response.arrayBuffer());
+    res.writeHead(response.status, out);
+    res.end(body);
+  } catch (err) {
+    log.error("API dispatch failed", { requestId, err });
+    if (!res.headersSent) fail(500, "internal_error", `Something went wrong on our side. Reference: ${requestId}.`);
+    else res.destroy();
+  }
+  return true;
+}
