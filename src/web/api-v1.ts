@@ -1,7 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { recordAccess } from "@/server/api/access-log";
 import { beginIdempotent, finishIdempotent, fingerprintOf } from "@/server/api/idempotency";
-import { consumeRate, rateHeaders, type RateState } from "@/server/api/rate-limit";
+import { rateHeaders, type RateState } from "@/server/api/rate-limit";
 import { SCOPES, type Scope } from "@/server/api/scopes";
 import { isDomainError } from "@/server/errors";
 import { log } from "@/server/log";
@@ -45,7 +45,7 @@ export function apiRoute<P extends Record<string, string> = Record<string, never
     let rate: RateState | null = null;
     let response: Response;
     try {
-      rate = await consumeRate(caller.keyId);
+      rate = caller.rate;
       response = await handle(req, routeCtx, caller, opts, fn, rate, requestId);
     } catch (e) {
       response = toErrorResponse(e, requestId, opts.route);

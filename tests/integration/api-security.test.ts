@@ -5,9 +5,11 @@ import { flushAccessLog } from "../../src/server/api/access-log";
 import { OPERATIONS } from "../../src/server/api/openapi";
 import { SCOPE_NAMES, type Scope } from "../../src/server/api/scopes";
 import { pool, db } from "../../src/server/db/client";
-import { apiKeys, apiAccessLog, memberships } from "../../src/server/db/schema";
+import { apiKeys, apiAccessLog } from "../../src/server/db/schema";
 import { recordResults } from "../../src/server/monitors/record-results";
 import { revokeApiKey } from "../../src/server/services/api-keys/revoke";
+import { changeRole } from "../../src/server/services/organizations/change-role";
+import { removeMember } from "../../src/server/services/organizations/remove-member";
 import { createApiKey } from "../../src/server/services/api-keys/create";
 import { createChannel } from "../../src/server/services/channels/create";
 import { createMonitor } from "../../src/server/services/monitors/create";
@@ -102,16 +104,20 @@ describe("authentication", () => {
     expect((await api("GET", "/api/v1/monitors", { key: k.key })).status).toBe(401);
   });
 
-  it("a key loses write scopes when its creator is demoted and stops when the creator is removed", async () => {
+  it("a key loses write scopes when its creator is demoted and stops when the creator is removed — on the next request", async () => {
     const t = await apiTenant("Demotion");
     const k = await createApiKey({ ctx: t.ctx.ADMIN, input: { name: "ci", scopes: ["monitors:read", "monitors:write"] } });
-    // Another ADMIN exists so the demotion is allowed by the last-admin rule in the services; here we change the row directly.
-    await db().update(memberships).set({ role: "VIEWER" }).where(eq(memberships.userId, t.admin.id));
+    const body = { name: "x", type: "tcp", host: "127.0.0.1", port: 9, paused: true };
+    expect((await api("POST", "/api/v1/monitors", { key: k.key, body })).status).toBe(201); // resolution now cached
+    // A second ADMIN demotes the key's creator through the service.
+    await changeRole({ ctx: t.ctx.ADMIN, input: { userId: t.editor.id, role: "ADMIN" } });
+    const otherAdmin = { ...t.ctx.EDITOR, org: { ...t.ctx.EDITOR.org, role: "ADMIN" as const } };
+    await changeRole({ ctx: otherAdmin, input: { userId: t.admin.id, role: "VIEWER" } });
     expect((await api("GET", "/api/v1/monitors", { key: k.key })).status).toBe(200);
-    const w = await api("POST", "/api/v1/monitors", { key: k.key, body: { name: "x", type: "tcp", host: "127.0.0.1", port: 9 } });
+    const w = await api("POST", "/api/v1/monitors", { key: k.key, body });
     expect(w.status).toBe(403);
     expect((w.body as { error: { message: string } }).error.message).toMatch(/monitors:write/);
-    await db().delete(memberships).where(eq(memberships.userId, t.admin.id));
+    await removeMember({ ctx: otherAdmin, userId: t.admin.id });
     const gone = await api("GET", "/api/v1/monitors", { key: k.key });
     expect(gone.status).toBe(401);
     expect((gone.body as { error: { message: string } }).error.message).toMatch(/no longer belongs/);

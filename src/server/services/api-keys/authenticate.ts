@@ -1,58 +1,97 @@
 import type { Ctx, RequestMeta } from "../../context";
-import { pool } from "../../db/client";
-import type { Role } from "../../db/schema";
+import { db, pool } from "../../db/client";
+import { apiKeys, type Role } from "../../db/schema";
+import { and, eq } from "drizzle-orm";
 import { Unauthorized } from "../../errors";
+import { env } from "../../env";
 import { hashApiKey, isWellFormedKey } from "../../api/keys";
+import { rateStateOf, type RateState } from "../../api/rate-limit";
 import { isScope, scopesAllowedFor, type Scope } from "../../api/scopes";
 import { log } from "../../log";
+import { redis } from "../../redis";
 
-export type ApiCaller = { ctx: Ctx; keyId: string; scopes: Scope[] };
+export type ApiCaller = { ctx: Ctx; keyId: string; scopes: Scope[]; rate: RateState };
+
+type Resolved = { id: string; organizationId: string; slug: string; orgName: string; scopes: string[]; expiresAt: string | null; userId: string; email: string; role: Role };
+
+const AUTH_TTL_SECONDS = 60;
+const authKey = (hash: string) => `api:auth:${hash}`;
 
 /**
  * Resolves a bearer key to the organization and its creator, acting with the creator's
  * CURRENT role: a key never holds a scope its creator's role no longer allows, and stops
  * working when its creator leaves the organization. A malformed key (format or checksum)
- * is refused without a database query.
+ * is refused before any database or Redis call.
+ *
+ * One Redis round trip per request carries the rate-limit count, the "last used" throttle
+ * and a 60-second cache of the key's resolution; revocation, role changes and removals
+ * delete the cached entries (forgetApiKeys*), so they still take effect on the next request.
  */
 export async function authenticateApiKey(key: string, meta: RequestMeta): Promise<ApiCaller> {
   if (!isWellFormedKey(key)) throw new Unauthorized("The API key is not a valid Perigee key (check for a copy-paste error).");
-  const { rows } = await pool().query<{
-    id: string;
-    organization_id: string;
-    scopes: string[];
-    expires_at: Date | null;
-    revoked_at: Date | null;
-    last_used_at: Date | null;
-    user_id: string;
-    email: string;
-    is_admin: boolean;
-    role: Role | null;
-    slug: string;
-    org_name: string;
-  }>({
-    name: "perigee_api_key_auth",
-    text: `select k.id, k.organization_id, k.scopes, k.expires_at, k.revoked_at, k.last_used_at, u.id as user_id, u.email, u.is_admin, m.role, o.slug, o.name as org_name
-      from api_keys k join users u on u.id = k.created_by_id join organizations o on o.id = k.organization_id
-      left join memberships m on m.organization_id = k.organization_id and m.user_id = k.created_by_id
-      where k.key_hash = $1`,
-    values: [hashApiKey(key)],
-  });
-  const k = rows[0];
-  if (!k) throw new Unauthorized("The API key is unknown.");
-  if (k.revoked_at) throw new Unauthorized("The API key has been revoked.");
-  if (k.expires_at && k.expires_at.getTime() <= Date.now()) throw new Unauthorized(`The API key expired on ${k.expires_at.toISOString()}.`);
-  if (!k.role) throw new Unauthorized("The API key's creator no longer belongs to this organization; ask an admin for a new key.");
+  const hash = hashApiKey(key);
+  const window = Math.floor(Date.now() / 60_000);
+  const rateKey = `api:rate:${hash.slice(0, 32)}:${window}`;
+  const res = await redis()
+    .multi()
+    .get(authKey(hash))
+    .incr(rateKey)
+    .expire(rateKey, 61, "NX")
+    .set(`api:used:${hash.slice(0, 32)}`, "1", "EX", 60, "NX")
+    .exec();
+  const cached = res?.[0]?.[1] as string | null;
+  const count = Number(res?.[1]?.[1] ?? 0);
+  const firstUseThisMinute = res?.[3]?.[1] === "OK";
 
-  // At most one write a minute per key, never on the request's critical path.
-  if (!k.last_used_at || Date.now() - k.last_used_at.getTime() > 60_000) {
+  let k: Resolved;
+  if (cached) k = JSON.parse(cached) as Resolved;
+  else {
+    k = await resolveFromDb(hash);
+    await redis().set(authKey(hash), JSON.stringify(k), "EX", AUTH_TTL_SECONDS);
+  }
+  if (k.expiresAt && Date.parse(k.expiresAt) <= Date.now()) throw new Unauthorized(`The API key expired on ${k.expiresAt}.`);
+
+  if (firstUseThisMinute) {
+    // At most one write a minute per key, never on the request's critical path.
     pool()
-      .query({ name: "perigee_api_key_used", text: "update api_keys set last_used_at = now(), last_used_ip = $2 where id = $1 and (last_used_at is null or last_used_at < now() - interval '1 minute')", values: [k.id, meta.ip] })
+      .query({ name: "perigee_api_key_used", text: "update api_keys set last_used_at = now(), last_used_ip = $2 where id = $1", values: [k.id, meta.ip] })
       .catch((err: unknown) => log.warn("could not record API key use", { err }));
   }
   const allowed = new Set<string>(scopesAllowedFor(k.role));
   return {
     keyId: k.id,
     scopes: k.scopes.filter((s): s is Scope => isScope(s) && allowed.has(s)),
-    ctx: { actor: { userId: k.user_id, email: k.email, isAdmin: false }, org: { id: k.organization_id, slug: k.slug, name: k.org_name, role: k.role }, meta },
+    rate: rateStateOf(count, env().API_RATE_LIMIT_PER_MINUTE),
+    ctx: { actor: { userId: k.userId, email: k.email, isAdmin: false }, org: { id: k.organizationId, slug: k.slug, name: k.orgName, role: k.role }, meta },
   };
+}
+
+async function resolveFromDb(hash: string): Promise<Resolved> {
+  const { rows } = await pool().query<{ id: string; organization_id: string; scopes: string[]; expires_at: Date | null; revoked_at: Date | null; user_id: string; email: string; role: Role | null; slug: string; org_name: string }>({
+    name: "perigee_api_key_auth",
+    text: `select k.id, k.organization_id, k.scopes, k.expires_at, k.revoked_at, u.id as user_id, u.email, m.role, o.slug, o.name as org_name
+      from api_keys k join users u on u.id = k.created_by_id join organizations o on o.id = k.organization_id
+      left join memberships m on m.organization_id = k.organization_id and m.user_id = k.created_by_id
+      where k.key_hash = $1`,
+    values: [hash],
+  });
+  const k = rows[0];
+  if (!k) throw new Unauthorized("The API key is unknown.");
+  if (k.revoked_at) throw new Unauthorized("The API key has been revoked.");
+  if (!k.role) throw new Unauthorized("The API key's creator no longer belongs to this organization; ask an admin for a new key.");
+  return { id: k.id, organizationId: k.organization_id, slug: k.slug, orgName: k.org_name, scopes: k.scopes, expiresAt: k.expires_at?.toISOString() ?? null, userId: k.user_id, email: k.email, role: k.role };
+}
+
+/** Drops cached resolutions so a revocation or role change applies to the next request. */
+export async function forgetApiKeyHashes(hashes: string[]): Promise<void> {
+  if (hashes.length) await redis().del(...hashes.map(authKey));
+}
+
+/** After a member's role changes or they leave: their keys re-resolve against the new role. */
+export async function forgetApiKeysOf(organizationId: string, userId: string): Promise<void> {
+  const rows = await db()
+    .select({ hash: apiKeys.keyHash })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.organizationId, organizationId), eq(apiKeys.createdById, userId)));
+  await forgetApiKeyHashes(rows.map((r) => r.hash));
 }

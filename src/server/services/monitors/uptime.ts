@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
-import { db } from "../../db/client";
+import { db, pool } from "../../db/client";
 import type { Ctx } from "../../context";
-import { Invalid } from "../../errors";
+import { Invalid, NotFound } from "../../errors";
 import { requirePermission } from "../../auth/permissions";
 import { percentile } from "../../monitors/histogram";
 import { getMonitorOrThrow } from "./internal";
@@ -25,21 +25,34 @@ export type UptimeSummary = {
 export async function getUptime({ ctx, monitorId, window }: { ctx: Ctx; monitorId: string; window: string }): Promise<UptimeSummary> {
   requirePermission(ctx, "org:read");
   if (!(window in WINDOWS)) throw new Invalid(`window must be one of ${Object.keys(WINDOWS).join(", ")}`, { window: [`Use one of ${Object.keys(WINDOWS).join(", ")}`] });
-  const m = await getMonitorOrThrow(db(), ctx.org.id, monitorId);
-  return uptimeForSeq(m.seq, window as UptimeWindow);
+  if (!UUID.test(monitorId)) throw new NotFound("Monitor not found.");
+  // One named statement: the tenant-scoped monitor lookup and its rollup sums together.
+  const w = window as UptimeWindow;
+  const { table, from } = rangeOf(w, new Date());
+  const { rows } = await pool().query<{ found: boolean; checks: string; successes: string; sum: string; hist: number[] | null }>({
+    name: `perigee_uptime_${table}`,
+    text: `with m as (select seq from monitors where id = $1 and organization_id = $2)
+      select exists(select 1 from m) as found, coalesce(sum(checks), 0) as checks, coalesce(sum(successes), 0) as successes,
+             coalesce(sum(latency_sum_ms), 0) as sum, perigee_hist_sum(latency_hist) as hist
+      from ${table} where monitor_seq = (select seq from m) and bucket >= $3`,
+    values: [monitorId, ctx.org.id, from],
+  });
+  if (!rows[0]?.found) throw new NotFound("Monitor not found.");
+  return summaryOf(w, rows[0]);
 }
 
-export async function uptimeForSeq(seq: number, window: UptimeWindow, now = new Date()): Promise<UptimeSummary> {
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function rangeOf(window: UptimeWindow, now: Date) {
   const seconds = WINDOWS[window];
   const table = seconds <= 86400 ? "check_rollups_hourly" : "check_rollups_daily";
   const from = new Date(now.getTime() - seconds * 1000);
   if (table === "check_rollups_hourly") from.setUTCMinutes(0, 0, 0);
   else from.setUTCHours(0, 0, 0, 0);
-  const r = await db().execute<{ checks: string; successes: string; sum: string; hist: number[] | null }>(sql`
-    select coalesce(sum(checks), 0) as checks, coalesce(sum(successes), 0) as successes,
-           coalesce(sum(latency_sum_ms), 0) as sum, perigee_hist_sum(latency_hist) as hist
-    from ${sql.raw(table)} where monitor_seq = ${seq} and bucket >= ${from.toISOString()}::timestamptz`);
-  const row = r.rows[0]!;
+  return { table, from };
+}
+
+function summaryOf(window: UptimeWindow, row: { checks: string; successes: string; sum: string; hist: number[] | null }): UptimeSummary {
   const checks = Number(row.checks);
   const successes = Number(row.successes);
   const hist = row.hist ?? [];
@@ -50,6 +63,15 @@ export async function uptimeForSeq(seq: number, window: UptimeWindow, now = new 
     uptimePercent: checks ? (successes / checks) * 100 : null,
     latency: { avg: successes ? Math.round(Number(row.sum) / successes) : null, p50: percentile(hist, 0.5), p95: percentile(hist, 0.95), p99: percentile(hist, 0.99) },
   };
+}
+
+export async function uptimeForSeq(seq: number, window: UptimeWindow, now = new Date()): Promise<UptimeSummary> {
+  const { table, from } = rangeOf(window, now);
+  const r = await db().execute<{ checks: string; successes: string; sum: string; hist: number[] | null }>(sql`
+    select coalesce(sum(checks), 0) as checks, coalesce(sum(successes), 0) as successes,
+           coalesce(sum(latency_sum_ms), 0) as sum, perigee_hist_sum(latency_hist) as hist
+    from ${sql.raw(table)} where monitor_seq = ${seq} and bucket >= ${from.toISOString()}::timestamptz`);
+  return summaryOf(window, r.rows[0]!);
 }
 
 /** One bar per UTC day for the last `days` days: uptime % or null when nothing ran. */

@@ -8,6 +8,7 @@ import { parseInput } from "../../lib/parse";
 import { changeRoleSchema } from "../../validation/organizations";
 import { recordAudit } from "../audit/record";
 import { getMemberOrThrow, lockAdminCount } from "./internal";
+import { forgetApiKeysOf } from "../api-keys/authenticate";
 
 export const LAST_ADMIN = "An organization needs at least one ADMIN. Make someone else an ADMIN first.";
 
@@ -22,4 +23,6 @@ export async function changeRole({ ctx, input }: { ctx: Ctx; input: unknown }) {
     await tx.update(memberships).set({ role }).where(and(eq(memberships.organizationId, ctx.org.id), eq(memberships.userId, userId)));
     await recordAudit(tx, { organizationId: ctx.org.id, actorUserId: ctx.actor.userId, action: "member.role_changed", targetType: "user", targetId: userId, metadata: { from: m.role, to: role }, meta: ctx.meta });
   });
+  // Their API keys re-resolve against the new membership on the next request.
+  await forgetApiKeysOf(ctx.org.id, userId);
 }

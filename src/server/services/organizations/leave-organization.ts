@@ -7,6 +7,7 @@ import { requirePermission } from "../../auth/permissions";
 import { recordAudit } from "../audit/record";
 import { LAST_ADMIN } from "./change-role";
 import { lockAdminCount } from "./internal";
+import { forgetApiKeysOf } from "../api-keys/authenticate";
 
 export async function leaveOrganization({ ctx }: { ctx: Ctx }) {
   requirePermission(ctx, "org:read");
@@ -16,4 +17,6 @@ export async function leaveOrganization({ ctx }: { ctx: Ctx }) {
     await tx.delete(memberships).where(and(eq(memberships.organizationId, ctx.org.id), eq(memberships.userId, ctx.actor.userId)));
     await recordAudit(tx, { organizationId: ctx.org.id, actorUserId: ctx.actor.userId, action: "member.left", targetType: "user", targetId: ctx.actor.userId, meta: ctx.meta });
   });
+  // Their API keys re-resolve against the new membership on the next request.
+  await forgetApiKeysOf(ctx.org.id, ctx.actor.userId);
 }

@@ -8,6 +8,7 @@ import { revokeUserSessions } from "../../auth/session";
 import { recordAudit } from "../audit/record";
 import { LAST_ADMIN } from "./change-role";
 import { getMemberOrThrow, lockAdminCount } from "./internal";
+import { forgetApiKeysOf } from "../api-keys/authenticate";
 
 /** Removes a member and ends all their sessions at once. */
 export async function removeMember({ ctx, userId }: { ctx: Ctx; userId: string }) {
@@ -20,4 +21,6 @@ export async function removeMember({ ctx, userId }: { ctx: Ctx; userId: string }
     await revokeUserSessions(tx, userId);
     await recordAudit(tx, { organizationId: ctx.org.id, actorUserId: ctx.actor.userId, action: "member.removed", targetType: "user", targetId: userId, metadata: { role: m.role }, meta: ctx.meta });
   });
+  // Their API keys re-resolve against the new membership on the next request.
+  await forgetApiKeysOf(ctx.org.id, userId);
 }
