@@ -3,6 +3,7 @@
  * reaches the app (Next exposes no remote address to route handlers) for throttling and
  * the audit log. Honours PORT (default 3000).
  */
+import cluster from "node:cluster";
 import http from "node:http";
 import next from "next";
 import { env } from "../src/server/env";
@@ -54,7 +55,32 @@ async function main() {
   process.on("SIGTERM", () => stop("SIGTERM"));
 }
 
-main().catch((err) => {
-  console.error(`[web] failed to start: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
-});
+/**
+ * WEB_CONCURRENCY > 1 runs that many web processes sharing the port (node:cluster); the
+ * primary only forwards signals and restarts nothing — a crashed process stops the group so
+ * the supervisor (npm start, Docker, systemd) sees it.
+ */
+const processes = Math.max(1, Number(process.env.WEB_CONCURRENCY ?? "1") || 1);
+if (processes > 1 && cluster.isPrimary) {
+  for (let i = 0; i < processes; i++) cluster.fork();
+  let stopping = false;
+  const stopAll = (signal: NodeJS.Signals) => {
+    stopping = true;
+    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill(signal);
+  };
+  process.on("SIGINT", () => stopAll("SIGTERM"));
+  process.on("SIGTERM", () => stopAll("SIGTERM"));
+  cluster.on("exit", (w, code) => {
+    if (!stopping) {
+      console.error(`[web] process ${w.process.pid} exited (code ${code}); stopping the others.`);
+      stopAll("SIGTERM");
+      process.exitCode = 1;
+    }
+    if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(process.exitCode ?? 0);
+  });
+} else {
+  main().catch((err) => {
+    console.error(`[web] failed to start: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });
+}

@@ -87,7 +87,7 @@ async function main() {
 
   const web: ChildProcess = spawn(process.execPath, [...(process.env.BENCH_WEB_NODE_ARGS?.split(" ").filter(Boolean) ?? []), "--import", "tsx", "workers/web.ts"], {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: "production", PORT: String(PORT), HOST: "127.0.0.1", API_RATE_LIMIT_PER_MINUTE: "100000000", LOG_LEVEL: "error" },
+    env: { ...process.env, NODE_ENV: "production", PORT: String(PORT), HOST: "127.0.0.1", API_RATE_LIMIT_PER_MINUTE: "100000000", LOG_LEVEL: "error", WEB_CONCURRENCY: process.env.WEB_CONCURRENCY ?? "1" },
     stdio: ["ignore", "ignore", "inherit"],
   });
   const base = `http://127.0.0.1:${PORT}`;
@@ -119,7 +119,7 @@ async function main() {
 
   const out: Record<string, unknown> = {
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, date: new Date().toISOString() },
-    settings: { connections: CONNECTIONS, secondsPerEndpoint: SECONDS, monitors: 100 },
+    settings: { connections: CONNECTIONS, secondsPerEndpoint: SECONDS, monitors: 100, webProcesses: Number(process.env.WEB_CONCURRENCY ?? "1") },
   };
   try {
     // Warm-up: first requests compile routes and fill pg's statement caches.
