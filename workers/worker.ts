@@ -19,6 +19,7 @@ import { refreshUptimeSummaries } from "../src/server/monitors/uptime-summary";
 import { compactFinishedPartitions, ensurePartitions } from "../src/server/monitors/partitions";
 import { queueReminders } from "../src/server/notifications/outbox";
 import { purgeNotificationHistory } from "../src/server/notifications/retention";
+import { purgeApiAccessLog } from "../src/server/api/retention";
 import { startNotifications } from "../src/server/notifications/runtime";
 import { sweepDeliveries } from "../src/server/notifications/sweeper";
 
@@ -40,7 +41,7 @@ export async function startWorker() {
     async (job: Job) => {
       switch (job.name) {
         case maintenanceJobs.purgeExpired.name:
-          return Promise.all([purgeExpired(), purgeNotificationHistory()]);
+          return Promise.all([purgeExpired(), purgeNotificationHistory(), purgeApiAccessLog()]);
         case maintenanceJobs.partitions.name:
           return ensurePartitions();
         case maintenanceJobs.compactResults.name:

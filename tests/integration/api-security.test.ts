@@ -201,3 +201,18 @@ describe("tenancy sweep: every route with an id answers 404 for another organiza
 });
 
 afterAll(() => undefined);
+
+describe("access log retention", () => {
+  it("deletes rows older than 30 days and keeps recent ones", async () => {
+    const { purgeApiAccessLog } = await import("../../src/server/api/retention");
+    const k = await mine.key(["monitors:read"]);
+    const old = new Date(Date.now() - 31 * 86_400_000);
+    await db().insert(apiAccessLog).values([
+      { organizationId: mine.org.id, apiKeyId: k.id, method: "GET", route: "/api/v1/monitors", status: 200, latencyMs: 1, createdAt: old },
+      { organizationId: mine.org.id, apiKeyId: k.id, method: "GET", route: "/api/v1/events", status: 200, latencyMs: 1 },
+    ]);
+    expect(await purgeApiAccessLog()).toBeGreaterThanOrEqual(1);
+    const left = await db().select().from(apiAccessLog).where(eq(apiAccessLog.apiKeyId, k.id));
+    expect(left.map((r) => r.route)).toEqual(["/api/v1/events"]);
+  });
+});
