@@ -33,7 +33,8 @@ const INTERVALS: [number, string][] = [
 const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 const RECORD_TYPES = ["A", "AAAA", "CNAME", "MX", "TXT", "NS"];
 
-type Props = { monitor?: MonitorView; regions: string[] };
+export type ChannelOption = { id: string; name: string; type: string; isDefault: boolean };
+type Props = { monitor?: MonitorView; regions: string[]; channels?: ChannelOption[] };
 type HeaderRow = { key: number; name: string; value: string };
 
 function statusText(v: unknown): string {
@@ -75,7 +76,7 @@ function Field({ name, label, hint, errors, children, className }: { name: strin
 }
 
 /** One form for creating and editing every monitor type; only the fields of the chosen type are rendered and sent. */
-export function MonitorForm({ monitor, regions }: Props) {
+export function MonitorForm({ monitor, regions, channels = [] }: Props) {
   const [save, saveAction] = useActionState<FormState, FormData>(saveMonitorAction, {});
   const [test, testAction] = useActionState<FormState, FormData>(testMonitorAction, {});
   const [type, setType] = useState<MonitorType>(monitor?.type ?? "http");
@@ -84,6 +85,7 @@ export function MonitorForm({ monitor, regions }: Props) {
   const [headers, setHeaders] = useState<HeaderRow[]>(() => Object.entries(monitor?.headers ?? {}).map(([n, v], i) => ({ key: i, name: n, value: v })));
   const [pending, startTransition] = useTransition();
   const [lastIntent, setLastIntent] = useState<"save" | "test">("save");
+  const [routing, setRouting] = useState<"default" | "custom">(monitor?.channelIds ? "custom" : "default");
 
   // Field errors of whichever action ran last; errors the form has no field for are listed at the top.
   const fields = groupErrors((lastIntent === "test" ? test.fields : save.fields) ?? {});
@@ -320,6 +322,46 @@ export function MonitorForm({ monitor, regions }: Props) {
     </section>
   );
 
+  const defaults = channels.filter((c) => c.isDefault);
+  const alerts = (
+    <section className="card form-section" aria-labelledby="m-alerts">
+      <h2 className="card-title" id="m-alerts">
+        Notifications
+      </h2>
+      <input type="hidden" name="channels__present" value="1" />
+      <fieldset className="routing">
+        <legend>Alert these channels</legend>
+        <label className="check">
+          <input type="radio" name="channelRouting" value="default" checked={routing === "default"} onChange={() => setRouting("default")} /> The organization&rsquo;s default channels
+          <span className="muted small-text"> ({defaults.length ? defaults.map((c) => c.name).join(", ") : "none set yet"})</span>
+        </label>
+        <label className="check">
+          <input type="radio" name="channelRouting" value="custom" checked={routing === "custom"} onChange={() => setRouting("custom")} /> Choose channels for this monitor
+        </label>
+        {routing === "custom" && (
+          <div className="channel-choices" aria-describedby={err("channelIds") ? "m-channelIds-err" : undefined}>
+            {channels.length === 0 && <p className="muted small-text">No channels yet — add one on the Notifications page. With none chosen, this monitor sends no alerts.</p>}
+            {channels.map((c) => (
+              <label key={c.id} className="check">
+                <input type="checkbox" name="channelIds" value={c.id} defaultChecked={monitor?.channelIds?.includes(c.id) ?? false} /> {c.name} <span className="muted small-text">({c.type})</span>
+              </label>
+            ))}
+            {fields.channelIds?.map((m) => (
+              <p key={m} id="m-channelIds-err" className="field-error" role="alert">
+                {m}
+              </p>
+            ))}
+          </div>
+        )}
+      </fieldset>
+      <div className="grid-3">
+        {input("reminderIntervalMinutes", "Remind every (minutes)", { type: "number", min: 1, max: 1440, fallback: monitor?.reminderIntervalMinutes ?? "", hint: "While still DOWN; empty = no reminders" })}
+        {input("reminderMax", "At most (reminders)", { type: "number", min: 1, max: 100, fallback: monitor?.reminderMax ?? 3 })}
+        {input("recoveryDelaySeconds", "Recovery delay (seconds)", { type: "number", min: 0, max: 3600, fallback: monitor?.recoveryDelaySeconds ?? 0, hint: "Hold the recovery alert; a relapse within it sends neither" })}
+      </div>
+    </section>
+  );
+
   const result = test.data?.result as CheckResult | undefined;
   const state = lastIntent === "test" ? test : save;
   const orphans = Object.entries(fields).filter(([k]) => !shown.has(k));
@@ -355,6 +397,7 @@ export function MonitorForm({ monitor, regions }: Props) {
       {what}
       {response}
       {schedule}
+      {alerts}
       <div className="form-actions">
         <button className="btn" type="submit" data-intent="save" disabled={pending} aria-busy={pending && lastIntent === "save"}>
           {pending && lastIntent === "save" ? "Saving…" : monitor ? "Save changes" : "Create monitor"}

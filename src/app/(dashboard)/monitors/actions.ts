@@ -11,7 +11,7 @@ import { runAction, type FormState } from "@/web/action";
 import { requireCtx } from "@/web/session";
 
 const TEXT_FIELDS = ["url", "host", "method", "body", "authType", "authUsername", "keyword", "jsonPath", "jsonExpected", "jsonMatch", "hostname", "recordType", "resolver"];
-const NUMBER_FIELDS = ["port", "degradedAboveMs", "sslExpiryDays", "expiryThresholdDays", "heartbeatGraceSeconds", "intervalSeconds", "timeoutMs", "confirmations", "recoveries", "quorum"];
+const NUMBER_FIELDS = ["port", "degradedAboveMs", "sslExpiryDays", "expiryThresholdDays", "heartbeatGraceSeconds", "intervalSeconds", "timeoutMs", "confirmations", "recoveries", "quorum", "reminderMax", "recoveryDelaySeconds"];
 const CHECKBOXES = ["followRedirects", "keywordAbsent", "paused"];
 const SECRET_FIELDS = ["authPassword", "authToken"];
 const MASK = "••••••";
@@ -53,6 +53,12 @@ function formToInput(fd: FormData): Record<string, unknown> {
   }
   if (fd.has("expected")) out.expected = (text("expected") ?? "").split(/[\n,]+/).map((x) => x.trim()).filter(Boolean);
   if (fd.has("regions__present")) out.regions = fd.getAll("regions").map(String);
+  if (fd.has("channels__present")) {
+    // Default routing is null (the organization's default channels); chosen is a list, maybe empty.
+    out.channelIds = fd.get("channelRouting") === "custom" ? fd.getAll("channelIds").map(String) : null;
+    // An emptied reminder interval turns reminders off.
+    out.reminderIntervalMinutes = text("reminderIntervalMinutes") ?? null;
+  }
   return out;
 }
 

@@ -1,17 +1,174 @@
+import Link from "next/link";
+import { ChannelForm, DeleteChannelButton, TestChannelButton } from "@/components/notifications/channel-forms";
+import { can } from "@/server/auth/permissions";
+import { listChannels } from "@/server/services/channels/list";
+import { listNotificationLog } from "@/server/services/channels/log";
+import type { ChannelView } from "@/server/validation/channels";
+import { requireCtx } from "@/web/session";
+
 export const metadata = { title: "Notifications" };
 
-export default function NotificationsPage() {
+const TYPE_LABEL: Record<string, string> = { email: "Email", slack: "Slack", sms: "SMS", pagerduty: "PagerDuty", telegram: "Telegram", webhook: "Webhook" };
+const when = (iso: string | Date | null) => (iso ? new Date(iso).toISOString().replace("T", " ").slice(0, 19) + " UTC" : "—");
+
+function summary(c: ChannelView): string {
+  switch (c.type) {
+    case "email":
+      return Array.isArray(c.to) ? c.to.join(", ") : String(c.to ?? "");
+    case "sms":
+      return String(c.to ?? "");
+    case "telegram":
+      return `chat ${c.chatId ?? ""}`;
+    default:
+      return c.baseUrl ? `via ${c.baseUrl}` : "URL / key stored encrypted";
+  }
+}
+
+export default async function NotificationsPage(props: PageProps<"/notifications">) {
+  const ctx = await requireCtx();
+  const sp = await props.searchParams;
+  const filter = typeof sp.channel === "string" ? sp.channel : undefined;
+  const channels = await listChannels({ ctx });
+  const log = await listNotificationLog({ ctx, channelId: filter && channels.some((c) => c.id === filter) ? filter : undefined });
+  const edit = can(ctx.org.role, "channels:write");
   return (
     <>
       <div className="page-head">
         <div>
           <h1>Notifications</h1>
-          <p>Where alerts go: email, Slack, SMS, PagerDuty, Telegram and signed webhooks.</p>
+          <p>Where alerts go: email, Slack, SMS, PagerDuty, Telegram and signed webhooks. Monitors use the default channels unless they choose their own.</p>
         </div>
       </div>
-      <section className="empty" aria-labelledby="no-channels">
-        <h2 id="no-channels">No notification channels yet</h2>
-        <p>Add a channel, then choose which monitors alert on it. Every delivery attempt will show up in the notification log here.</p>
+
+      {channels.length === 0 ? (
+        <section className="empty" aria-labelledby="no-channels">
+          <h2 id="no-channels">No notification channels yet</h2>
+          <p>{edit ? "Add a channel below, mark it as default, and every monitor alerts there. Every delivery attempt will show up in the log on this page." : "An editor or admin can add channels; you will see every delivery here."}</p>
+        </section>
+      ) : (
+        <section aria-labelledby="channels-h">
+          <h2 id="channels-h" className="sr-only">
+            Channels
+          </h2>
+          <ul className="channel-list" data-testid="channels">
+            {channels.map((c) => (
+              <li key={c.id} className="card channel" data-channel={c.name}>
+                <div className="row" style={{ justifyContent: "space-between" }}>
+                  <div>
+                    <strong>{c.name}</strong> <span className="badge">{TYPE_LABEL[c.type]}</span> {c.isDefault && <span className="badge ok">Default</span>}
+                    <div className="muted small-text mono">{summary(c)}</div>
+                  </div>
+                  {edit && (
+                    <div className="row">
+                      <TestChannelButton channelId={c.id} name={c.name} />
+                      <DeleteChannelButton channelId={c.id} name={c.name} />
+                    </div>
+                  )}
+                </div>
+                <p className="small-text">
+                  Last delivered: {when(c.lastDeliveredAt)}
+                  {c.lastError && (
+                    <span className="field-error" role="status">
+                      {" "}
+                      · Last error ({when(c.lastErrorAt)}): {c.lastError}
+                    </span>
+                  )}
+                </p>
+                {edit && (
+                  <details>
+                    <summary>Edit</summary>
+                    <ChannelForm channel={c} />
+                  </details>
+                )}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+
+      {edit && (
+        <section className="card" aria-labelledby="add-channel">
+          <h2 id="add-channel" className="card-title">
+            Add a channel
+          </h2>
+          <ChannelForm />
+        </section>
+      )}
+
+      <section className="card table-card" aria-labelledby="log-h">
+        <div className="row" style={{ justifyContent: "space-between", padding: "1rem 1rem 0" }}>
+          <h2 id="log-h" className="card-title">
+            Notification log
+          </h2>
+          {channels.length > 0 && (
+            <nav className="row small-text" aria-label="Filter the log by channel">
+              <Link href="/notifications" aria-current={!filter ? "page" : undefined}>
+                All
+              </Link>
+              {channels.map((c) => (
+                <Link key={c.id} href={`/notifications?channel=${c.id}`} aria-current={filter === c.id ? "page" : undefined}>
+                  {c.name}
+                </Link>
+              ))}
+            </nav>
+          )}
+        </div>
+        {log.length === 0 ? (
+          <p className="muted" style={{ padding: "0 1rem 1rem" }}>
+            Nothing sent yet. Use &ldquo;Send test notification&rdquo; on a channel, or wait for a monitor to change state.
+          </p>
+        ) : (
+          <div className="table-scroll">
+            <table className="table compact" data-testid="notification-log">
+              <thead>
+                <tr>
+                  <th scope="col">Time</th>
+                  <th scope="col">Channel</th>
+                  <th scope="col">Event</th>
+                  <th scope="col" className="num">
+                    Attempt
+                  </th>
+                  <th scope="col">Status</th>
+                  <th scope="col" className="num">
+                    HTTP
+                  </th>
+                  <th scope="col">Error / answer</th>
+                  <th scope="col" className="num">
+                    Latency
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {log.map((l) => (
+                  <tr key={l.id} data-status={l.status}>
+                    <td className="mono">{when(l.createdAt)}</td>
+                    <td>
+                      {l.channelName} <span className="muted small-text">({TYPE_LABEL[l.channelType]})</span>
+                    </td>
+                    <td>
+                      {l.eventKind.replace("_", " ")}
+                      {l.monitorId && (
+                        <>
+                          {" "}
+                          <Link href={`/monitors/${l.monitorId}`} className="small-text">
+                            monitor
+                          </Link>
+                        </>
+                      )}
+                    </td>
+                    <td className="num">{l.attempt}</td>
+                    <td>
+                      <span className={`badge${l.status === "delivered" ? " ok" : ""}`}>{l.status}</span>
+                    </td>
+                    <td className="num">{l.httpStatus ?? "—"}</td>
+                    <td className="small-text">{l.error ?? l.response ?? ""}</td>
+                    <td className="num">{l.latencyMs} ms</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
       </section>
     </>
   );

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { MonitorForm } from "@/components/monitors/monitor-form";
+import { listChannels } from "@/server/services/channels/list";
 import { can } from "@/server/auth/permissions";
 import { regionNames } from "@/server/monitors/regions";
 import { requireCtx } from "@/web/session";
@@ -29,7 +30,7 @@ export default async function NewMonitorPage() {
           <p>Checks start within one interval of saving; alerts go to the organization&rsquo;s notification channels.</p>
         </div>
       </div>
-      <MonitorForm regions={regions} />
+      <MonitorForm regions={regions} channels={(await listChannels({ ctx })).map((c) => ({ id: c.id, name: c.name, type: c.type, isDefault: c.isDefault }))} />
     </>
   );
 }

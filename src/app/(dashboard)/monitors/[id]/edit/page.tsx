@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { MonitorForm } from "@/components/monitors/monitor-form";
+import { listChannels } from "@/server/services/channels/list";
 import { can } from "@/server/auth/permissions";
 import { NotFound } from "@/server/errors";
 import { regionNames } from "@/server/monitors/regions";
@@ -43,7 +44,7 @@ export default async function EditMonitorPage({ params }: PageProps<"/monitors/[
           <p>Changes apply from the next check.</p>
         </div>
       </div>
-      <MonitorForm monitor={monitor} regions={regions} />
+      <MonitorForm monitor={monitor} regions={regions} channels={(await listChannels({ ctx })).map((c) => ({ id: c.id, name: c.name, type: c.type, isDefault: c.isDefault }))} />
     </>
   );
 }

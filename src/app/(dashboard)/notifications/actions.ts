@@ -1,0 +1,62 @@
+"use server";
+import { revalidatePath } from "next/cache";
+import { createChannel } from "@/server/services/channels/create";
+import { deleteChannel } from "@/server/services/channels/delete";
+import { sendChannelTest } from "@/server/services/channels/send-test";
+import { updateChannel } from "@/server/services/channels/update";
+import { CHANNEL_SECRET_FIELDS, CHANNEL_TYPES } from "@/server/validation/channels";
+import { runAction, type FormState } from "@/web/action";
+import { requireCtx } from "@/web/session";
+
+const FIELDS = ["to", "url", "accountSid", "authToken", "from", "routingKey", "botToken", "chatId", "baseUrl"];
+
+/** Form → channel input. On edit, an empty secret keeps the stored one; an empty optional field clears it. */
+function formToInput(fd: FormData, editing: boolean): Record<string, unknown> {
+  const type = String(fd.get("type") ?? "");
+  const secrets = (CHANNEL_SECRET_FIELDS as Record<string, readonly string[]>)[type] ?? [];
+  const out: Record<string, unknown> = { name: String(fd.get("name") ?? "").trim(), type, isDefault: fd.get("isDefault") === "on" };
+  for (const f of FIELDS) {
+    if (!fd.has(f)) continue;
+    const v = String(fd.get(f) ?? "").trim();
+    if (v) out[f] = v;
+    else if (editing && !secrets.includes(f)) out[f] = null;
+  }
+  return out;
+}
+
+export async function saveChannelAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  return runAction(formData, async () => {
+    const ctx = await requireCtx();
+    const id = String(formData.get("channelId") ?? "");
+    if (!(CHANNEL_TYPES as readonly string[]).includes(String(formData.get("type")))) {
+      return { message: "Choose a channel type.", fields: { type: ["Choose a channel type"] } };
+    }
+    const c = id ? await updateChannel({ ctx, channelId: id, patch: formToInput(formData, true) }) : await createChannel({ ctx, input: formToInput(formData, false) });
+    revalidatePath("/notifications");
+    return {
+      ok: true,
+      message: id ? `Saved "${c.name}".` : `Channel "${c.name}" added.`,
+      data: c.signingSecret ? { signingSecret: c.signingSecret, channelName: c.name } : undefined,
+    };
+  });
+}
+
+export async function deleteChannelAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  return runAction(formData, async () => {
+    const ctx = await requireCtx();
+    await deleteChannel({ ctx, channelId: String(formData.get("channelId") ?? "") });
+    revalidatePath("/notifications");
+    return { ok: true, message: "Channel deleted." };
+  });
+}
+
+export async function testChannelAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  return runAction(formData, async () => {
+    const ctx = await requireCtx();
+    const r = await sendChannelTest({ ctx, channelId: String(formData.get("channelId") ?? "") });
+    revalidatePath("/notifications");
+    return r.ok
+      ? { ok: true, message: `Delivered in ${r.latencyMs} ms${r.httpStatus ? ` — the receiver answered HTTP ${r.httpStatus}` : ""}${r.response ? `: ${r.response.slice(0, 300)}` : "."}` }
+      : { message: `Not delivered: ${r.error}` };
+  });
+}

@@ -1,0 +1,163 @@
+"use client";
+import { useActionState, useState } from "react";
+import { deleteChannelAction, saveChannelAction, testChannelAction } from "@/app/(dashboard)/notifications/actions";
+import { CopyButton } from "@/components/monitors/copy-button";
+import { FormMessage } from "@/components/ui/field";
+import { SubmitButton } from "@/components/ui/submit-button";
+import type { ChannelView } from "@/server/validation/channels";
+import type { FormState } from "@/web/action";
+
+const TYPES: [string, string][] = [
+  ["email", "Email"],
+  ["slack", "Slack"],
+  ["sms", "SMS (Twilio)"],
+  ["pagerduty", "PagerDuty"],
+  ["telegram", "Telegram"],
+  ["webhook", "Webhook"],
+];
+
+type FieldSpec = { name: string; label: string; hint?: string; secret?: boolean; type?: string; placeholder?: string };
+const FIELDS: Record<string, FieldSpec[]> = {
+  email: [{ name: "to", label: "Recipients", hint: "One or more addresses, separated by commas", placeholder: "ops@example.com, oncall@example.com" }],
+  slack: [{ name: "url", label: "Slack incoming webhook URL", secret: true, type: "url", placeholder: "https://hooks.slack.com/services/…" }],
+  sms: [
+    { name: "to", label: "Phone number", hint: "International format", placeholder: "+14155550123" },
+    { name: "from", label: "Sender number (optional)", hint: "Defaults to the server's TWILIO_FROM", placeholder: "+14155550100" },
+    { name: "accountSid", label: "Twilio account SID (optional)", placeholder: "AC…" },
+    { name: "authToken", label: "Twilio auth token (optional)", secret: true },
+    { name: "baseUrl", label: "Twilio API base URL (optional)", type: "url" },
+  ],
+  pagerduty: [
+    { name: "routingKey", label: "Integration (routing) key", hint: "Events API v2 integration key", secret: true },
+    { name: "baseUrl", label: "Events API base URL (optional)", type: "url" },
+  ],
+  telegram: [
+    { name: "botToken", label: "Bot token", hint: "From @BotFather", secret: true, placeholder: "123456789:AA…" },
+    { name: "chatId", label: "Chat id", placeholder: "-1001234567890 or @channel" },
+    { name: "baseUrl", label: "Bot API base URL (optional)", type: "url" },
+  ],
+  webhook: [{ name: "url", label: "Webhook URL", hint: "Receives a signed JSON POST (see docs/webhooks.md)", secret: true, type: "url", placeholder: "https://example.com/perigee-hook" }],
+};
+
+export function ChannelForm({ channel, onDone }: { channel?: ChannelView; onDone?: () => void }) {
+  const [state, action] = useActionState<FormState, FormData>(saveChannelAction, {});
+  const [type, setType] = useState<string>(channel?.type ?? "webhook");
+  const fields = state.fields ?? {};
+  const errs = (k: string) => [...(fields[k] ?? []), ...Object.entries(fields).filter(([f]) => f.startsWith(`${k}.`)).flatMap(([, v]) => v)];
+  const idp = channel ? `c-${channel.id.slice(0, 8)}` : "c-new";
+  const created = state.data as { signingSecret?: string; channelName?: string } | undefined;
+  const value = (k: string): string | undefined => {
+    if (state.values && !state.ok) return state.values[k];
+    const v = channel ? (channel as Record<string, unknown>)[k] : undefined;
+    if (v === "••••••") return undefined;
+    return Array.isArray(v) ? v.join(", ") : v === undefined || v === null ? undefined : String(v);
+  };
+  return (
+    <form action={action} className="form" noValidate data-testid={channel ? "channel-edit-form" : "channel-form"} onSubmit={() => state.ok && onDone?.()}>
+      {channel && <input type="hidden" name="channelId" value={channel.id} />}
+      <FormMessage message={state.fields ? "Please fix the highlighted fields." : state.message} ok={state.ok} />
+      {created?.signingSecret && (
+        <div className="notice" data-testid="signing-secret">
+          <p style={{ marginTop: 0 }}>
+            <strong>Signing secret for &ldquo;{created.channelName}&rdquo;</strong> — shown only this once. Use it to verify the <code>webhook-signature</code> header.
+          </p>
+          <div className="row">
+            <code className="mono" data-testid="signing-secret-value" style={{ wordBreak: "break-all" }}>
+              {created.signingSecret}
+            </code>
+            <CopyButton text={created.signingSecret} label="Copy secret" />
+          </div>
+        </div>
+      )}
+      <div className="grid-3">
+        <div className="field">
+          <label htmlFor={`${idp}-type`}>Type</label>
+          {channel ? (
+            <>
+              <input type="hidden" name="type" value={type} />
+              <input id={`${idp}-type`} value={TYPES.find(([t]) => t === type)?.[1] ?? type} disabled />
+            </>
+          ) : (
+            <select id={`${idp}-type`} name="type" value={type} onChange={(e) => setType(e.target.value)}>
+              {TYPES.map(([t, label]) => (
+                <option key={t} value={t}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          )}
+        </div>
+        <Input id={`${idp}-name`} name="name" label="Name" defaultValue={value("name")} errors={errs("name")} placeholder="On-call" />
+      </div>
+      {(FIELDS[type] ?? []).map((f) => (
+        <Input
+          key={`${type}-${f.name}`}
+          id={`${idp}-${f.name}`}
+          name={f.name}
+          label={f.label}
+          type={f.secret ? "password" : (f.type ?? "text")}
+          autoComplete="off"
+          placeholder={f.placeholder}
+          hint={f.secret && channel ? "Stored and hidden; leave empty to keep it" : f.hint}
+          defaultValue={f.secret ? undefined : value(f.name)}
+          errors={errs(f.name)}
+        />
+      ))}
+      <label className="check">
+        <input type="checkbox" name="isDefault" defaultChecked={state.values && !state.ok ? state.values.isDefault === "on" : (channel?.isDefault ?? false)} /> Default channel — alerts for every monitor that doesn&rsquo;t choose its own
+      </label>
+      <div className="form-actions">
+        <SubmitButton pendingText="Saving…">{channel ? "Save channel" : "Add channel"}</SubmitButton>
+      </div>
+    </form>
+  );
+}
+
+function Input({ id, name, label, hint, errors, ...rest }: React.InputHTMLAttributes<HTMLInputElement> & { id: string; name: string; label: string; hint?: string; errors: string[] }) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input id={id} name={name} aria-invalid={errors.length ? true : undefined} aria-describedby={[hint ? `${id}-hint` : "", errors.length ? `${id}-err` : ""].filter(Boolean).join(" ") || undefined} {...rest} />
+      {hint && (
+        <span id={`${id}-hint`} className="hint">
+          {hint}
+        </span>
+      )}
+      {errors.map((e) => (
+        <p key={e} id={`${id}-err`} className="field-error" role="alert">
+          {e}
+        </p>
+      ))}
+    </div>
+  );
+}
+
+export function TestChannelButton({ channelId, name }: { channelId: string; name: string }) {
+  const [state, action] = useActionState<FormState, FormData>(testChannelAction, {});
+  return (
+    <form action={action} className="test-channel">
+      <input type="hidden" name="channelId" value={channelId} />
+      <SubmitButton className="btn secondary small" pendingText="Sending…">
+        Send test notification
+      </SubmitButton>
+      {state.message && (
+        <p className={state.ok ? "form-ok" : "form-error"} role={state.ok ? "status" : "alert"} aria-label={`Test result for ${name}`} data-testid="test-result">
+          {state.message}
+        </p>
+      )}
+    </form>
+  );
+}
+
+export function DeleteChannelButton({ channelId, name }: { channelId: string; name: string }) {
+  const [state, action] = useActionState<FormState, FormData>(deleteChannelAction, {});
+  return (
+    <form action={action} onSubmit={(e) => !confirm(`Delete the channel "${name}"? Monitors that chose it stop alerting there.`) && e.preventDefault()}>
+      <input type="hidden" name="channelId" value={channelId} />
+      <SubmitButton className="btn secondary small danger-text" pendingText="…">
+        Delete
+      </SubmitButton>
+      {state.message && !state.ok && <span className="field-error">{state.message}</span>}
+    </form>
+  );
+}
