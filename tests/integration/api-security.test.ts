@@ -4,9 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { flushAccessLog } from "../../src/server/api/access-log";
 import { OPERATIONS } from "../../src/server/api/openapi";
 import { SCOPE_NAMES, type Scope } from "../../src/server/api/scopes";
+import { hashApiKey } from "../../src/server/api/keys";
 import { pool, db } from "../../src/server/db/client";
 import { apiKeys, apiAccessLog } from "../../src/server/db/schema";
 import { recordResults } from "../../src/server/monitors/record-results";
+import { redis } from "../../src/server/redis";
 import { revokeApiKey } from "../../src/server/services/api-keys/revoke";
 import { changeRole } from "../../src/server/services/organizations/change-role";
 import { removeMember } from "../../src/server/services/organizations/remove-member";
@@ -102,6 +104,20 @@ describe("authentication", () => {
     expect((await api("GET", "/api/v1/monitors", { key: k.key })).status).toBe(200);
     await revokeApiKey({ ctx: mine.ctx.ADMIN, keyId: k.id });
     expect((await api("GET", "/api/v1/monitors", { key: k.key })).status).toBe(401);
+  });
+
+  it("revocation wins over a request that cached the key's resolution while the revocation committed", async () => {
+    const k = await mine.key(["monitors:read"]);
+    expect((await api("GET", "/api/v1/monitors", { key: k.key })).status).toBe(200);
+    const cacheKey = `api:auth:${hashApiKey(k.key)}`;
+    const resolution = await redis().get(cacheKey);
+    expect(resolution).not.toBeNull();
+    await revokeApiKey({ ctx: mine.ctx.ADMIN, keyId: k.id });
+    // The racing request read the key before the commit and writes its cache entry after.
+    await redis().set(cacheKey, resolution!, "EX", 60);
+    const r = await api("GET", "/api/v1/monitors", { key: k.key });
+    expect(r.status).toBe(401);
+    expect((r.body as { error: { message: string } }).error.message).toMatch(/revoked/);
   });
 
   it("a key loses write scopes when its creator is demoted and stops when the creator is removed — on the next request", async () => {

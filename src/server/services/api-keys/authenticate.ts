@@ -15,7 +15,10 @@ export type ApiCaller = { ctx: Ctx; keyId: string; scopes: Scope[]; rate: RateSt
 type Resolved = { id: string; organizationId: string; slug: string; orgName: string; scopes: string[]; expiresAt: string | null; userId: string; email: string; role: Role };
 
 const AUTH_TTL_SECONDS = 60;
+/** Outlives any cache entry a request racing an invalidation could still write. */
+const STALE_TTL_SECONDS = 2 * AUTH_TTL_SECONDS;
 const authKey = (hash: string) => `api:auth:${hash}`;
+const staleKey = (hash: string) => `api:stale:${hash}`;
 
 /**
  * Resolves a bearer key to the organization and its creator, acting with the creator's
@@ -26,6 +29,9 @@ const authKey = (hash: string) => `api:auth:${hash}`;
  * One Redis round trip per request carries the rate-limit count, the "last used" throttle
  * and a 60-second cache of the key's resolution; revocation, role changes and removals
  * delete the cached entries (forgetApiKeys*), so they still take effect on the next request.
+ * They also leave a short "stale" mark: a request that read the key from the database just
+ * before the change and caches it just after cannot bring the old resolution back, because
+ * while the mark lives the key is resolved from the database and never cached.
  */
 export async function authenticateApiKey(key: string, meta: RequestMeta): Promise<ApiCaller> {
   if (!isWellFormedKey(key)) throw new Unauthorized("The API key is not a valid Perigee key (check for a copy-paste error).");
@@ -38,16 +44,18 @@ export async function authenticateApiKey(key: string, meta: RequestMeta): Promis
     .incr(rateKey)
     .expire(rateKey, 61, "NX")
     .set(`api:used:${hash.slice(0, 32)}`, "1", "EX", 60, "NX")
+    .exists(staleKey(hash))
     .exec();
   const cached = res?.[0]?.[1] as string | null;
   const count = Number(res?.[1]?.[1] ?? 0);
   const firstUseThisMinute = res?.[3]?.[1] === "OK";
+  const stale = Number(res?.[4]?.[1] ?? 0) > 0;
 
   let k: Resolved;
-  if (cached) k = JSON.parse(cached) as Resolved;
+  if (cached && !stale) k = JSON.parse(cached) as Resolved;
   else {
     k = await resolveFromDb(hash);
-    await redis().set(authKey(hash), JSON.stringify(k), "EX", AUTH_TTL_SECONDS);
+    if (!stale) await redis().set(authKey(hash), JSON.stringify(k), "EX", AUTH_TTL_SECONDS);
   }
   if (k.expiresAt && Date.parse(k.expiresAt) <= Date.now()) throw new Unauthorized(`The API key expired on ${k.expiresAt}.`);
 
@@ -84,7 +92,12 @@ async function resolveFromDb(hash: string): Promise<Resolved> {
 
 /** Drops cached resolutions so a revocation or role change applies to the next request. */
 export async function forgetApiKeyHashes(hashes: string[]): Promise<void> {
-  if (hashes.length) await redis().del(...hashes.map(authKey));
+  if (!hashes.length) return;
+  const m = redis().multi();
+  for (const h of hashes) m.set(staleKey(h), "1", "EX", STALE_TTL_SECONDS).del(authKey(h));
+  const res = await m.exec();
+  const failed = res?.find(([err]) => err);
+  if (!res || failed) throw failed?.[0] ?? new Error("could not invalidate cached API key resolutions");
 }
 
 /** After a member's role changes or they leave: their keys re-resolve against the new role. */
