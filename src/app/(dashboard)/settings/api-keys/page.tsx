@@ -70,7 +70,14 @@ export default async function ApiKeysPage() {
                         <div className="muted">by {k.createdBy?.name ?? k.createdBy?.email ?? "a former member"}</div>
                       </td>
                       <td className="mono">{k.prefix}…</td>
-                      <td className="mono">{k.scopes.join(", ")}</td>
+                      <td className="mono">
+                        {k.scopes.join(", ")}
+                        {k.creatorRole && k.effectiveScopes.length < k.scopes.length && (
+                          <div className="muted">
+                            Not usable while its creator is {k.creatorRole}: {k.scopes.filter((s) => !k.effectiveScopes.includes(s)).join(", ")}
+                          </div>
+                        )}
+                      </td>
                       <td className="mono">{day(k.createdAt)}</td>
                       <td className="mono">
                         {day(k.lastUsedAt)}
@@ -80,7 +87,19 @@ export default async function ApiKeysPage() {
                         {k.usage.requests24h}
                         {k.usage.errors24h > 0 && <div className="muted">{k.usage.errors24h} errors</div>}
                       </td>
-                      <td>{k.revokedAt ? <span className="badge">Revoked</span> : expired ? <span className="badge">Expired</span> : <span className="badge ok">Active{k.expiresAt ? ` until ${k.expiresAt.slice(0, 10)}` : ""}</span>}</td>
+                      <td>
+                        {k.revokedAt ? (
+                          <span className="badge">Revoked</span>
+                        ) : expired ? (
+                          <span className="badge">Expired</span>
+                        ) : !k.creatorRole ? (
+                          <span className="badge" title="Keys act as their creator, who is no longer a member">
+                            Inactive: creator left
+                          </span>
+                        ) : (
+                          <span className="badge ok">Active{k.expiresAt ? ` until ${k.expiresAt.slice(0, 10)}` : ""}</span>
+                        )}
+                      </td>
                       <td>{!k.revokedAt && <RevokeApiKeyButton id={k.id} name={k.name} />}</td>
                     </tr>
                   );
