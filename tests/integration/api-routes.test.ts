@@ -256,4 +256,29 @@ describe("OpenAPI document", () => {
     }
     expect(JSON.stringify(doc.paths["/monitors"]!.post)).toContain('"intervalSeconds"');
   });
+
+  it("documents the headers real answers carry, and every $ref resolves", async () => {
+    type Resp = { headers?: Record<string, unknown> };
+    const doc = (await import("../../src/server/api/openapi")).openApiDocument("http://localhost:3000") as { paths: Record<string, Record<string, { responses: Record<string, Resp> }>> };
+    const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/([^"]+)"/g)].map((m) => m[1]!);
+    expect(refs.length).toBeGreaterThan(0);
+    expect(JSON.stringify(doc)).not.toContain("$defs");
+    for (const ref of new Set(refs)) expect(ref.split("/").reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], doc), ref).toBeDefined();
+    const documented = (path: string, method: string, status: number) => Object.keys(doc.paths[path]![method]!.responses[String(status)]!.headers ?? {}).filter((h) => h !== "Idempotent-Replayed");
+    const cases: [string, string, string, number, unknown?][] = [
+      ["GET", "/api/v1/monitors", "/monitors", 200],
+      ["POST", "/api/v1/monitors", "/monitors", 201, tcp("Documented")],
+      ["GET", "/api/v1/monitors/00000000-0000-4000-8000-000000000000", "/monitors/{id}", 404],
+      ["GET", "/api/v1/events?state=maybe", "/events", 400],
+    ];
+    for (const [method, url, path, status, body] of cases) {
+      const r = await api(method, url, { key, body });
+      expect(r.status, r.text).toBe(status);
+      const names = documented(path, method.toLowerCase(), status);
+      expect(names).toContain("RateLimit-Remaining");
+      for (const h of names) expect(r.headers.get(h), `${method} ${path} ${status}: ${h}`).not.toBeNull();
+    }
+    expect(Object.keys(doc.paths["/monitors"]!.post!.responses["429"]!.headers!)).toContain("Retry-After");
+    expect(Object.keys(doc.paths["/monitors"]!.post!.responses["201"]!.headers!)).toEqual(expect.arrayContaining(["Idempotent-Replayed", "Location"]));
+  });
 });
