@@ -94,6 +94,30 @@ describe("authentication", () => {
     expect(queries).toBe(0);
   });
 
+  it("a revoked or unknown key, once refused, is refused again without a database query", async () => {
+    const k = await mine.key(["monitors:read"]);
+    await revokeApiKey({ ctx: mine.ctx.ADMIN, keyId: k.id });
+    const unknown = (await import("../../src/server/api/keys")).generateApiKey().key;
+    for (const dead of [k.key, unknown]) expect((await api("GET", "/api/v1/monitors", { key: dead })).status).toBe(401);
+    const p = pool();
+    const original = p.query.bind(p);
+    let queries = 0;
+    (p as unknown as { query: unknown }).query = (...args: unknown[]) => {
+      queries++;
+      return (original as (...a: unknown[]) => unknown)(...args);
+    };
+    try {
+      for (const dead of [k.key, unknown]) {
+        const r = await api("GET", "/api/v1/monitors", { key: dead });
+        expect(r.status).toBe(401);
+        expect((r.body as { error: { message: string } }).error.message).toMatch(dead === k.key ? /revoked/ : /unknown/);
+      }
+    } finally {
+      (p as unknown as { query: unknown }).query = original;
+    }
+    expect(queries).toBe(0);
+  });
+
   it("never reads cookies: a session cookie alone is 401", async () => {
     const r = await api("GET", "/api/v1/monitors", { headers: { cookie: "perigee_session=anything" } });
     expect(r.status).toBe(401);

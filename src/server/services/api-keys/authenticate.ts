@@ -52,10 +52,15 @@ export async function authenticateApiKey(key: string, meta: RequestMeta): Promis
   const stale = Number(res?.[4]?.[1] ?? 0) > 0;
 
   let k: Resolved;
-  if (cached && !stale) k = JSON.parse(cached) as Resolved;
+  const hit = cached ? (JSON.parse(cached) as Resolved | Refused) : null;
+  // A cached final refusal is right even under a stale mark; a cached resolution is not.
+  if (hit && "refused" in hit) throw new Unauthorized(hit.refused);
+  if (hit && !stale) k = hit;
   else {
-    k = await resolveFromDb(hash);
-    if (!stale) await redis().set(authKey(hash), JSON.stringify(k), "EX", AUTH_TTL_SECONDS);
+    const r = await resolveFromDb(hash);
+    if ("refused" in r ? r.final : !stale) await redis().set(authKey(hash), JSON.stringify(r), "EX", AUTH_TTL_SECONDS);
+    if ("refused" in r) throw new Unauthorized(r.refused);
+    k = r;
   }
   if (k.expiresAt && Date.parse(k.expiresAt) <= Date.now()) throw new Unauthorized(`The API key expired on ${k.expiresAt}.`);
 
@@ -74,7 +79,14 @@ export async function authenticateApiKey(key: string, meta: RequestMeta): Promis
   };
 }
 
-async function resolveFromDb(hash: string): Promise<Resolved> {
+/**
+ * A refusal. Unknown and revoked keys stay refused for good, so that answer is cached too: a
+ * client retrying a dead key costs no database query. A creator who left may come back, so
+ * that refusal is not cached.
+ */
+type Refused = { refused: string; final: boolean };
+
+async function resolveFromDb(hash: string): Promise<Resolved | Refused> {
   const { rows } = await pool().query<{ id: string; organization_id: string; scopes: string[]; expires_at: Date | null; revoked_at: Date | null; user_id: string; email: string; role: Role | null; slug: string; org_name: string }>({
     name: "perigee_api_key_auth",
     text: `select k.id, k.organization_id, k.scopes, k.expires_at, k.revoked_at, u.id as user_id, u.email, m.role, o.slug, o.name as org_name
@@ -84,9 +96,9 @@ async function resolveFromDb(hash: string): Promise<Resolved> {
     values: [hash],
   });
   const k = rows[0];
-  if (!k) throw new Unauthorized("The API key is unknown.");
-  if (k.revoked_at) throw new Unauthorized("The API key has been revoked.");
-  if (!k.role) throw new Unauthorized("The API key's creator no longer belongs to this organization; ask an admin for a new key.");
+  if (!k) return { refused: "The API key is unknown.", final: true };
+  if (k.revoked_at) return { refused: "The API key has been revoked.", final: true };
+  if (!k.role) return { refused: "The API key's creator no longer belongs to this organization; ask an admin for a new key.", final: false };
   return { id: k.id, organizationId: k.organization_id, slug: k.slug, orgName: k.org_name, scopes: k.scopes, expiresAt: k.expires_at?.toISOString() ?? null, userId: k.user_id, email: k.email, role: k.role };
 }
 
