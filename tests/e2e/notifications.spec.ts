@@ -18,7 +18,8 @@ const stop = (s: http.Server) =>
   });
 
 test("a webhook channel: signing secret once, test send, attached to a monitor, DOWN delivered and logged", async ({ page }) => {
-  test.setTimeout(240_000);
+  // About a minute: one 30 s check to see UP, the next one to see DOWN.
+  test.setTimeout(150_000);
   const hits: Hit[] = [];
   const receiver = await startServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -50,16 +51,26 @@ test("a webhook channel: signing secret once, test send, attached to a monitor, 
   const form = page.getByTestId("channel-form");
   await form.getByLabel("Type").selectOption("webhook");
   await form.getByLabel("Name").fill("Ops hook");
+  // A field error keeps what was typed, except the URL: it is a credential and never echoed.
+  await form.getByLabel("Webhook URL").fill("not a url");
+  await form.getByRole("button", { name: "Add channel" }).click();
+  await expect(form.getByRole("alert").filter({ hasText: "Webhook URL must be a full http(s) URL" })).toBeVisible();
+  await expect(form.getByLabel("Name")).toHaveValue("Ops hook");
+  await expect(form.getByLabel("Webhook URL")).toHaveValue("");
   await form.getByLabel("Webhook URL").fill(hookUrl);
   await form.getByRole("button", { name: "Add channel" }).click();
+  await expect(page.getByTestId("signing-secret")).toContainText("you won’t see it again");
   const secret = (await page.getByTestId("signing-secret-value").textContent())!.trim();
   expect(secret).toMatch(/^whsec_/);
   await page.reload();
   await expect(page.getByTestId("signing-secret")).toHaveCount(0);
   await expect(page.locator("body")).not.toContainText(secret);
+  const channel = page.locator('[data-channel="Ops hook"]');
+  await expect(channel).toContainText("Webhook");
+  await expect(channel).toContainText("URL ••••••");
+  await expect(page.locator("body")).not.toContainText(hookUrl);
 
   // 2. Send a test notification and see the receiver's answer.
-  const channel = page.locator('[data-channel="Ops hook"]');
   await channel.getByRole("button", { name: "Send test notification" }).click();
   await expect(channel.getByTestId("test-result")).toContainText('HTTP 200: {"received":true}');
   expect(JSON.parse(hits[0]!.body)).toMatchObject({ type: "monitor.test" });

@@ -333,7 +333,7 @@ export function MonitorForm({ monitor, regions, channels = [] }: Props) {
         <legend>Alert these channels</legend>
         <label className="check">
           <input type="radio" name="channelRouting" value="default" checked={routing === "default"} onChange={() => setRouting("default")} /> The organization&rsquo;s default channels
-          <span className="muted small-text"> ({defaults.length ? defaults.map((c) => c.name).join(", ") : "none set yet"})</span>
+          <span className="muted small-text"> ({defaults.length ? defaults.map((c) => c.name).join(", ") : "none set yet: this monitor sends no alerts until a channel is marked default on the Notifications page"})</span>
         </label>
         <label className="check">
           <input type="radio" name="channelRouting" value="custom" checked={routing === "custom"} onChange={() => setRouting("custom")} /> Choose channels for this monitor

@@ -39,7 +39,7 @@ const FIELDS: Record<string, FieldSpec[]> = {
   webhook: [{ name: "url", label: "Webhook URL", hint: "Receives a signed JSON POST (see docs/webhooks.md)", secret: true, type: "url", placeholder: "https://example.com/perigee-hook" }],
 };
 
-export function ChannelForm({ channel, onDone }: { channel?: ChannelView; onDone?: () => void }) {
+export function ChannelForm({ channel }: { channel?: ChannelView }) {
   const [state, action] = useActionState<FormState, FormData>(saveChannelAction, {});
   const [type, setType] = useState<string>(channel?.type ?? "webhook");
   const fields = state.fields ?? {};
@@ -53,13 +53,13 @@ export function ChannelForm({ channel, onDone }: { channel?: ChannelView; onDone
     return Array.isArray(v) ? v.join(", ") : v === undefined || v === null ? undefined : String(v);
   };
   return (
-    <form action={action} className="form" noValidate data-testid={channel ? "channel-edit-form" : "channel-form"} onSubmit={() => state.ok && onDone?.()}>
+    <form action={action} className="form" noValidate data-testid={channel ? "channel-edit-form" : "channel-form"}>
       {channel && <input type="hidden" name="channelId" value={channel.id} />}
       <FormMessage message={state.fields ? "Please fix the highlighted fields." : state.message} ok={state.ok} />
       {created?.signingSecret && (
         <div className="notice" data-testid="signing-secret">
           <p style={{ marginTop: 0 }}>
-            <strong>Signing secret for &ldquo;{created.channelName}&rdquo;</strong> — shown only this once. Use it to verify the <code>webhook-signature</code> header.
+            <strong>Signing secret for &ldquo;{created.channelName}&rdquo;</strong> — copy it now: you won&rsquo;t see it again. Your receiver uses it to verify the <code>webhook-signature</code> header.
           </p>
           <div className="row">
             <code className="mono" data-testid="signing-secret-value" style={{ wordBreak: "break-all" }}>

@@ -24,8 +24,11 @@ function formToInput(fd: FormData, editing: boolean): Record<string, unknown> {
   return out;
 }
 
+/** Every field that is a secret for some channel type: never sent back to the browser. */
+const ALL_SECRETS = new Set<string>(Object.values(CHANNEL_SECRET_FIELDS).flat());
+
 export async function saveChannelAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  return runAction(formData, async () => {
+  const r = await runAction(formData, async () => {
     const ctx = await requireCtx();
     const id = String(formData.get("channelId") ?? "");
     if (!(CHANNEL_TYPES as readonly string[]).includes(String(formData.get("type")))) {
@@ -39,6 +42,10 @@ export async function saveChannelAction(_prev: FormState, formData: FormData): P
       data: c.signingSecret ? { signingSecret: c.signingSecret, channelName: c.name } : undefined,
     };
   });
+  // runAction echoes what was typed so the form keeps it on error; a webhook or Slack URL and
+  // a routing key are credentials, so the user types them again instead.
+  if (r.values) r.values = Object.fromEntries(Object.entries(r.values).filter(([k]) => !ALL_SECRETS.has(k)));
+  return r;
 }
 
 export async function deleteChannelAction(_prev: FormState, formData: FormData): Promise<FormState> {
@@ -55,8 +62,9 @@ export async function testChannelAction(_prev: FormState, formData: FormData): P
     const ctx = await requireCtx();
     const r = await sendChannelTest({ ctx, channelId: String(formData.get("channelId") ?? "") });
     revalidatePath("/notifications");
+    const answer = r.httpStatus ? ` — the receiver answered HTTP ${r.httpStatus}${r.response ? `: ${r.response.slice(0, 300)}` : ""}` : "";
     return r.ok
-      ? { ok: true, message: `Delivered in ${r.latencyMs} ms${r.httpStatus ? ` — the receiver answered HTTP ${r.httpStatus}` : ""}${r.response ? `: ${r.response.slice(0, 300)}` : "."}` }
-      : { message: `Not delivered: ${r.error}` };
+      ? { ok: true, message: `Delivered in ${r.latencyMs} ms${answer || (r.response ? `: ${r.response.slice(0, 300)}` : ".")}` }
+      : { message: `Not delivered after ${r.latencyMs} ms: ${r.error}${r.error?.includes(`HTTP ${r.httpStatus}`) ? "" : answer}` };
   });
 }

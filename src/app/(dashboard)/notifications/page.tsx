@@ -11,17 +11,24 @@ export const metadata = { title: "Notifications" };
 const TYPE_LABEL: Record<string, string> = { email: "Email", slack: "Slack", sms: "SMS", pagerduty: "PagerDuty", telegram: "Telegram", webhook: "Webhook" };
 const when = (iso: string | Date | null) => (iso ? new Date(iso).toISOString().replace("T", " ").slice(0, 19) + " UTC" : "—");
 
-function summary(c: ChannelView): string {
-  switch (c.type) {
-    case "email":
-      return Array.isArray(c.to) ? c.to.join(", ") : String(c.to ?? "");
-    case "sms":
-      return String(c.to ?? "");
-    case "telegram":
-      return `chat ${c.chatId ?? ""}`;
-    default:
-      return c.baseUrl ? `via ${c.baseUrl}` : "URL / key stored encrypted";
-  }
+/** The channel's settings as a reader may see them: secrets come masked from the service. */
+const SETTING_LABELS: [keyof ChannelView, string][] = [
+  ["to", "to"],
+  ["url", "URL"],
+  ["routingKey", "routing key"],
+  ["botToken", "bot token"],
+  ["chatId", "chat"],
+  ["from", "from"],
+  ["accountSid", "account"],
+  ["authToken", "auth token"],
+  ["baseUrl", "via"],
+];
+function settings(c: ChannelView): string {
+  return SETTING_LABELS.flatMap(([k, label]) => {
+    const v = c[k];
+    if (v === undefined || v === null || v === "") return [];
+    return [`${label} ${Array.isArray(v) ? v.join(", ") : String(v)}`];
+  }).join(" · ");
 }
 
 export default async function NotificationsPage(props: PageProps<"/notifications">) {
@@ -56,7 +63,7 @@ export default async function NotificationsPage(props: PageProps<"/notifications
                 <div className="row" style={{ justifyContent: "space-between" }}>
                   <div>
                     <strong>{c.name}</strong> <span className="badge">{TYPE_LABEL[c.type]}</span> {c.isDefault && <span className="badge ok">Default</span>}
-                    <div className="muted small-text mono">{summary(c)}</div>
+                    <div className="muted small-text mono">{settings(c)}</div>
                   </div>
                   {edit && (
                     <div className="row">
@@ -146,7 +153,7 @@ export default async function NotificationsPage(props: PageProps<"/notifications
                       {l.channelName} <span className="muted small-text">({TYPE_LABEL[l.channelType]})</span>
                     </td>
                     <td>
-                      {l.eventKind.replace("_", " ")}
+                      {l.eventKind.replaceAll("_", " ")}
                       {l.monitorId && (
                         <>
                           {" "}
