@@ -5,7 +5,7 @@ import { rateHeaders, type RateState } from "@/server/api/rate-limit";
 import { SCOPES, type Scope } from "@/server/api/scopes";
 import { isDomainError } from "@/server/errors";
 import { log } from "@/server/log";
-import { authenticateApiKey, type ApiCaller } from "@/server/services/api-keys/authenticate";
+import { ApiKeyRefused, authenticateApiKey, type ApiCaller } from "@/server/services/api-keys/authenticate";
 import { metaFromHeaders } from "./request-meta";
 
 /**
@@ -31,13 +31,21 @@ export function apiRoute<P extends Record<string, string> = Record<string, never
     const auth = req.headers.get("authorization") ?? "";
     const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
     if (!m) {
+      log.info("API request without a key", { requestId, method: req.method, route: opts.route, ip: meta.ip });
       return apiError(401, "unauthorized", "Send an API key: Authorization: Bearer pk_live_…", requestId, undefined, { "www-authenticate": 'Bearer realm="perigee"' });
     }
     let caller: ApiCaller;
     try {
       caller = await authenticateApiKey(m[1]!, meta);
     } catch (e) {
-      if (isDomainError(e)) return apiError(e.status, e.code, e.message, requestId, undefined, { "www-authenticate": 'Bearer realm="perigee", error="invalid_token"' });
+      if (isDomainError(e)) {
+        const known = e instanceof ApiKeyRefused ? e.key : null;
+        // A key that exists (revoked, expired, creator gone) is logged in its organization's
+        // access log; a key that names no tenant goes to the server log only.
+        if (known) recordAccess({ organizationId: known.organizationId, apiKeyId: known.id, method: req.method, route: opts.route, status: e.status, latencyMs: Math.round(performance.now() - started), ip: meta.ip, requestId });
+        else log.info("API request with an unknown key", { requestId, method: req.method, route: opts.route, ip: meta.ip, status: e.status });
+        return apiError(e.status, e.code, e.message, requestId, undefined, { "www-authenticate": 'Bearer realm="perigee", error="invalid_token"' });
+      }
       log.error("API authentication failed", { requestId, err: e });
       return apiError(500, "internal_error", `Something went wrong on our side. Reference: ${requestId}.`, requestId);
     }
@@ -95,7 +103,9 @@ async function handle<P>(req: Request, routeCtx: RouteCtx, caller: ApiCaller, op
     const begin = await beginIdempotent(caller.keyId, idemKey, fp);
     if (begin.kind === "mismatch") return apiError(422, "idempotency_key_reused", "This Idempotency-Key was used for a different request.", requestId);
     if (begin.kind === "running") return apiError(409, "idempotency_in_progress", "A request with this Idempotency-Key is still in progress; retry shortly.", requestId, undefined, { "retry-after": "1" });
-    if (begin.kind === "replay") return new Response(begin.body, { status: begin.status, headers: { ...BASE_HEADERS, "x-request-id": requestId, "idempotent-replayed": "true" } });
+    if (begin.kind === "replay") {
+      return new Response(begin.body, { status: begin.status, headers: { ...BASE_HEADERS, "x-request-id": requestId, "idempotent-replayed": "true", ...(begin.location ? { location: begin.location } : {}) } });
+    }
     let res: Response;
     try {
       res = await run(fn, caller, req, params, body, url, requestId);
@@ -103,7 +113,7 @@ async function handle<P>(req: Request, routeCtx: RouteCtx, caller: ApiCaller, op
       res = toErrorResponse(e, requestId, url.pathname);
     }
     const text = await res.clone().text();
-    await finishIdempotent(caller.keyId, idemKey, fp, res.status, text);
+    await finishIdempotent(caller.keyId, idemKey, fp, res.status, text, res.headers.get("location"));
     return res;
   }
   return run(fn, caller, req, params, body, url, requestId);

@@ -14,7 +14,11 @@ function clientIp(h: Headers): string | null {
   return h.get("x-perigee-client-ip") ?? "local";
 }
 
+/** A caller-supplied request id is kept only if it is short and plain (it goes into logs). */
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
 export function metaFromHeaders(h: Headers): RequestMeta {
-  return { ip: clientIp(h), userAgent: h.get("user-agent"), requestId: h.get("x-request-id") ?? randomUUID() };
+  const given = h.get("x-request-id");
+  return { ip: clientIp(h), userAgent: h.get("user-agent"), requestId: given && REQUEST_ID.test(given) ? given : randomUUID() };
 }
 

@@ -209,6 +209,8 @@ describe("idempotency", () => {
     expect(b.status).toBe(201);
     expect(b.body).toEqual(a.body);
     expect(b.headers.get("idempotent-replayed")).toBe("true");
+    expect(a.headers.get("location")).toBe(`/api/v1/monitors/${(a.body as { id: string }).id}`);
+    expect(b.headers.get("location")).toBe(a.headers.get("location"));
     const rows = await db().select().from(monitors).where(eq(monitors.organizationId, t.org.id));
     expect(rows.filter((r) => r.name === "Once")).toHaveLength(1);
     const c = await api("POST", "/api/v1/monitors", { key, body: tcp("Twice"), headers: { "idempotency-key": ik } });

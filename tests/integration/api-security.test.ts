@@ -190,6 +190,27 @@ describe("authentication", () => {
   });
 });
 
+describe("access log of refused keys", () => {
+  it("a revoked or expired key's 401 lands in its organization's access log; an unknown key names no tenant and is not logged there", async () => {
+    const revoked = await mine.key(["monitors:read"]);
+    await revokeApiKey({ ctx: mine.ctx.ADMIN, keyId: revoked.id });
+    const expired = await mine.key(["monitors:read"], { expiresAt: new Date(Date.now() + 120_000) });
+    await db().update(apiKeys).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(apiKeys.id, expired.id));
+    const before = (await db().select().from(apiAccessLog).where(eq(apiAccessLog.organizationId, mine.org.id))).length;
+    await api("GET", "/api/v1/monitors", { key: revoked.key });
+    await api("GET", "/api/v1/monitors", { key: revoked.key }); // the cached refusal is logged too
+    await api("GET", `/api/v1/events`, { key: expired.key });
+    await api("GET", "/api/v1/monitors", { key: (await import("../../src/server/api/keys")).generateApiKey().key });
+    await flushAccessLog();
+    const rows = await db().select().from(apiAccessLog).where(eq(apiAccessLog.organizationId, mine.org.id)).orderBy(apiAccessLog.id);
+    expect(rows.slice(before).map((r) => [r.apiKeyId, r.route, r.status])).toEqual([
+      [revoked.id, "/api/v1/monitors", 401],
+      [revoked.id, "/api/v1/monitors", 401],
+      [expired.id, "/api/v1/events", 401],
+    ]);
+  });
+});
+
 describe("scopes: every operation refuses a key without its scope (403) and accepts one with it", () => {
   for (const op of OPERATIONS) {
     it(`${op.method.toUpperCase()} ${op.path} needs ${op.scope}`, async () => {

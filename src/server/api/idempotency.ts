@@ -9,8 +9,8 @@ import { redis } from "../redis";
 const TTL_SECONDS = 24 * 3600;
 const LOCK_SECONDS = 60;
 
-export type Stored = { state: "done"; fingerprint: string; status: number; body: string } | { state: "running"; fingerprint: string };
-export type Begin = { kind: "new" } | { kind: "replay"; status: number; body: string } | { kind: "mismatch" } | { kind: "running" };
+export type Stored = { state: "done"; fingerprint: string; status: number; body: string; location?: string } | { state: "running"; fingerprint: string };
+export type Begin = { kind: "new" } | { kind: "replay"; status: number; body: string; location: string | null } | { kind: "mismatch" } | { kind: "running" };
 
 const keyOf = (apiKeyId: string, idemKey: string) => `api:idem:${apiKeyId}:${createHash("sha256").update(idemKey).digest("hex")}`;
 export const fingerprintOf = (method: string, route: string, body: string) => createHash("sha256").update(`${method} ${route}\n${body}`).digest("hex");
@@ -24,12 +24,12 @@ export async function beginIdempotent(apiKeyId: string, idemKey: string, fingerp
   const s = JSON.parse(raw) as Stored;
   if (s.fingerprint !== fingerprint) return { kind: "mismatch" };
   if (s.state === "running") return { kind: "running" };
-  return { kind: "replay", status: s.status, body: s.body };
+  return { kind: "replay", status: s.status, body: s.body, location: s.location ?? null };
 }
 
-export async function finishIdempotent(apiKeyId: string, idemKey: string, fingerprint: string, status: number, body: string): Promise<void> {
+export async function finishIdempotent(apiKeyId: string, idemKey: string, fingerprint: string, status: number, body: string, location: string | null = null): Promise<void> {
   const k = keyOf(apiKeyId, idemKey);
   // A server error is not an answer to keep: the client may retry it for real.
   if (status >= 500) await redis().del(k);
-  else await redis().set(k, JSON.stringify({ state: "done", fingerprint, status, body } satisfies Stored), "EX", TTL_SECONDS);
+  else await redis().set(k, JSON.stringify({ state: "done", fingerprint, status, body, ...(location ? { location } : {}) } satisfies Stored), "EX", TTL_SECONDS);
 }

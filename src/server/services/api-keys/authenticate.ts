@@ -12,6 +12,20 @@ import { redis } from "../../redis";
 
 export type ApiCaller = { ctx: Ctx; keyId: string; scopes: Scope[]; rate: RateState };
 
+/**
+ * A refused key. When the key exists (revoked, expired, creator gone) the refusal names it
+ * and its organization, so the request lands in that organization's access log: an admin can
+ * see that something still uses a revoked key. Unknown and malformed keys name no tenant.
+ */
+export class ApiKeyRefused extends Unauthorized {
+  constructor(
+    message: string,
+    readonly key: { id: string; organizationId: string } | null = null,
+  ) {
+    super(message);
+  }
+}
+
 type Resolved = { id: string; organizationId: string; slug: string; orgName: string; scopes: string[]; expiresAt: string | null; userId: string; email: string; role: Role };
 
 const AUTH_TTL_SECONDS = 60;
@@ -34,7 +48,7 @@ const staleKey = (hash: string) => `api:stale:${hash}`;
  * while the mark lives the key is resolved from the database and never cached.
  */
 export async function authenticateApiKey(key: string, meta: RequestMeta): Promise<ApiCaller> {
-  if (!isWellFormedKey(key)) throw new Unauthorized("The API key is not a valid Perigee key (check for a copy-paste error).");
+  if (!isWellFormedKey(key)) throw new ApiKeyRefused("The API key is not a valid Perigee key (check for a copy-paste error).");
   const hash = hashApiKey(key);
   const window = Math.floor(Date.now() / 60_000);
   const rateKey = `api:rate:${hash.slice(0, 32)}:${window}`;
@@ -54,15 +68,15 @@ export async function authenticateApiKey(key: string, meta: RequestMeta): Promis
   let k: Resolved;
   const hit = cached ? (JSON.parse(cached) as Resolved | Refused) : null;
   // A cached final refusal is right even under a stale mark; a cached resolution is not.
-  if (hit && "refused" in hit) throw new Unauthorized(hit.refused);
+  if (hit && "refused" in hit) throw new ApiKeyRefused(hit.refused, hit.key ?? null);
   if (hit && !stale) k = hit;
   else {
     const r = await resolveFromDb(hash);
     if ("refused" in r ? r.final : !stale) await redis().set(authKey(hash), JSON.stringify(r), "EX", AUTH_TTL_SECONDS);
-    if ("refused" in r) throw new Unauthorized(r.refused);
+    if ("refused" in r) throw new ApiKeyRefused(r.refused, r.key ?? null);
     k = r;
   }
-  if (k.expiresAt && Date.parse(k.expiresAt) <= Date.now()) throw new Unauthorized(`The API key expired on ${k.expiresAt}.`);
+  if (k.expiresAt && Date.parse(k.expiresAt) <= Date.now()) throw new ApiKeyRefused(`The API key expired on ${k.expiresAt}.`, { id: k.id, organizationId: k.organizationId });
 
   if (firstUseThisMinute) {
     // At most one write a minute per key, never on the request's critical path.
@@ -84,7 +98,7 @@ export async function authenticateApiKey(key: string, meta: RequestMeta): Promis
  * client retrying a dead key costs no database query. A creator who left may come back, so
  * that refusal is not cached.
  */
-type Refused = { refused: string; final: boolean };
+type Refused = { refused: string; final: boolean; key?: { id: string; organizationId: string } };
 
 async function resolveFromDb(hash: string): Promise<Resolved | Refused> {
   const { rows } = await pool().query<{ id: string; organization_id: string; scopes: string[]; expires_at: Date | null; revoked_at: Date | null; user_id: string; email: string; role: Role | null; slug: string; org_name: string }>({
@@ -97,8 +111,9 @@ async function resolveFromDb(hash: string): Promise<Resolved | Refused> {
   });
   const k = rows[0];
   if (!k) return { refused: "The API key is unknown.", final: true };
-  if (k.revoked_at) return { refused: "The API key has been revoked.", final: true };
-  if (!k.role) return { refused: "The API key's creator no longer belongs to this organization; ask an admin for a new key.", final: false };
+  const key = { id: k.id, organizationId: k.organization_id };
+  if (k.revoked_at) return { refused: "The API key has been revoked.", final: true, key };
+  if (!k.role) return { refused: "The API key's creator no longer belongs to this organization; ask an admin for a new key.", final: false, key };
   return { id: k.id, organizationId: k.organization_id, slug: k.slug, orgName: k.org_name, scopes: k.scopes, expiresAt: k.expires_at?.toISOString() ?? null, userId: k.user_id, email: k.email, role: k.role };
 }
 
