@@ -1,8 +1,28 @@
-import { rmSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { Redis } from "ioredis";
 import { BASE_DATABASE_URL, BASE_REDIS_URL, dropTestDatabase } from "../helpers/test-db";
 
+/** Stops the app server (worker first) and waits for it, so nothing queries the dropped database. */
+async function stopServer() {
+  const pidFile = `${process.env.E2E_MAIL_DIR}.pid`;
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, "utf8"));
+  rmSync(pidFile, { force: true });
+  const alive = () => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!alive()) return;
+  process.kill(pid, "SIGTERM");
+  for (let i = 0; i < 100 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
+}
+
 export default async function teardown() {
+  await stopServer();
   await dropTestDatabase(BASE_DATABASE_URL, process.env.E2E_DB_NAME!).catch((e) => console.error("drop e2e db:", e.message));
   rmSync(process.env.E2E_MAIL_DIR!, { recursive: true, force: true });
   const r = new Redis(BASE_REDIS_URL);

@@ -54,7 +54,20 @@ async function main() {
   });
   await import("../../workers/web");
   const { startWorker } = await import("../../workers/worker");
-  await startWorker();
+  const worker = await startWorker();
+
+  // The teardown sends SIGTERM and waits for this process to exit before it drops the
+  // database: stop the worker first (it would otherwise query a database being dropped),
+  // then let the web server close as it does in production.
+  const webStops = process.listeners("SIGTERM");
+  process.removeAllListeners("SIGTERM");
+  process.once("SIGTERM", () => {
+    void worker.stop().finally(() => {
+      for (const l of webStops) (l as (s: NodeJS.Signals) => void)("SIGTERM");
+    });
+    setTimeout(() => process.exit(0), 10_000).unref();
+  });
+  writeFileSync(`${mailDir}.pid`, String(process.pid));
 }
 
 main().catch((e) => {
