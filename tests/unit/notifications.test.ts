@@ -5,9 +5,12 @@ import { sslAlertStep } from "../../src/server/monitors/ssl-alerts";
 import { DeliveryError, postRaw } from "../../src/server/notifications/http";
 import { buildMessage, formatDuration } from "../../src/server/notifications/message";
 import { renderPagerDuty } from "../../src/server/notifications/senders/pagerduty";
-import { renderSms, SMS_SEGMENT } from "../../src/server/notifications/senders/sms";
+import { renderSms, sendSms, SMS_SEGMENT } from "../../src/server/notifications/senders/sms";
 import { assertChannelTargetsAllowed } from "../../src/server/notifications/targets";
 import { channelInputSchema } from "../../src/server/validation/channels";
+
+// The install's own Twilio credentials (read lazily by env() on first use in this file).
+Object.assign(process.env, { TWILIO_ACCOUNT_SID: `AC${"0".repeat(32)}`, TWILIO_AUTH_TOKEN: "install-token-never-leaves", TWILIO_FROM: "+15005550006" });
 
 const monitor = { id: "5d0f4c7e-2b7a-4f3e-8a7c-0e1d2c3b4a59", name: "Checkout API", type: "http", config: { url: "https://api.example.com/health" } };
 const event = (kind: string, payload: Record<string, unknown> = {}) => ({ id: 7, kind, incidentId: "0b6f7a0e-5c43-4b8e-9a51-6a1f0c9d2e77", toState: kind === "recovered" ? "UP" : "DOWN", payload, createdAt: new Date("2026-11-22T12:00:00Z") });
@@ -74,6 +77,40 @@ describe("SSRF guard on notification URLs (ALLOW_PRIVATE_TARGETS=false)", () => 
         expect(err).toMatchObject({ retryable: false, message: expect.stringMatching(/SSRF guard/) });
       }
       await expect(postRaw(`http://127.0.0.1:${port}/`, "{}", {}, { guard: false })).resolves.toMatchObject({ status: 200, body: "ok" });
+    } finally {
+      server.close();
+    }
+  });
+});
+
+describe("SMS (Twilio) with a channel's own base URL", () => {
+  const channelWith = (config: Record<string, unknown>) => ({ id: "c1", name: "sms", type: "sms" as const, config: { to: "+14155550123", ...config } });
+  const message = buildMessage(event("down", { cause: "timeout" }), monitor);
+
+  it("refuses at create time a custom base URL without the channel's own credentials", () => {
+    const r = channelInputSchema.safeParse({ name: "s", type: "sms", to: "+14155550123", baseUrl: "https://sms-gateway.example.com" });
+    expect(r.success).toBe(false);
+    expect(r.error?.issues[0]).toMatchObject({ path: ["baseUrl"], message: expect.stringMatching(/own account SID and auth token/) });
+    expect(channelInputSchema.safeParse({ name: "s", type: "sms", to: "+14155550123", accountSid: `AC${"1".repeat(32)}`, authToken: "own-token-123", baseUrl: "https://sms-gateway.example.com" }).success).toBe(true);
+  });
+
+  it("never sends the install's credentials to a channel's URL, and guards that URL against SSRF at send time", async () => {
+    const seen: string[] = [];
+    const server = http.createServer((req, res) => {
+      seen.push(String(req.headers.authorization));
+      res.writeHead(201, { "content-type": "application/json" }).end(JSON.stringify({ sid: "SM1", status: "queued" }));
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const base = `http://localhost:${(server.address() as AddressInfo).port}`;
+    try {
+      // A stored channel from before the create-time rule: refused, nothing sent.
+      const noCreds = await sendSms({ channel: channelWith({ baseUrl: base }), secrets: {}, message, deliveryId: "d1" }).catch((e: unknown) => e);
+      expect(noCreds).toMatchObject({ retryable: false, message: expect.stringMatching(/own account SID and auth token/) });
+      // Own credentials, but the host name resolves to loopback: blocked when connecting.
+      const blocked = await sendSms({ channel: channelWith({ baseUrl: base, accountSid: `AC${"1".repeat(32)}`, from: "+15005550006" }), secrets: { authToken: "own-token-123" }, message, deliveryId: "d2" }).catch((e: unknown) => e);
+      expect(blocked).toBeInstanceOf(DeliveryError);
+      expect(blocked).toMatchObject({ retryable: false, message: expect.stringMatching(/^Twilio: Blocked by the SSRF guard/) });
+      expect(seen).toEqual([]);
     } finally {
       server.close();
     }

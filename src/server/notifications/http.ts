@@ -32,7 +32,7 @@ export async function postRaw(
   url: string,
   body: string,
   headers: Record<string, string>,
-  opts: { guard: boolean; timeoutMs?: number; method?: string },
+  opts: { guard: boolean; timeoutMs?: number; method?: string; maxBody?: number },
 ): Promise<HttpAnswer> {
   let u: URL;
   try {
@@ -50,6 +50,7 @@ export async function postRaw(
   const timeoutMs = opts.timeoutMs ?? env().NOTIFY_TIMEOUT_MS;
   const mod = u.protocol === "https:" ? https : http;
   const started = performance.now();
+  const maxBody = opts.maxBody ?? MAX_BODY;
   return new Promise<HttpAnswer>((resolve, reject) => {
     const req = mod.request(
       u,
@@ -64,12 +65,12 @@ export async function postRaw(
         const chunks: Buffer[] = [];
         let size = 0;
         res.on("data", (c: Buffer) => {
-          if (size < MAX_BODY) chunks.push(c);
+          if (size < maxBody) chunks.push(c);
           size += c.length;
         });
         res.on("end", () => {
           clearTimeout(deadline);
-          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8").slice(0, MAX_BODY), latencyMs: Math.round(performance.now() - started), headers: res.headers });
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8").slice(0, maxBody), latencyMs: Math.round(performance.now() - started), headers: res.headers });
         });
         res.on("error", (e) => reject(networkError(e)));
       },

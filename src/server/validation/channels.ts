@@ -70,7 +70,12 @@ export const channelInputSchema = z.discriminatedUnion(
         from: e164.optional(),
         baseUrl,
       })
-      .strict(),
+      .strict()
+      // The install's Twilio credentials only ever go to the install's TWILIO_API_URL.
+      .refine((v) => !v.baseUrl || (v.accountSid && v.authToken), {
+        path: ["baseUrl"],
+        message: "A custom Twilio base URL needs this channel's own account SID and auth token",
+      }),
     z
       .object({
         ...common,

@@ -1,6 +1,6 @@
 import twilio from "twilio";
 import { env } from "../../env";
-import { DeliveryError } from "../http";
+import { DeliveryError, postRaw } from "../http";
 import { formatDuration, type AlertMessage } from "../message";
 import type { Sender } from "./types";
 
@@ -37,18 +37,46 @@ export function renderSms(m: AlertMessage): string {
   return text;
 }
 
+/**
+ * Twilio's client over our transport: a channel's own base URL is customer-supplied, so it
+ * goes through the SSRF guard with the checked address pinned, like every other channel.
+ */
+function guardedTwilioHttp(guard: boolean) {
+  return {
+    async request(o: { method: string; uri: string; username?: string; password?: string; headers?: Record<string, string>; data?: Record<string, unknown> }) {
+      const form = new URLSearchParams();
+      for (const [k, v] of Object.entries(o.data ?? {})) {
+        if (v === undefined || v === null) continue;
+        for (const x of Array.isArray(v) ? v : [v]) form.append(k, String(x));
+      }
+      const headers = { ...o.headers, authorization: `Basic ${Buffer.from(`${o.username ?? ""}:${o.password ?? ""}`).toString("base64")}` };
+      const a = await postRaw(o.uri, form.toString(), headers, { guard, method: o.method.toUpperCase(), maxBody: 64 * 1024 });
+      return { statusCode: a.status, body: a.body, headers: a.headers };
+    },
+  };
+}
+
 export const sendSms: Sender = async ({ channel, secrets, message }) => {
   const e = env();
-  const accountSid = (channel.config.accountSid as string | undefined) ?? e.TWILIO_ACCOUNT_SID;
-  const authToken = secrets.authToken ?? e.TWILIO_AUTH_TOKEN;
+  const customBase = channel.config.baseUrl as string | undefined;
+  const ownSid = channel.config.accountSid as string | undefined;
+  const ownToken = secrets.authToken;
+  // The install's credentials go only to the install's TWILIO_API_URL, never to a URL a
+  // customer chose: a channel with its own base URL must bring its own credentials.
+  if (customBase && !(ownSid && ownToken)) {
+    throw new DeliveryError("A custom Twilio base URL needs the channel's own account SID and auth token", false);
+  }
+  const accountSid = ownSid ?? e.TWILIO_ACCOUNT_SID;
+  const authToken = ownToken ?? e.TWILIO_AUTH_TOKEN;
   const from = (channel.config.from as string | undefined) ?? e.TWILIO_FROM;
   if (!accountSid || !authToken || !from) throw new DeliveryError("SMS is not configured: set the channel's Twilio account SID, auth token and sender number, or TWILIO_* on the server", false);
-  const client = twilio(accountSid, authToken, { autoRetry: false, timeout: e.NOTIFY_TIMEOUT_MS });
-  client.api.baseUrl = ((channel.config.baseUrl as string | undefined) ?? e.TWILIO_API_URL).replace(/\/$/, "");
+  const client = twilio(accountSid, authToken, { autoRetry: false, timeout: e.NOTIFY_TIMEOUT_MS, httpClient: guardedTwilioHttp(Boolean(customBase)) as never });
+  client.api.baseUrl = (customBase ?? e.TWILIO_API_URL).replace(/\/$/, "");
   try {
     const msg = await client.messages.create({ to: channel.config.to as string, from, body: renderSms(message) });
     return { httpStatus: 201, response: `queued as ${msg.sid} (${msg.status ?? "queued"})` };
   } catch (err) {
+    if (err instanceof DeliveryError) throw new DeliveryError(`Twilio: ${err.message}`, err.retryable, err.httpStatus, err.response, err.retryAfterMs);
     const x = err as Error & { status?: number; code?: number | string; moreInfo?: string };
     if (typeof x.status === "number") {
       const retryable = x.status >= 500 || x.status === 408 || x.status === 429;
