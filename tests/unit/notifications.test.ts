@@ -5,6 +5,7 @@ import { sslAlertStep } from "../../src/server/monitors/ssl-alerts";
 import { DeliveryError, postRaw } from "../../src/server/notifications/http";
 import { buildMessage, formatDuration } from "../../src/server/notifications/message";
 import { renderPagerDuty } from "../../src/server/notifications/senders/pagerduty";
+import { renderSlack } from "../../src/server/notifications/senders/slack";
 import { renderSms, sendSms, SMS_SEGMENT } from "../../src/server/notifications/senders/sms";
 import { assertChannelTargetsAllowed } from "../../src/server/notifications/targets";
 import { channelInputSchema } from "../../src/server/validation/channels";
@@ -114,5 +115,19 @@ describe("SMS (Twilio) with a channel's own base URL", () => {
     } finally {
       server.close();
     }
+  });
+});
+
+describe("Slack text", () => {
+  it("escapes names, causes and targets so they cannot mention a channel or fake a link", () => {
+    const evil = { ...monitor, name: "<!channel> Checkout & Co", config: { url: "https://api.example.com/health?a=1&b=<x>" } };
+    const msg = renderSlack(buildMessage(event("down", { cause: "Body said <https://evil.example|click here> <@U123>" }), evil));
+    // Everything Slack parses as mrkdwn (the header is plain_text: shown as typed, never parsed).
+    const all = JSON.stringify({ text: msg.text, blocks: msg.blocks.filter((b) => b.type !== "header") });
+    expect(all).not.toMatch(/<!channel>|<https:\/\/evil|<@U123>/);
+    const fields = msg.blocks.find((b) => "fields" in b && b.fields)!.fields!.map((f) => f.text);
+    expect(fields).toContain("*Monitor*\n&lt;!channel&gt; Checkout &amp; Co");
+    expect(fields.find((f) => f.startsWith("*Cause*"))).toBe("*Cause*\nBody said &lt;https://evil.example|click here&gt; &lt;@U123&gt;");
+    expect(msg.text).toContain("&lt;!channel&gt; Checkout &amp; Co");
   });
 });

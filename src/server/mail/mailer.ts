@@ -9,7 +9,19 @@ const holder = ((globalThis as unknown as { __perigeeMail?: Holder }).__perigeeM
 function transport(): Transporter {
   const url = env().SMTP_URL;
   if (!holder.transport || holder.url !== url) {
-    holder.transport = nodemailer.createTransport(url);
+    // Bounded waits (nodemailer's defaults are minutes): a stalled mail server fails an alert
+    // delivery or a test send within about NOTIFY_TIMEOUT_MS, and the retry policy takes over.
+    // (nodemailer reads transport options from the URL's query; the operator's own win.)
+    const t = env().NOTIFY_TIMEOUT_MS;
+    let withTimeouts = url;
+    try {
+      const u = new URL(url);
+      for (const [k, v] of [["connectionTimeout", t], ["greetingTimeout", t], ["socketTimeout", 2 * t]] as const) if (!u.searchParams.has(k)) u.searchParams.set(k, String(v));
+      withTimeouts = u.toString();
+    } catch {
+      // Not a WHATWG URL nodemailer may still understand: use it as given.
+    }
+    holder.transport = nodemailer.createTransport(withTimeouts);
     holder.url = url;
   }
   return holder.transport;

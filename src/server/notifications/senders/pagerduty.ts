@@ -44,5 +44,10 @@ export const sendPagerDuty: Sender = async ({ channel, secrets, message }) => {
   const custom = channel.config.baseUrl as string | undefined;
   const url = `${(custom ?? env().PAGERDUTY_API_URL).replace(/\/$/, "")}/v2/enqueue`;
   const a = await postJson(url, body, { guard: Boolean(custom), provider: "PagerDuty" });
+  if (message.kind === "test") {
+    // A test proves the routing key works; it must not leave an open incident paging someone.
+    await postJson(url, { routing_key: secrets.routingKey, event_action: "resolve", dedup_key: body.dedup_key }, { guard: Boolean(custom), provider: "PagerDuty" }).catch(() => undefined);
+    return { httpStatus: a.status, response: `${a.body.slice(0, 900)} (test incident resolved again)` };
+  }
   return { httpStatus: a.status, response: a.body.slice(0, 1000) };
 };

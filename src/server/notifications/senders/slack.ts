@@ -3,18 +3,26 @@ import { DeliveryError, judge, postRaw } from "../http";
 import { emojiOf, formatDuration, type AlertMessage } from "../message";
 import type { Sender } from "./types";
 
+/**
+ * Slack's control characters: `<…>` makes links and mentions (`<!channel>`), `&` escapes.
+ * Everything we did not write ourselves (names, causes from a target's answer, URLs) is
+ * escaped so it shows as text and can never ping a channel or disguise a link.
+ */
+export const slackEscape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
 /** Slack Block Kit message: header, the facts as fields, and a link back. */
 export function renderSlack(m: AlertMessage) {
-  const fields = [`*Monitor*\n${m.monitor.name}`, `*State*\n${m.state}`];
-  if (m.cause) fields.push(`*Cause*\n${m.cause.slice(0, 500)}`);
+  const e = slackEscape;
+  const fields = [`*Monitor*\n${e(m.monitor.name)}`, `*State*\n${m.state}`];
+  if (m.cause) fields.push(`*Cause*\n${e(m.cause.slice(0, 500))}`);
   if (m.downtimeSeconds !== null) fields.push(`*${m.kind === "recovered" ? "Downtime" : "Down for"}*\n${formatDuration(m.downtimeSeconds)}`);
-  if (m.monitor.target) fields.push(`*Target*\n${m.monitor.target.slice(0, 300)}`);
+  if (m.monitor.target) fields.push(`*Target*\n${e(m.monitor.target.slice(0, 300))}`);
   if (m.certValidTo) fields.push(`*Certificate valid until*\n${m.certValidTo.slice(0, 10)}`);
   return {
-    text: `${emojiOf(m.kind)} ${m.title} — ${m.summary}`,
+    text: e(`${emojiOf(m.kind)} ${m.title} — ${m.summary}`),
     blocks: [
       { type: "header", text: { type: "plain_text", text: `${emojiOf(m.kind)} ${m.title}`.slice(0, 150), emoji: true } },
-      { type: "section", text: { type: "mrkdwn", text: m.summary || " " } },
+      { type: "section", text: { type: "mrkdwn", text: e(m.summary) || " " } },
       { type: "section", fields: fields.map((text) => ({ type: "mrkdwn", text })) },
       { type: "actions", elements: [{ type: "button", text: { type: "plain_text", text: "Open in Perigee" }, url: m.url }] },
       { type: "context", elements: [{ type: "mrkdwn", text: `${m.occurredAt.replace("T", " ").slice(0, 19)} UTC` }] },
