@@ -53,7 +53,8 @@ export async function dispatchApi(req: IncomingMessage, res: ServerResponse, opt
       headers.set(k, Array.isArray(v) ? v.join(", ") : v);
     }
     headers.set("x-request-id", requestId);
-    const host = req.headers.host ?? "localhost";
+    // The Host header is the client's to send: only a plain host[:port] goes into the URL.
+    const host = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(req.headers.host ?? "") ? req.headers.host! : "localhost";
     const request = new Request(`http://${host}${url.pathname}${url.search}`, { method, headers, body: chunks.length ? Buffer.concat(chunks) : undefined });
     const response = await route.handler(request, { params: Promise.resolve(route.params) });
     const out: Record<string, string> = { ...security };

@@ -3,7 +3,7 @@ import { recordAccess } from "@/server/api/access-log";
 import { beginIdempotent, finishIdempotent, fingerprintOf } from "@/server/api/idempotency";
 import { rateHeaders, type RateState } from "@/server/api/rate-limit";
 import { SCOPES, type Scope } from "@/server/api/scopes";
-import { isDomainError } from "@/server/errors";
+import { isDomainError, RateLimited } from "@/server/errors";
 import { log } from "@/server/log";
 import { ApiKeyRefused, authenticateApiKey, type ApiCaller } from "@/server/services/api-keys/authenticate";
 import { metaFromHeaders } from "./request-meta";
@@ -44,6 +44,7 @@ export function apiRoute<P extends Record<string, string> = Record<string, never
         // access log; a key that names no tenant goes to the server log only.
         if (known) recordAccess({ organizationId: known.organizationId, apiKeyId: known.id, method: req.method, route: opts.route, status: e.status, latencyMs: Math.round(performance.now() - started), ip: meta.ip, requestId });
         else log.info("API request with an unknown key", { requestId, method: req.method, route: opts.route, ip: meta.ip, status: e.status });
+        if (e instanceof RateLimited) return apiError(429, "rate_limited", e.message, requestId, undefined, { "retry-after": String(e.retryAfterSeconds) });
         return apiError(e.status, e.code, e.message, requestId, undefined, { "www-authenticate": 'Bearer realm="perigee", error="invalid_token"' });
       }
       log.error("API authentication failed", { requestId, err: e });

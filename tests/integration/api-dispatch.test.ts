@@ -22,6 +22,23 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 describe("API dispatcher", () => {
+  it("answers a request with a malformed Host header in the error shape, not with a 500", async () => {
+    const u = new URL(base);
+    for (const host of ["a b", "evil.example/x?y", "[zz]"]) {
+      const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = http.request({ host: u.hostname, port: u.port, path: "/api/v1/monitors", headers: { host } }, (res) => {
+          let body = "";
+          res.on("data", (c: Buffer) => (body += c));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.on("error", reject);
+        req.end();
+      });
+      expect(answer.status, host).toBe(401);
+      expect(JSON.parse(answer.body)).toMatchObject({ error: { code: "unauthorized" } });
+    }
+  });
+
   it("knows every route file (and the tests' table agrees)", () => {
     expect(API_ROUTES.map((r) => r.pattern).filter((p) => p !== "/api/v1/openapi.json").sort()).toEqual(ROUTES.map((r) => r.pattern).sort());
   });

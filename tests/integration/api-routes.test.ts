@@ -1,6 +1,8 @@
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { eventViewSchema, monitorViewSchema, resultSchema, uptimeSchema } from "../../src/server/api/openapi";
+import { Redis } from "ioredis";
+import { env } from "../../src/server/env";
 import { db } from "../../src/server/db/client";
 import { monitors } from "../../src/server/db/schema";
 import { recordResults } from "../../src/server/monitors/record-results";
@@ -211,6 +213,20 @@ describe("idempotency", () => {
     expect(b.headers.get("idempotent-replayed")).toBe("true");
     expect(a.headers.get("location")).toBe(`/api/v1/monitors/${(a.body as { id: string }).id}`);
     expect(b.headers.get("location")).toBe(a.headers.get("location"));
+    // A webhook's signing secret is in the kept answer (a lost response must be recoverable by
+    // the retry), but never in the clear in Redis.
+    const hookIk = `hook-${Date.now()}`;
+    const hookBody = { name: "Idem hook", type: "webhook", url: "https://hooks.example.com/perigee" };
+    const h1 = await api("POST", "/api/v1/channels", { key, body: hookBody, headers: { "idempotency-key": hookIk } });
+    const h2 = await api("POST", "/api/v1/channels", { key, body: hookBody, headers: { "idempotency-key": hookIk } });
+    const secret = (h1.body as { signingSecret: string }).signingSecret;
+    expect(secret).toMatch(/^whsec_/);
+    expect((h2.body as { signingSecret: string }).signingSecret).toBe(secret);
+    const raw = new Redis(env().REDIS_URL); // no key prefix: see exactly what Redis holds
+    const stored = await Promise.all((await raw.keys(`${env().REDIS_PREFIX}api:idem:*`)).map((k) => raw.get(k)));
+    raw.disconnect();
+    expect(stored.length).toBeGreaterThan(0);
+    for (const v of stored) expect(v).not.toContain(secret.slice(6));
     const rows = await db().select().from(monitors).where(eq(monitors.organizationId, t.org.id));
     expect(rows.filter((r) => r.name === "Once")).toHaveLength(1);
     const c = await api("POST", "/api/v1/monitors", { key, body: tcp("Twice"), headers: { "idempotency-key": ik } });

@@ -190,12 +190,44 @@ describe("authentication", () => {
   });
 });
 
+describe("unknown keys from one address", () => {
+  it("are looked up at most 30 a minute per address; then 429 with Retry-After and no database query, other addresses unaffected", async () => {
+    const { generateApiKey } = await import("../../src/server/api/keys");
+    const { UNKNOWN_KEYS_PER_IP_PER_MINUTE } = await import("../../src/server/services/api-keys/authenticate");
+    // Start in a fresh minute window if this one is about to end, so all requests share it.
+    if (new Date().getSeconds() > 50) await new Promise((r) => setTimeout(r, (61 - new Date().getSeconds()) * 1000));
+    const from = { "x-perigee-client-ip": "203.0.113.77" };
+    for (let i = 0; i < UNKNOWN_KEYS_PER_IP_PER_MINUTE; i++) expect((await api("GET", "/api/v1/monitors", { key: generateApiKey().key, headers: from })).status).toBe(401);
+    const p = pool();
+    const original = p.query.bind(p);
+    let queries = 0;
+    (p as unknown as { query: unknown }).query = (...args: unknown[]) => {
+      queries++;
+      return (original as (...a: unknown[]) => unknown)(...args);
+    };
+    let r;
+    try {
+      r = await api("GET", "/api/v1/monitors", { key: generateApiKey().key, headers: from });
+    } finally {
+      (p as unknown as { query: unknown }).query = original;
+    }
+    expect(queries).toBe(0);
+    expect(r.status).toBe(429);
+    expect(errorShaped(r.body)).toBe(true);
+    expect(Number(r.headers.get("retry-after"))).toBeGreaterThan(0);
+    // A real key from another address is unaffected.
+    const k = await mine.key(["monitors:read"]);
+    expect((await api("GET", "/api/v1/monitors", { key: k.key, headers: { "x-perigee-client-ip": "203.0.113.78" } })).status).toBe(200);
+  });
+});
+
 describe("access log of refused keys", () => {
   it("a revoked or expired key's 401 lands in its organization's access log; an unknown key names no tenant and is not logged there", async () => {
     const revoked = await mine.key(["monitors:read"]);
     await revokeApiKey({ ctx: mine.ctx.ADMIN, keyId: revoked.id });
     const expired = await mine.key(["monitors:read"], { expiresAt: new Date(Date.now() + 120_000) });
     await db().update(apiKeys).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(apiKeys.id, expired.id));
+    await flushAccessLog();
     const before = (await db().select().from(apiAccessLog).where(eq(apiAccessLog.organizationId, mine.org.id))).length;
     await api("GET", "/api/v1/monitors", { key: revoked.key });
     await api("GET", "/api/v1/monitors", { key: revoked.key }); // the cached refusal is logged too

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { decrypt, encrypt } from "../lib/crypto";
 import { redis } from "../redis";
 
 /**
@@ -7,9 +8,12 @@ import { redis } from "../redis";
  * refused, and a retry while the first is still running is told to wait.
  */
 const TTL_SECONDS = 24 * 3600;
+// The kept answer may hold a secret shown once (a webhook's signing secret, a heartbeat URL):
+// it is sealed (AES-256-GCM, bound to the key and the Idempotency-Key) while it sits in Redis.
+const aadOf = (apiKeyId: string, idemKey: string) => `idempotency:${apiKeyId}:${idemKey}`;
 const LOCK_SECONDS = 60;
 
-export type Stored = { state: "done"; fingerprint: string; status: number; body: string; location?: string } | { state: "running"; fingerprint: string };
+export type Stored = { state: "done"; fingerprint: string; status: number; sealed: string } | { state: "running"; fingerprint: string };
 export type Begin = { kind: "new" } | { kind: "replay"; status: number; body: string; location: string | null } | { kind: "mismatch" } | { kind: "running" };
 
 const keyOf = (apiKeyId: string, idemKey: string) => `api:idem:${apiKeyId}:${createHash("sha256").update(idemKey).digest("hex")}`;
@@ -24,12 +28,15 @@ export async function beginIdempotent(apiKeyId: string, idemKey: string, fingerp
   const s = JSON.parse(raw) as Stored;
   if (s.fingerprint !== fingerprint) return { kind: "mismatch" };
   if (s.state === "running") return { kind: "running" };
-  return { kind: "replay", status: s.status, body: s.body, location: s.location ?? null };
+  // (Answers kept before sealing was introduced carry `body` in the clear; they expire within 24 h.)
+  const legacy = s as unknown as { body?: string };
+  const { body, location } = s.sealed ? (JSON.parse(decrypt(s.sealed, aadOf(apiKeyId, idemKey))) as { body: string; location: string | null }) : { body: legacy.body ?? "", location: null };
+  return { kind: "replay", status: s.status, body, location };
 }
 
 export async function finishIdempotent(apiKeyId: string, idemKey: string, fingerprint: string, status: number, body: string, location: string | null = null): Promise<void> {
   const k = keyOf(apiKeyId, idemKey);
   // A server error is not an answer to keep: the client may retry it for real.
   if (status >= 500) await redis().del(k);
-  else await redis().set(k, JSON.stringify({ state: "done", fingerprint, status, body, ...(location ? { location } : {}) } satisfies Stored), "EX", TTL_SECONDS);
+  else await redis().set(k, JSON.stringify({ state: "done", fingerprint, status, sealed: encrypt(JSON.stringify({ body, location }), aadOf(apiKeyId, idemKey)) } satisfies Stored), "EX", TTL_SECONDS);
 }

@@ -2,7 +2,7 @@ import type { Ctx, RequestMeta } from "../../context";
 import { db, pool } from "../../db/client";
 import { apiKeys, type Role } from "../../db/schema";
 import { and, eq } from "drizzle-orm";
-import { Unauthorized } from "../../errors";
+import { RateLimited, Unauthorized } from "../../errors";
 import { env } from "../../env";
 import { hashApiKey, isWellFormedKey } from "../../api/keys";
 import { rateStateOf, type RateState } from "../../api/rate-limit";
@@ -32,6 +32,12 @@ const AUTH_TTL_SECONDS = 60;
 /** Outlives any cache entry a request racing an invalidation could still write. */
 const STALE_TTL_SECONDS = 2 * AUTH_TTL_SECONDS;
 const authKey = (hash: string) => `api:auth:${hash}`;
+/**
+ * The checksum only stops typos: anyone can mint well-formed keys. Each unknown one costs a
+ * database lookup, so one address gets this many a minute before it is told to slow down.
+ */
+export const UNKNOWN_KEYS_PER_IP_PER_MINUTE = 30;
+const badKeyIpKey = (ip: string, window: number) => `api:badkey:${ip}:${window}`;
 const staleKey = (hash: string) => `api:stale:${hash}`;
 
 /**
@@ -59,11 +65,13 @@ export async function authenticateApiKey(key: string, meta: RequestMeta): Promis
     .expire(rateKey, 61, "NX")
     .set(`api:used:${hash.slice(0, 32)}`, "1", "EX", 60, "NX")
     .exists(staleKey(hash))
+    .get(badKeyIpKey(meta.ip ?? "unknown", window))
     .exec();
   const cached = res?.[0]?.[1] as string | null;
   const count = Number(res?.[1]?.[1] ?? 0);
   const firstUseThisMinute = res?.[3]?.[1] === "OK";
   const stale = Number(res?.[4]?.[1] ?? 0) > 0;
+  const unknownFromIp = Number(res?.[5]?.[1] ?? 0);
 
   let k: Resolved;
   const hit = cached ? (JSON.parse(cached) as Resolved | Refused) : null;
@@ -71,7 +79,15 @@ export async function authenticateApiKey(key: string, meta: RequestMeta): Promis
   if (hit && "refused" in hit) throw new ApiKeyRefused(hit.refused, hit.key ?? null);
   if (hit && !stale) k = hit;
   else {
+    if (unknownFromIp >= UNKNOWN_KEYS_PER_IP_PER_MINUTE) {
+      const retry = 60 - Math.floor((Date.now() / 1000) % 60);
+      throw new RateLimited(`Too many unknown API keys from this address. Retry after ${retry} s.`, retry);
+    }
     const r = await resolveFromDb(hash);
+    if ("refused" in r && !r.key) {
+      const k = badKeyIpKey(meta.ip ?? "unknown", window);
+      await redis().multi().incr(k).expire(k, 61, "NX").exec();
+    }
     if ("refused" in r ? r.final : !stale) await redis().set(authKey(hash), JSON.stringify(r), "EX", AUTH_TTL_SECONDS);
     if ("refused" in r) throw new ApiKeyRefused(r.refused, r.key ?? null);
     k = r;
