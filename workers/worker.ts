@@ -8,6 +8,7 @@ import { env } from "../src/server/env";
 import { closeDb } from "../src/server/db/client";
 import { closeRedis, workerConnection } from "../src/server/redis";
 import { MAINTENANCE_QUEUE, checkJobPayload, maintenanceJobs } from "../src/server/jobs/catalog";
+import { SCHEDULER_REFRESH_MS, keepSchedulersAsserted, upsertMaintenanceSchedulers } from "../src/server/jobs/schedulers";
 import { log } from "../src/server/log";
 import { purgeExpired } from "../src/server/services/maintenance/purge-expired";
 import { ResultBatcher } from "../src/server/monitors/batcher";
@@ -23,7 +24,8 @@ import { purgeApiAccessLog } from "../src/server/api/retention";
 import { startNotifications } from "../src/server/notifications/runtime";
 import { sweepDeliveries } from "../src/server/notifications/sweeper";
 
-export async function startWorker() {
+/** `schedulerRefreshMs`: how often the maintenance job schedulers are re-asserted (tests shorten it). */
+export async function startWorker(opts: { schedulerRefreshMs?: number } = {}) {
   const e = env();
   const prefix = bullPrefix();
   const conns = [workerConnection(), workerConnection(), workerConnection()];
@@ -32,9 +34,9 @@ export async function startWorker() {
   await ensurePartitions();
 
   const maintenance = new Queue(MAINTENANCE_QUEUE, { connection: queueConn, prefix });
-  for (const j of Object.values(maintenanceJobs)) {
-    await maintenance.upsertJobScheduler(j.name, { every: j.everyMs }, { name: j.name, data: {}, opts: { removeOnComplete: 50, removeOnFail: 200 } });
-  }
+  await upsertMaintenanceSchedulers(maintenance);
+  // A flushed Redis loses the schedulers (the sweeper and reminders among them): put them back.
+  const schedulers = keepSchedulersAsserted(maintenance, opts.schedulerRefreshMs ?? SCHEDULER_REFRESH_MS);
 
   const maintenanceWorker = new Worker(
     MAINTENANCE_QUEUE,
@@ -63,6 +65,8 @@ export async function startWorker() {
     { connection: maintConn, prefix, concurrency: 2 },
   );
   maintenanceWorker.on("failed", (job, err) => log.error("maintenance job failed", { job: job?.name, err: err.message }));
+  // E.g. a job whose keys vanished in a Redis flush; BullMQ would print a bare stack trace.
+  maintenanceWorker.on("error", (err) => log.warn("maintenance worker error", { err: err.message }));
 
   const batcher = new ResultBatcher({ maxSize: 500, maxWaitMs: 50 });
   const checks = new Worker<CheckJob>(
@@ -78,6 +82,7 @@ export async function startWorker() {
     { connection: checkConn, prefix, concurrency: e.CHECK_CONCURRENCY, lockDuration: e.CHECK_LOCK_MS, stalledInterval: e.CHECK_STALLED_INTERVAL_MS, maxStalledCount: 3 },
   );
   checks.on("failed", (job, err) => log.warn("check job failed", { monitorId: job?.data.monitorId, err: err.message }));
+  checks.on("error", (err) => log.warn("check worker error", { err: err.message }));
 
   const notifications = startNotifications();
 
@@ -92,6 +97,7 @@ export async function startWorker() {
   const stop = () =>
     (stopping ??= (async () => {
       // Finish running checks, store their results, then let go of connections.
+      await schedulers.stop();
       await checks.close();
       await batcher.flush();
       await notifications.stop();

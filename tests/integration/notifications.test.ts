@@ -1,11 +1,15 @@
 // The queue tests run a real notification worker, which drains every organization's outbox;
 // they live in this file (tests in a file run one after another) so it never races the
 // direct deliver() calls above.
-import { createHmac } from "node:crypto";
+import { spawn } from "node:child_process";
+import { createHmac, randomBytes } from "node:crypto";
+import path from "node:path";
+import { Queue } from "bullmq";
 import { and, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../../src/server/db/client";
 import { incidents, monitorEvents, monitors, notificationChannels, notificationDeliveries, notificationLog } from "../../src/server/db/schema";
+import { MAINTENANCE_QUEUE, maintenanceJobs } from "../../src/server/jobs/catalog";
 import { decrypt } from "../../src/server/lib/crypto";
 import { recordResults } from "../../src/server/monitors/record-results";
 import { channelAad } from "../../src/server/notifications/channel-config";
@@ -472,5 +476,117 @@ describe("retention", () => {
     expect(left.map((d) => d.id)).toEqual([pending!.id]);
     expect(await db().select().from(notificationLog).where(eq(notificationLog.channelId, ch.id))).toEqual([]);
     await db().delete(notificationDeliveries).where(eq(notificationDeliveries.id, pending!.id));
+  });
+});
+
+describe("a relapse within the recovery delay", () => {
+  it("resolves the PagerDuty alert that was triggered, and the recovery and reminders name that incident and count from its start", async () => {
+    const t = await createTenant();
+    await createChannel({ ctx: t.ctx.ADMIN, input: { name: "PagerDuty", type: "pagerduty", routingKey: ROUTING, baseUrl: `${rx.url}/pd-relapse`, isDefault: true } });
+    await createChannel({ ctx: t.ctx.ADMIN, input: { name: "Hook", type: "webhook", url: `${rx.url}/hook-relapse`, isDefault: true } });
+    const m = await insertMonitor(t.org.id, { confirmations: 1, recoveryDelaySeconds: 120, reminderIntervalMinutes: 10, reminderMax: 3 });
+    const t0 = Date.now();
+    const at = (s: number) => new Date(t0 + s * 1000);
+    /** Drains the outbox as of `now` and sends whatever it created for this organization. */
+    const send = async (now: Date) => {
+      await drainOutbox({ now });
+      const ds = await db()
+        .select()
+        .from(notificationDeliveries)
+        .where(and(eq(notificationDeliveries.organizationId, t.org.id), eq(notificationDeliveries.status, "pending")));
+      for (const d of ds) expect((await deliver(d.id)).status).toMatch(/delivered|skipped/);
+    };
+
+    await recordResults([res(m.id, down("first outage"))], at(0)); // incident A
+    await send(at(0));
+    await recordResults([res(m.id, up())], at(60)); // recovery A waits until 180 s
+    await send(at(60));
+    await recordResults([res(m.id, down("relapse"))], at(90)); // incident B, within the delay
+    await send(at(90));
+    const [a, b] = await db().select().from(incidents).where(eq(incidents.monitorId, m.id)).orderBy(incidents.openedAt);
+    expect(b!.alertedIncidentId).toBe(a!.id);
+
+    // Reminders keep A's cadence (10 min from A's start, not B's) and name A.
+    expect(await queueReminders(at(600))).toBeGreaterThanOrEqual(1);
+    await send(at(600));
+    await recordResults([res(m.id, up())], at(700));
+    await send(at(821));
+
+    const pd = rx.requests.filter((r) => r.path === "/pd-relapse/v2/enqueue").map((r) => r.json as { event_action: string; dedup_key: string });
+    expect(pd.map((p) => [p.event_action, p.dedup_key])).toEqual([
+      ["trigger", `perigee-incident-${a!.id}`],
+      ["resolve", `perigee-incident-${a!.id}`],
+    ]);
+    expect(JSON.stringify(pd)).not.toContain(b!.id);
+    const hooks = rx.requests.filter((r) => r.path === "/hook-relapse").map((r) => r.json as { type: string; data: { incidentId: string; downtimeSeconds: number | null; cause: string | null } });
+    expect(hooks.map((h) => h.type)).toEqual(["monitor.down", "monitor.reminder", "monitor.recovered"]);
+    expect(hooks[0]!.data).toMatchObject({ incidentId: a!.id, cause: "first outage" });
+    expect(hooks[1]!.data).toMatchObject({ incidentId: a!.id, downtimeSeconds: 600 });
+    expect(hooks[2]!.data).toMatchObject({ incidentId: a!.id, downtimeSeconds: 700 });
+  });
+});
+
+/** All keys of one Redis prefix: a FLUSHDB as far as a worker on that prefix can tell. */
+async function deleteKeys(prefix: string) {
+  const r = workerConnection();
+  let cursor = "0";
+  do {
+    const [next, keys] = await r.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
+    cursor = next;
+    if (keys.length) await r.del(...keys);
+  } while (cursor !== "0");
+  r.disconnect();
+}
+
+describe("the worker after Redis is flushed", () => {
+  it("re-asserts its job schedulers, so the sweeper resumes and delivers what Redis lost", { timeout: 60_000 }, async () => {
+    // A worker process of its own, on a prefix of its own (inside this run's, so the run's
+    // teardown removes it), in a region no monitor uses: its keys can be deleted wholesale.
+    const prefix = `${env().REDIS_PREFIX}flush-${randomBytes(3).toString("hex")}:`;
+    const script = `const { startWorker } = await import("./workers/worker.ts");
+      const w = await startWorker({ schedulerRefreshMs: 300 });
+      process.on("SIGTERM", () => void w.stop().then(() => process.exit(0)));`;
+    const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+      cwd: path.resolve(import.meta.dirname, "../.."),
+      env: { ...process.env, REDIS_PREFIX: prefix, WORKER_REGION: `flush-${randomBytes(3).toString("hex")}`, LOG_LEVEL: "error" },
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+    const conn = workerConnection();
+    const maintenance = new Queue(MAINTENANCE_QUEUE, { connection: conn, prefix: `${prefix}bull` });
+    const schedulerIds = async () => (await maintenance.getJobSchedulers()).map((s) => s.key).sort();
+    const expected = Object.values(maintenanceJobs)
+      .map((j) => j.name)
+      .sort();
+    try {
+      await until(async () => JSON.stringify(await schedulerIds()) === JSON.stringify(expected), 30_000);
+      await deleteKeys(prefix);
+
+      // Undelivered for long enough to be swept, and written after the flush: only a sweep
+      // that runs after it can send this.
+      const t = await createTenant();
+      const ch = await createChannel({ ctx: t.ctx.ADMIN, input: { name: "Hook", type: "webhook", url: `${rx.url}/after-flush` } });
+      const m = await insertMonitor(t.org.id);
+      const old = new Date(Date.now() - 10 * 60_000);
+      const [e] = await db().insert(monitorEvents).values({ organizationId: t.org.id, monitorId: m.id, kind: "down", payload: {}, processedAt: old, createdAt: old }).returning();
+      const [d] = await db().insert(notificationDeliveries).values({ organizationId: t.org.id, eventId: e!.id, channelId: ch.id, createdAt: old }).returning();
+
+      await until(async () => JSON.stringify(await schedulerIds()) === JSON.stringify(expected), 10_000);
+      // The sweep and reminders ran again in this worker's (flushed) Redis.
+      await until(async () => {
+        const names = (await maintenance.getJobs(["completed"])).map((j) => j.name);
+        return names.includes(maintenanceJobs.notificationSweep.name) && names.includes(maintenanceJobs.notificationReminders.name);
+      }, 10_000);
+      await until(async () => (await deliveriesOf(ch.id))[0]?.status === "delivered", 10_000);
+      expect(rx.requests.filter((r) => r.path === "/after-flush")).toHaveLength(1);
+      expect(await db().select().from(notificationLog).where(eq(notificationLog.deliveryId, d!.id))).toHaveLength(1);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((r) => child.once("exit", r));
+        child.kill("SIGTERM");
+        await exited;
+      }
+      await maintenance.close();
+      conn.disconnect();
+    }
   });
 });

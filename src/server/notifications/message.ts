@@ -11,6 +11,7 @@ export type AlertMessage = {
   /** Stable per event (webhook id, email Message-ID). */
   eventId: string;
   monitor: { id: string; name: string; type: string; target: string | null };
+  /** The incident receivers were alerted about (PagerDuty dedup key, webhook incidentId). */
   incidentId: string | null;
   /** DOWN, UP, DEGRADED … after the event. */
   state: string;
@@ -130,7 +131,8 @@ export function buildMessage(e: EventRow, m: MonitorRow): AlertMessage {
     kind,
     eventId: String(e.id),
     monitor: { id: m.id, name: m.name, type: m.type, target: targetOf(m) },
-    incidentId: e.incidentId,
+    // A relapse folded into an earlier alert is reported as that alert's incident.
+    incidentId: str(p.alertedIncidentId) ?? e.incidentId,
     state: e.toState ?? (kind === "ssl_expiring" ? "UP" : kind === "reminder" ? "DOWN" : "UP"),
     cause,
     errorClass: str(p.errorClass),

@@ -1,4 +1,5 @@
 import { and, eq, gt, inArray, isNull, lte, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import { db, type Tx } from "../db/client";
 import { incidents, monitorChannels, monitorEvents, monitors, notificationChannels, notificationDeliveries, type MonitorEvent } from "../db/schema";
 import { log } from "../log";
@@ -32,6 +33,7 @@ export async function drainOutbox(opts: { limit?: number; now?: Date } = {}): Pr
 
     const skip = new Map<number, string>();
     await dampFlaps(tx, rows, now, skip);
+    await referToAlertedIncidents(tx, rows);
 
     const monitorIds = [...new Set(rows.map((r) => r.monitorId))];
     const orgIds = [...new Set(rows.map((r) => r.organizationId))];
@@ -83,13 +85,15 @@ export async function drainOutbox(opts: { limit?: number; now?: Date } = {}): Pr
 /**
  * Flap damping with a recovery delay: a recovery waits (notify_after) and a relapse within
  * the wait sends neither the recovery nor the new DOWN — the people alerted about the first
- * DOWN are told once, when the monitor is back for good.
+ * DOWN are told once, when the monitor is back for good. The relapse's incident is linked to
+ * the one they were alerted about (and takes over its reminder count and cadence), so its
+ * eventual recovery resolves the alert they saw.
  */
 async function dampFlaps(tx: Tx, rows: MonitorEvent[], now: Date, skip: Map<number, string>) {
   const downs = rows.filter((r) => DOWN_KINDS.includes(r.kind) && !r.suppressed);
   if (!downs.length) return;
   const waiting = await tx
-    .select({ id: monitorEvents.id, monitorId: monitorEvents.monitorId })
+    .select({ id: monitorEvents.id, monitorId: monitorEvents.monitorId, incidentId: monitorEvents.incidentId })
     .from(monitorEvents)
     .where(
       and(
@@ -103,6 +107,7 @@ async function dampFlaps(tx: Tx, rows: MonitorEvent[], now: Date, skip: Map<numb
       ),
     )
     .for("update", { skipLocked: true });
+  const earlier = alias(incidents, "earlier");
   for (const d of downs) {
     const rec = waiting.find((w) => w.monitorId === d.monitorId && w.id < d.id);
     if (!rec) continue;
@@ -111,6 +116,46 @@ async function dampFlaps(tx: Tx, rows: MonitorEvent[], now: Date, skip: Map<numb
       .update(monitorEvents)
       .set({ processedAt: now, payload: sql`${monitorEvents.payload} || ${JSON.stringify({ notSentBecause: "relapsed within the recovery delay" })}::jsonb` })
       .where(eq(monitorEvents.id, rec.id));
+    if (d.incidentId && rec.incidentId) {
+      await tx
+        .update(incidents)
+        .set({
+          alertedIncidentId: sql`coalesce(${earlier.alertedIncidentId}, ${earlier.id})`,
+          remindersSent: sql`${earlier.remindersSent}`,
+          lastRemindedAt: sql`coalesce(${earlier.lastRemindedAt}, ${earlier.openedAt})`,
+        })
+        .from(earlier)
+        .where(and(eq(incidents.id, d.incidentId), eq(earlier.id, rec.incidentId)));
+    }
+  }
+}
+
+/**
+ * Events about an incident whose DOWN was folded into an earlier alert (see dampFlaps) name
+ * that alert's incident (`alertedIncidentId`, used for dedup keys and `incidentId`) and count
+ * downtime from its start, as the receivers saw it.
+ */
+async function referToAlertedIncidents(tx: Tx, rows: MonitorEvent[]) {
+  const ids = [...new Set(rows.flatMap((r) => (r.incidentId ? [r.incidentId] : [])))];
+  if (!ids.length) return;
+  const alerted = alias(incidents, "alerted");
+  const linked = await tx
+    .select({ id: incidents.id, openedAt: incidents.openedAt, alertedId: alerted.id, alertedOpenedAt: alerted.openedAt })
+    .from(incidents)
+    .innerJoin(alerted, eq(alerted.id, incidents.alertedIncidentId))
+    .where(inArray(incidents.id, ids));
+  if (!linked.length) return;
+  const byId = new Map(linked.map((l) => [l.id, l]));
+  for (const r of rows) {
+    const l = r.incidentId ? byId.get(r.incidentId) : undefined;
+    if (!l) continue;
+    const extra: Record<string, unknown> = { alertedIncidentId: l.alertedId };
+    const own = r.payload.downtimeSeconds;
+    if (typeof own === "number") extra.downtimeSeconds = Math.round(own + (l.openedAt.getTime() - l.alertedOpenedAt.getTime()) / 1000);
+    await tx
+      .update(monitorEvents)
+      .set({ payload: sql`${monitorEvents.payload} || ${JSON.stringify(extra)}::jsonb` })
+      .where(eq(monitorEvents.id, r.id));
   }
 }
 

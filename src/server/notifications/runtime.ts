@@ -25,6 +25,8 @@ export function startNotifications(opts: { pollMs?: number } = {}) {
     { connection: conn, prefix: bullPrefix(), concurrency: env().NOTIFY_CONCURRENCY, settings: { backoffStrategy } },
   );
   worker.on("failed", (job, err) => log.warn("notification attempt failed", { deliveryId: job?.data.deliveryId, attempt: job?.attemptsMade, err: err.message }));
+  // E.g. a job whose keys vanished in a Redis flush (the delivery row stays; the sweeper re-adds it).
+  worker.on("error", (err) => log.warn("notification worker error", { err: err.message }));
 
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  type AnyPgColumn,
   bigint,
   bigserial,
   boolean,
@@ -126,6 +127,12 @@ export const incidents = pgTable(
     duringMaintenance: boolean("during_maintenance").notNull().default(false),
     remindersSent: smallint("reminders_sent").notNull().default(0),
     lastRemindedAt: timestamp("last_reminded_at", { withTimezone: true }),
+    /**
+     * Set when this incident's DOWN alert was not sent because the monitor relapsed within
+     * the recovery delay: receivers know the outage by that earlier incident (PagerDuty
+     * dedup key, webhook incidentId), so this one's recovery and reminders refer to it.
+     */
+    alertedIncidentId: uuid("alerted_incident_id").references((): AnyPgColumn => incidents.id, { onDelete: "set null" }),
   },
   (t) => [
     index("incidents_org_opened_idx").on(t.organizationId, t.openedAt),

@@ -1,0 +1,2 @@
+ALTER TABLE "incidents" ADD COLUMN "alerted_incident_id" uuid;--> statement-breakpoint
+ALTER TABLE "incidents" ADD CONSTRAINT "incidents_alerted_incident_id_incidents_id_fk" FOREIGN KEY ("alerted_incident_id") REFERENCES "public"."incidents"("id") ON DELETE set null ON UPDATE no action;

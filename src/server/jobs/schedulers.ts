@@ -1,0 +1,40 @@
+import type { Queue } from "bullmq";
+import { log } from "../log";
+import { maintenanceJobs } from "./catalog";
+
+/** How often a worker re-asserts its job schedulers unless told otherwise. */
+export const SCHEDULER_REFRESH_MS = 60_000;
+
+/**
+ * Upserts every maintenance job scheduler. Idempotent: an existing scheduler with the same id
+ * and interval keeps its next run, so any number of workers may call this at any time.
+ */
+export async function upsertMaintenanceSchedulers(queue: Queue): Promise<void> {
+  for (const j of Object.values(maintenanceJobs)) {
+    await queue.upsertJobScheduler(j.name, { every: j.everyMs }, { name: j.name, data: {}, opts: { removeOnComplete: 50, removeOnFail: 200 } });
+  }
+}
+
+/**
+ * Schedulers live only in Redis: a flush or a failover to an empty replica would stop the
+ * sweeper, reminders and every other maintenance job for good. Re-asserting them on a timer
+ * brings them back within `everyMs` without a restart. The timer is unref'd, and a pass
+ * still waiting for Redis is not stacked on.
+ */
+export function keepSchedulersAsserted(queue: Queue, everyMs = SCHEDULER_REFRESH_MS): { stop(): Promise<void> } {
+  let running: Promise<void> | null = null;
+  const timer = setInterval(() => {
+    running ??= upsertMaintenanceSchedulers(queue)
+      .catch((err: unknown) => log.warn("could not re-assert job schedulers", { err: (err as Error).message }))
+      .finally(() => {
+        running = null;
+      });
+  }, everyMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
