@@ -10,6 +10,8 @@ export type Ctx = {
   actor: Actor;
   org: { id: string; slug: string; name: string; role: Role };
   meta: RequestMeta;
+  /** Set when acting through an API key: its effective scopes (its own ∩ its creator's role). */
+  scopes?: readonly string[];
 };
 
 export const ROLE_RANK: Record<Role, number> = { VIEWER: 1, EDITOR: 2, ADMIN: 3 };

@@ -201,6 +201,28 @@ describe("/channels", () => {
   });
 });
 
+describe("heartbeat URL", () => {
+  it("is shown to keys that may change the monitor, never to read-only keys or VIEWERs (it can report success)", async () => {
+    const c = await api("POST", "/api/v1/monitors", { key, body: { name: "Nightly backup", type: "heartbeat", intervalSeconds: 3600, paused: true } });
+    expect(c.status, c.text).toBe(201);
+    const url = (c.body as { heartbeatUrl: string }).heartbeatUrl;
+    expect(url).toMatch(/\/api\/heartbeat\/[A-Za-z0-9_-]{20,}$/);
+    const id = (c.body as { id: string }).id;
+    expect((await api("GET", `/api/v1/monitors/${id}`, { key })).body).toMatchObject({ heartbeatUrl: url });
+    const readOnly = (await t.key(["monitors:read"])).key;
+    for (const r of [await api("GET", `/api/v1/monitors/${id}`, { key: readOnly }), await api("GET", "/api/v1/monitors?limit=100", { key: readOnly })]) {
+      expect(r.status).toBe(200);
+      expect(r.text).not.toContain(url.split("/").pop()!);
+      expect(r.text).not.toContain("heartbeatUrl");
+    }
+    const { getMonitor } = await import("../../src/server/services/monitors/get");
+    const { listMonitors } = await import("../../src/server/services/monitors/list");
+    expect((await getMonitor({ ctx: t.ctx.VIEWER, monitorId: id })).heartbeatUrl).toBeUndefined();
+    expect((await listMonitors({ ctx: t.ctx.VIEWER })).find((m) => m.id === id)!.heartbeatUrl).toBeUndefined();
+    expect((await getMonitor({ ctx: t.ctx.EDITOR, monitorId: id })).heartbeatUrl).toBe(url);
+  });
+});
+
 describe("idempotency", () => {
   it("replays the first answer for the same key and body, refuses a different body, and does not create twice", async () => {
     const ik = `create-${Date.now()}`;

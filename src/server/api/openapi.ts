@@ -37,7 +37,7 @@ export const monitorViewSchema = z
     resolver: z.string().optional(),
     expiryThresholdDays: z.number().optional(),
     heartbeatGraceSeconds: z.number().optional(),
-    heartbeatUrl: z.string().optional().describe("Heartbeat monitors: the secret URL your job calls"),
+    heartbeatUrl: z.string().optional().describe("Heartbeat monitors: the secret URL your job calls. Only in answers to keys with monitors:write (whoever holds it can report success)."),
     intervalSeconds: z.number(),
     timeoutMs: z.number(),
     confirmations: z.number(),

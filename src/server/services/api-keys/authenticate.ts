@@ -101,11 +101,12 @@ export async function authenticateApiKey(key: string, meta: RequestMeta): Promis
       .catch((err: unknown) => log.warn("could not record API key use", { err }));
   }
   const allowed = new Set<string>(scopesAllowedFor(k.role));
+  const scopes = k.scopes.filter((s): s is Scope => isScope(s) && allowed.has(s));
   return {
     keyId: k.id,
-    scopes: k.scopes.filter((s): s is Scope => isScope(s) && allowed.has(s)),
+    scopes,
     rate: rateStateOf(count, env().API_RATE_LIMIT_PER_MINUTE),
-    ctx: { actor: { userId: k.userId, email: k.email, isAdmin: false }, org: { id: k.organizationId, slug: k.slug, name: k.orgName, role: k.role }, meta },
+    ctx: { actor: { userId: k.userId, email: k.email, isAdmin: false }, org: { id: k.organizationId, slug: k.slug, name: k.orgName, role: k.role }, meta, scopes },
   };
 }
 

@@ -2,10 +2,10 @@ import type { Ctx } from "../../context";
 import { db } from "../../db/client";
 import { requirePermission } from "../../auth/permissions";
 import { getMonitorOrThrow } from "./internal";
-import { toMonitorViews, type MonitorView } from "./view";
+import { forReader, toMonitorViews, type MonitorView } from "./view";
 
 export async function getMonitor({ ctx, monitorId }: { ctx: Ctx; monitorId: string }): Promise<MonitorView> {
   requirePermission(ctx, "org:read");
   const [view] = await toMonitorViews([await getMonitorOrThrow(db(), ctx.org.id, monitorId)]);
-  return view!;
+  return forReader(ctx, view!);
 }

@@ -3,7 +3,7 @@ import type { Monitor } from "../../db/schema";
 import type { Ctx } from "../../context";
 import { requirePermission } from "../../auth/permissions";
 import { MONITOR_COLUMNS } from "../../monitors/raw";
-import { toMonitorViews, type MonitorView } from "./view";
+import { forReader, toMonitorViews, type MonitorView } from "./view";
 
 /**
  * Monitors in creation order, keyset-paginated on (created_at to the millisecond, id):
@@ -22,5 +22,5 @@ export async function listMonitorsPage({ ctx, limit, after }: { ctx: Ctx; limit:
     : await pool().query<Monitor>({ name: "perigee_monitors_page", text: `select ${MONITOR_COLUMNS} from monitors m where m.organization_id = $1 ${order} $2`, values: [ctx.org.id, limit + 1] });
   const page = rows.slice(0, limit);
   const last = page.at(-1);
-  return { data: await toMonitorViews(page), next: rows.length > limit && last ? { t: last.createdAt.toISOString(), id: last.id } : null };
+  return { data: (await toMonitorViews(page)).map((v) => forReader(ctx, v)), next: rows.length > limit && last ? { t: last.createdAt.toISOString(), id: last.id } : null };
 }

@@ -4,7 +4,7 @@ import { monitors, type MonitorState } from "../../db/schema";
 import type { Ctx } from "../../context";
 import { requirePermission } from "../../auth/permissions";
 import { uptime90dFor } from "../../monitors/uptime-summary";
-import { toMonitorViews, type MonitorView } from "./view";
+import { forReader, toMonitorViews, type MonitorView } from "./view";
 
 export type MonitorListItem = MonitorView & { uptime24h: number | null; uptime90d: number | null; sparkline: (number | null)[] };
 
@@ -30,7 +30,7 @@ export async function listMonitors({ ctx, search, states }: { ctx: Ctx; search?:
   const byMonitor = new Map<number, typeof roll.rows>();
   for (const r of roll.rows) (byMonitor.get(r.monitor_seq) ?? byMonitor.set(r.monitor_seq, []).get(r.monitor_seq)!).push(r);
 
-  const views = new Map((await toMonitorViews(rows)).map((v) => [v.id, v]));
+  const views = new Map((await toMonitorViews(rows)).map((v) => [v.id, forReader(ctx, v)]));
   return rows.map((m) => {
     const rs = byMonitor.get(m.seq) ?? [];
     const checks = rs.reduce((s, r) => s + Number(r.checks), 0);

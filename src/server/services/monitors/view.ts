@@ -1,6 +1,8 @@
 import { inArray } from "drizzle-orm";
 import { db, type DbOrTx } from "../../db/client";
 import { monitorChannels, type Monitor } from "../../db/schema";
+import { can } from "../../auth/permissions";
+import type { Ctx } from "../../context";
 import { env } from "../../env";
 import { decrypt } from "../../lib/crypto";
 import { openSecrets } from "../../monitors/config";
@@ -61,6 +63,19 @@ export function toMonitorView(m: Monitor, channelIds: string[] = []) {
     createdAt: m.createdAt.toISOString(),
     updatedAt: m.updatedAt.toISOString(),
   };
+}
+
+/**
+ * A heartbeat URL lets whoever holds it report "all good", so it is shown only to those who
+ * may change the monitor: EDITORs and ADMINs, and API keys with monitors:write.
+ */
+export function mayRevealHeartbeatUrl(ctx: Ctx): boolean {
+  return can(ctx.org.role, "monitors:write") && (!ctx.scopes || ctx.scopes.includes("monitors:write"));
+}
+
+/** The view as this reader may see it. */
+export function forReader<V extends MonitorView>(ctx: Ctx, v: V): V {
+  return mayRevealHeartbeatUrl(ctx) || v.heartbeatUrl === undefined ? v : { ...v, heartbeatUrl: undefined };
 }
 
 /** Each monitor's own channel ids (for monitors that chose theirs). */
