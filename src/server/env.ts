@@ -79,7 +79,7 @@ const schema = z.object({
   TWILIO_AUTH_TOKEN: z.string().optional(),
   TWILIO_FROM: z.string().optional(),
   /** Delivery retries: first retry after about this long, doubling, capped at an hour. */
-  NOTIFY_RETRY_BASE_MS: z.coerce.number().int().min(1).default(15_000),
+  NOTIFY_RETRY_BASE_MS: z.coerce.number().int().min(1).default(30_000),
   NOTIFY_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
   NOTIFY_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(50),
   NOTIFY_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(10_000),
