@@ -2,7 +2,15 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 
 export type Received = { method: string; path: string; headers: http.IncomingHttpHeaders; body: string; json: unknown; at: number };
-export type Answer = { status: number; body?: unknown; headers?: Record<string, string> };
+export type Answer = {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Sets Retry-After: seconds, or an HTTP date. */
+  retryAfter?: number | string;
+  /** Holds the answer this long (a receiver that hangs past the sender's timeout). */
+  delayMs?: number;
+};
 
 export type Receiver = {
   url: string;
@@ -16,7 +24,8 @@ export type Receiver = {
 
 /**
  * A real HTTP server on loopback standing in for Slack, Telegram, PagerDuty, Twilio or a
- * customer's webhook: it records every request and answers as scripted (500/429/400 on demand).
+ * customer's webhook: it records every request and answers as scripted (any status, a
+ * Retry-After, a delayed answer).
  */
 export async function startReceiver(fallback: Receiver["fallback"] = { status: 200, body: { ok: true } }): Promise<Receiver> {
   const queue: Answer[] = [];
@@ -34,7 +43,11 @@ export async function startReceiver(fallback: Receiver["fallback"] = { status: 2
       }
       return requests;
     },
-    close: () => new Promise((res) => server.close(() => res())),
+    close: () =>
+      new Promise((res) => {
+        server.close(() => res());
+        server.closeAllConnections(); // a delayed answer would otherwise hold close() open
+      }),
   };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -51,8 +64,16 @@ export async function startReceiver(fallback: Receiver["fallback"] = { status: 2
       requests.push(rec);
       const a = queue.shift() ?? (typeof r.fallback === "function" ? r.fallback(rec) : r.fallback);
       const out = typeof a.body === "string" ? a.body : JSON.stringify(a.body ?? {});
-      res.writeHead(a.status, { "content-type": typeof a.body === "string" ? "text/plain" : "application/json", ...a.headers });
-      res.end(out);
+      const headers = { "content-type": typeof a.body === "string" ? "text/plain" : "application/json", ...(a.retryAfter !== undefined ? { "retry-after": String(a.retryAfter) } : {}), ...a.headers };
+      const send = () => {
+        if (res.destroyed) return;
+        res.writeHead(a.status, headers);
+        res.end(out);
+      };
+      if (a.delayMs) {
+        const t = setTimeout(send, a.delayMs);
+        res.on("close", () => clearTimeout(t));
+      } else send();
     });
   });
   server.keepAliveTimeout = 1;

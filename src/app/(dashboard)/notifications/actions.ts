@@ -51,9 +51,14 @@ export async function saveChannelAction(_prev: FormState, formData: FormData): P
 export async function deleteChannelAction(_prev: FormState, formData: FormData): Promise<FormState> {
   return runAction(formData, async () => {
     const ctx = await requireCtx();
-    await deleteChannel({ ctx, channelId: String(formData.get("channelId") ?? "") });
+    const r = await deleteChannel({ ctx, channelId: String(formData.get("channelId") ?? "") });
     revalidatePath("/notifications");
-    return { ok: true, message: "Channel deleted." };
+    const moved = r.monitorsNowOnDefaults;
+    if (!moved.length) return { ok: true, message: "Channel deleted." };
+    const who = moved.length === 1 ? "1 monitor that used only this channel now uses" : `${moved.length} monitors that used only this channel now use`;
+    const names = moved.slice(0, 10).map((m) => m.name).join(", ") + (moved.length > 10 ? ` and ${moved.length - 10} more` : "");
+    const none = r.defaultChannelCount === 0 ? " There are no default channels yet: they alert nobody until you mark a channel as default." : "";
+    return { ok: true, message: `Deleted. ${who} the default channels: ${names}.${none}` };
   });
 }
 

@@ -14,6 +14,7 @@ export const PATCH = apiRoute<{ id: string }>({ route, scope: "channels:write" }
 }));
 
 export const DELETE = apiRoute<{ id: string }>({ route, scope: "channels:write" }, async ({ caller, params }) => {
+  // Monitors left without a channel fall back to the default channels (docs/api.md); still 204.
   await deleteChannel({ ctx: caller.ctx, channelId: params.id });
   return { status: 204 };
 });
