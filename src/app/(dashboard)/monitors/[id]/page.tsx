@@ -112,6 +112,10 @@ export default async function MonitorPage({ params }: PageProps<"/monitors/[id]"
 
       {monitor.paused && <p className="notice">This monitor is paused: no checks run and no alerts are sent until it is resumed.</p>}
 
+      {heartbeat && !monitor.heartbeatUrl && (
+        <p className="notice">This heartbeat monitor&apos;s URL is shown to editors and admins only: whoever holds it can report success.</p>
+      )}
+
       {heartbeat && monitor.heartbeatUrl && (
         <section className="card" aria-labelledby="hb-title">
           <h2 className="card-title" id="hb-title">
