@@ -110,7 +110,7 @@ export function judge(a: HttpAnswer, provider: string): HttpAnswer {
   throw new DeliveryError(a.status >= 300 && a.status < 400 ? `${provider} redirected (HTTP ${a.status}); use the final URL` : msg, retryable && !(a.status >= 300 && a.status < 400), a.status, a.body.slice(0, 1000), retryAfter);
 }
 
-function retryAfterMs(h: string | string[] | undefined): number | null {
+export function retryAfterMs(h: string | string[] | undefined): number | null {
   const v = Array.isArray(h) ? h[0] : h;
   if (!v) return null;
   if (/^\d+$/.test(v)) return Number(v) * 1000;

@@ -1,6 +1,6 @@
 import twilio from "twilio";
 import { env } from "../../env";
-import { DeliveryError, postRaw } from "../http";
+import { DeliveryError, postRaw, retryAfterMs, type HttpAnswer } from "../http";
 import { formatDuration, type AlertMessage } from "../message";
 import type { Sender } from "./types";
 
@@ -41,7 +41,7 @@ export function renderSms(m: AlertMessage): string {
  * Twilio's client over our transport: a channel's own base URL is customer-supplied, so it
  * goes through the SSRF guard with the checked address pinned, like every other channel.
  */
-function guardedTwilioHttp(guard: boolean) {
+function guardedTwilioHttp(guard: boolean, seen: { last: HttpAnswer | null }) {
   return {
     async request(o: { method: string; uri: string; username?: string; password?: string; headers?: Record<string, string>; data?: Record<string, unknown> }) {
       const form = new URLSearchParams();
@@ -51,6 +51,7 @@ function guardedTwilioHttp(guard: boolean) {
       }
       const headers = { ...o.headers, authorization: `Basic ${Buffer.from(`${o.username ?? ""}:${o.password ?? ""}`).toString("base64")}` };
       const a = await postRaw(o.uri, form.toString(), headers, { guard, method: o.method.toUpperCase(), maxBody: 64 * 1024 });
+      seen.last = a;
       return { statusCode: a.status, body: a.body, headers: a.headers };
     },
   };
@@ -70,18 +71,27 @@ export const sendSms: Sender = async ({ channel, secrets, message }) => {
   const authToken = ownToken ?? e.TWILIO_AUTH_TOKEN;
   const from = (channel.config.from as string | undefined) ?? e.TWILIO_FROM;
   if (!accountSid || !authToken || !from) throw new DeliveryError("SMS is not configured: set the channel's Twilio account SID, auth token and sender number, or TWILIO_* on the server", false);
-  const client = twilio(accountSid, authToken, { autoRetry: false, timeout: e.NOTIFY_TIMEOUT_MS, httpClient: guardedTwilioHttp(Boolean(customBase)) as never });
+  const seen: { last: HttpAnswer | null } = { last: null };
+  const client = twilio(accountSid, authToken, { autoRetry: false, timeout: e.NOTIFY_TIMEOUT_MS, httpClient: guardedTwilioHttp(Boolean(customBase), seen) as never });
   client.api.baseUrl = (customBase ?? e.TWILIO_API_URL).replace(/\/$/, "");
   try {
     const msg = await client.messages.create({ to: channel.config.to as string, from, body: renderSms(message) });
     return { httpStatus: 201, response: `queued as ${msg.sid} (${msg.status ?? "queued"})` };
   } catch (err) {
     if (err instanceof DeliveryError) throw new DeliveryError(`Twilio: ${err.message}`, err.retryable, err.httpStatus, err.response, err.retryAfterMs);
-    const x = err as Error & { status?: number; code?: number | string; moreInfo?: string };
-    if (typeof x.status === "number") {
-      const retryable = x.status >= 500 || x.status === 408 || x.status === 429;
-      throw new DeliveryError(`Twilio answered HTTP ${x.status}: ${x.message}`, retryable, x.status, x.message);
+    const a = seen.last;
+    if (a && (a.status < 200 || a.status >= 300)) {
+      // Twilio's error body is JSON with a message; anything else is shown as it came.
+      let detail = a.body.replace(/\s+/g, " ").trim().slice(0, 300);
+      try {
+        const j = JSON.parse(a.body) as { message?: unknown };
+        if (typeof j.message === "string" && j.message) detail = j.message;
+      } catch {
+        // not JSON
+      }
+      const retryable = a.status >= 500 || a.status === 408 || a.status === 429;
+      throw new DeliveryError(`Twilio answered HTTP ${a.status}${detail ? `: ${detail}` : ""}`, retryable, a.status, a.body.slice(0, 1000), retryAfterMs(a.headers["retry-after"]));
     }
-    throw new DeliveryError(`Could not reach Twilio: ${x.message}`, true);
+    throw new DeliveryError(`Could not reach Twilio: ${(err as Error).message}`, true);
   }
 };

@@ -24,12 +24,24 @@ export const sendTelegram: Sender = async ({ channel, secrets, message }) => {
     // Telegram explains itself in {"ok":false,"description":…}; show that, never the URL (it holds the token).
     if (e instanceof DeliveryError && e.response) {
       const desc = safeDescription(e.response);
-      if (desc) throw new DeliveryError(`Telegram answered HTTP ${e.httpStatus}: ${desc}`, e.retryable, e.httpStatus, e.response, e.retryAfterMs);
+      // A 429 says how long to wait in parameters.retry_after (seconds) when no header does.
+      const retryAfter = e.retryAfterMs ?? bodyRetryAfterMs(e.response);
+      if (desc) throw new DeliveryError(`Telegram answered HTTP ${e.httpStatus}: ${desc}`, e.retryable, e.httpStatus, e.response, retryAfter);
+      if (retryAfter !== e.retryAfterMs) throw new DeliveryError(e.message, e.retryable, e.httpStatus, e.response, retryAfter);
     }
     throw e;
   }
   return { httpStatus: a.status, response: a.body.slice(0, 1000) };
 };
+
+function bodyRetryAfterMs(body: string): number | null {
+  try {
+    const s = (JSON.parse(body) as { parameters?: { retry_after?: unknown } }).parameters?.retry_after;
+    return typeof s === "number" && s >= 0 ? s * 1000 : null;
+  } catch {
+    return null;
+  }
+}
 
 function safeDescription(body: string): string | null {
   try {
