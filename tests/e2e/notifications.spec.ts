@@ -105,5 +105,12 @@ test("a webhook channel: signing secret once, test send, attached to a monitor, 
   await expect(log.locator('tr[data-status="delivered"]', { hasText: "down" })).toContainText("Ops hook");
   await expect(log.locator('tr[data-status="delivered"]', { hasText: "test" })).toHaveCount(1);
 
+  // 6. Deleting the monitor's only channel says the monitor now uses the default channels.
+  page.once("dialog", (d) => void d.accept());
+  await page.locator('li[data-channel="Ops hook"]').getByRole("button", { name: "Delete" }).click();
+  await expect(page.getByTestId("channel-deleted")).toContainText("1 monitor that used only this channel now uses the organization's default channels.");
+  await expect(page.getByTestId("channel-deleted")).toContainText("There are no default channels yet");
+  await expect(page.locator('li[data-channel="Ops hook"]')).toHaveCount(0);
+
   await stop(receiver);
 });

@@ -1,5 +1,6 @@
 "use server";
 import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
 import { createChannel } from "@/server/services/channels/create";
 import { deleteChannel } from "@/server/services/channels/delete";
 import { sendChannelTest } from "@/server/services/channels/send-test";
@@ -53,12 +54,10 @@ export async function deleteChannelAction(_prev: FormState, formData: FormData):
     const ctx = await requireCtx();
     const r = await deleteChannel({ ctx, channelId: String(formData.get("channelId") ?? "") });
     revalidatePath("/notifications");
-    const moved = r.monitorsNowOnDefaults;
-    if (!moved.length) return { ok: true, message: "Channel deleted." };
-    const who = moved.length === 1 ? "1 monitor that used only this channel now uses" : `${moved.length} monitors that used only this channel now use`;
-    const names = moved.slice(0, 10).map((m) => m.name).join(", ") + (moved.length > 10 ? ` and ${moved.length - 10} more` : "");
-    const none = r.defaultChannelCount === 0 ? " There are no default channels yet: they alert nobody until you mark a channel as default." : "";
-    return { ok: true, message: `Deleted. ${who} the default channels: ${names}.${none}` };
+    const moved = r.monitorsNowOnDefaults.length;
+    // The channel's row (and this form) is gone after the refresh, so the page itself says
+    // what happened. Only a count and a flag travel in the URL, never text a link could forge.
+    redirect(`/notifications?deleted=1&moved=${moved}${moved && r.defaultChannelCount === 0 ? "&nodefault=1" : ""}`);
   });
 }
 

@@ -38,6 +38,7 @@ export default async function NotificationsPage(props: PageProps<"/notifications
   const channels = await listChannels({ ctx });
   const log = await listNotificationLog({ ctx, channelId: filter && channels.some((c) => c.id === filter) ? filter : undefined });
   const edit = can(ctx.org.role, "channels:write");
+  const moved = Math.max(0, Math.min(100_000, Number.parseInt(typeof sp.moved === "string" ? sp.moved : "0", 10) || 0));
   return (
     <>
       <div className="page-head">
@@ -46,6 +47,14 @@ export default async function NotificationsPage(props: PageProps<"/notifications
           <p>Where alerts go: email, Slack, SMS, PagerDuty, Telegram and signed webhooks. Monitors use the default channels unless they choose their own.</p>
         </div>
       </div>
+
+      {sp.deleted === "1" && (
+        <p className="notice" role="status" data-testid="channel-deleted">
+          Channel deleted.
+          {moved > 0 && ` ${moved === 1 ? "1 monitor that used only this channel now uses" : `${moved} monitors that used only this channel now use`} the organization's default channels.`}
+          {moved > 0 && sp.nodefault === "1" && " There are no default channels yet: they alert nobody until you mark a channel as default."}
+        </p>
+      )}
 
       {channels.length === 0 ? (
         <section className="empty" aria-labelledby="no-channels">
