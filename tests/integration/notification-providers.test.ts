@@ -16,6 +16,7 @@ import { deleteChannel } from "../../src/server/services/channels/delete";
 import { getChannel } from "../../src/server/services/channels/list";
 import { createMonitor } from "../../src/server/services/monitors/create";
 import { getMonitor } from "../../src/server/services/monitors/get";
+import { updateMonitor } from "../../src/server/services/monitors/update";
 import type { Ctx } from "../../src/server/context";
 import { api, apiTenant } from "../helpers/api";
 import { createTenant } from "../helpers/factories";
@@ -395,6 +396,26 @@ describe("deleting a channel", () => {
       edit.release();
     }
     expect((await getMonitor({ ctx: t.ctx.ADMIN, monitorId: m.id })).channelIds).toEqual(moved ? null : [ids.y]);
+  });
+
+  it("an edit that picks a channel being deleted gets 'Unknown channel' (400), not a foreign-key 500", async () => {
+    const t = await createTenant("Providers pick race");
+    const x = await createChannel({ ctx: t.ctx.ADMIN, input: { name: "Going", type: "email", to: "going@example.test" } });
+    const m = await createMonitor({ ctx: t.ctx.ADMIN, input: tcp("Picker", []) });
+    const del = await pool().connect();
+    try {
+      await del.query("begin");
+      await del.query("delete from notification_channels where id = $1", [x.id]);
+      const edit = updateMonitor({ ctx: t.ctx.EDITOR, monitorId: m.id, patch: { channelIds: [x.id] } }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      await new Promise((r) => setTimeout(r, 300));
+      await del.query("commit");
+      expect(await edit).toMatchObject({ status: 400, fields: { channelIds: [`Unknown channel: ${x.id}`] } });
+    } finally {
+      del.release();
+    }
   });
 
   it("the REST API still answers 204, and the monitor then reads channelIds null", async () => {

@@ -11,7 +11,10 @@ export async function setMonitorChannels(tx: DbOrTx, organizationId: string, mon
   const found = await tx
     .select({ id: notificationChannels.id })
     .from(notificationChannels)
-    .where(and(eq(notificationChannels.organizationId, organizationId), inArray(notificationChannels.id, ids)));
+    .where(and(eq(notificationChannels.organizationId, organizationId), inArray(notificationChannels.id, ids)))
+    // Held until commit: a channel deleted meanwhile waits for us, or is already gone and
+    // reported as unknown here (not as a foreign-key error at the insert).
+    .for("share");
   const known = new Set(found.map((f) => f.id));
   const unknown = ids.filter((id) => !known.has(id));
   if (unknown.length) {
