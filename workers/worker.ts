@@ -19,6 +19,7 @@ import { sweepHeartbeats } from "../src/server/monitors/heartbeat";
 import { refreshUptimeSummaries } from "../src/server/monitors/uptime-summary";
 import { compactFinishedPartitions, ensurePartitions } from "../src/server/monitors/partitions";
 import { queueReminders } from "../src/server/notifications/outbox";
+import { alertStillDownAfterMaintenance } from "../src/server/notifications/maintenance-ended";
 import { purgeNotificationHistory } from "../src/server/notifications/retention";
 import { purgeApiAccessLog } from "../src/server/api/retention";
 import { startNotifications } from "../src/server/notifications/runtime";
@@ -56,6 +57,8 @@ export async function startWorker(opts: { schedulerRefreshMs?: number } = {}) {
           return sweepHeartbeats();
         case maintenanceJobs.notificationReminders.name:
           return queueReminders();
+        case maintenanceJobs.stillDownAfterMaintenance.name:
+          return alertStillDownAfterMaintenance();
         case maintenanceJobs.notificationSweep.name:
           return sweepDeliveries();
         default:

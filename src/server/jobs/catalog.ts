@@ -15,6 +15,8 @@ export const maintenanceJobs = {
   reconcileSchedules: { name: "reconcile-schedules", everyMs: 5 * 60 * 1000 },
   heartbeatSweep: { name: "heartbeat-sweep", everyMs: 5 * 1000 },
   notificationReminders: { name: "notification-reminders", everyMs: 30 * 1000 },
+  /** Alerts incidents still open when their maintenance window ends (notifications/maintenance-ended.ts). */
+  stillDownAfterMaintenance: { name: "still-down-after-maintenance", everyMs: 30 * 1000 },
   notificationSweep: { name: "notification-sweep", everyMs: 60 * 1000 },
 } as const;
 

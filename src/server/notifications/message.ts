@@ -18,7 +18,7 @@ export type AlertMessage = {
   cause: string | null;
   errorClass: string | null;
   statusCode: number | null;
-  /** Recovery: how long it was down. Reminder: how long it has been down. */
+  /** Recovery: how long it was down. Reminder (and DOWN after maintenance): how long it has been down. */
   downtimeSeconds: number | null;
   daysLeft: number | null;
   certValidTo: string | null;
@@ -89,8 +89,14 @@ export function buildMessage(e: EventRow, m: MonitorRow): AlertMessage {
   let summary: string;
   switch (kind) {
     case "down":
-      title = `${name} is DOWN`;
-      summary = cause ? `${cause}.` : "The check failed.";
+      // Went DOWN inside a maintenance window and still DOWN when it ended (maintenance-ended.ts).
+      if (p.stillDownAfterMaintenance === true) {
+        title = `${name} is still DOWN after the maintenance window ended`;
+        summary = `It went down during the maintenance window, ${formatDuration(downtime)} ago${cause ? `: ${cause}` : ""}.`;
+      } else {
+        title = `${name} is DOWN`;
+        summary = cause ? `${cause}.` : "The check failed.";
+      }
       if (Array.isArray(p.regionsDown) && p.regionsDown.length > 1) summary += ` Confirmed from ${p.regionsDown.join(", ")}.`;
       break;
     case "heartbeat_missed":

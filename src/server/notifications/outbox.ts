@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, isNull, lte, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, isNull, lte, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { db, type Tx } from "../db/client";
 import { incidents, monitorChannels, monitorEvents, monitors, notificationChannels, notificationDeliveries, type MonitorEvent } from "../db/schema";
@@ -16,6 +16,9 @@ import { enqueueDeliveries } from "./queue";
  */
 const ALERTING = new Set(["down", "recovered", "degraded", "up", "heartbeat_missed", "ssl_expiring", "reminder"]);
 const DOWN_KINDS = ["down", "heartbeat_missed"];
+/** Events that follow up on an incident's DOWN alert. */
+const FOLLOW_UPS = ["recovered", "reminder"];
+const NEVER_ALERTED = "its DOWN was never alerted (it began in a maintenance window)";
 
 export async function drainOutbox(opts: { limit?: number; now?: Date } = {}): Promise<{ events: number; deliveries: number }> {
   const limit = opts.limit ?? 500;
@@ -33,6 +36,7 @@ export async function drainOutbox(opts: { limit?: number; now?: Date } = {}): Pr
 
     const skip = new Map<number, string>();
     await dampFlaps(tx, rows, now, skip);
+    await skipNeverAlerted(tx, rows, skip);
     await referToAlertedIncidents(tx, rows);
 
     const monitorIds = [...new Set(rows.map((r) => r.monitorId))];
@@ -87,7 +91,9 @@ export async function drainOutbox(opts: { limit?: number; now?: Date } = {}): Pr
  * the wait sends neither the recovery nor the new DOWN — the people alerted about the first
  * DOWN are told once, when the monitor is back for good. The relapse's incident is linked to
  * the one they were alerted about (and takes over its reminder count and cadence), so its
- * eventual recovery resolves the alert they saw.
+ * eventual recovery resolves the alert they saw. Only a recovery whose DOWN was alerted is
+ * waited on: folding a relapse into an outage nobody heard of (one that began in a maintenance
+ * window) would leave the relapse unheard too.
  */
 async function dampFlaps(tx: Tx, rows: MonitorEvent[], now: Date, skip: Map<number, string>) {
   const downs = rows.filter((r) => DOWN_KINDS.includes(r.kind) && !r.suppressed);
@@ -95,6 +101,7 @@ async function dampFlaps(tx: Tx, rows: MonitorEvent[], now: Date, skip: Map<numb
   const waiting = await tx
     .select({ id: monitorEvents.id, monitorId: monitorEvents.monitorId, incidentId: monitorEvents.incidentId })
     .from(monitorEvents)
+    .leftJoin(incidents, and(eq(incidents.id, monitorEvents.incidentId), eq(incidents.organizationId, monitorEvents.organizationId)))
     .where(
       and(
         inArray(
@@ -104,9 +111,10 @@ async function dampFlaps(tx: Tx, rows: MonitorEvent[], now: Date, skip: Map<numb
         eq(monitorEvents.kind, "recovered"),
         isNull(monitorEvents.processedAt),
         gt(monitorEvents.notifyAfter, now),
+        or(isNull(incidents.id), eq(incidents.duringMaintenance, false)),
       ),
     )
-    .for("update", { skipLocked: true });
+    .for("update", { of: monitorEvents, skipLocked: true });
   const earlier = alias(incidents, "earlier");
   for (const d of downs) {
     const rec = waiting.find((w) => w.monitorId === d.monitorId && w.id < d.id);
@@ -128,6 +136,28 @@ async function dampFlaps(tx: Tx, rows: MonitorEvent[], now: Date, skip: Map<numb
         .where(and(eq(incidents.id, d.incidentId), eq(earlier.id, rec.incidentId)));
     }
   }
+}
+
+/**
+ * A recovery (or reminder) of an incident whose DOWN was never alerted — it began in a
+ * maintenance window and closed before maintenance-ended.ts alerted it — would tell people
+ * "X is UP again", or resolve a PagerDuty incident, about an outage they never heard of. It is
+ * recorded as not sent.
+ */
+async function skipNeverAlerted(tx: Tx, rows: MonitorEvent[], skip: Map<number, string>) {
+  const candidates = rows.filter((r) => FOLLOW_UPS.includes(r.kind) && !r.suppressed && r.incidentId && !skip.has(r.id));
+  if (!candidates.length) return;
+  const unalerted = await tx
+    .select({ id: incidents.id, organizationId: incidents.organizationId })
+    .from(incidents)
+    .where(
+      and(
+        inArray(incidents.id, [...new Set(candidates.map((r) => r.incidentId!))]),
+        eq(incidents.duringMaintenance, true),
+      ),
+    );
+  const never = new Set(unalerted.map((i) => `${i.organizationId}|${i.id}`));
+  for (const r of candidates) if (never.has(`${r.organizationId}|${r.incidentId}`)) skip.set(r.id, NEVER_ALERTED);
 }
 
 /**
@@ -161,7 +191,9 @@ async function referToAlertedIncidents(tx: Tx, rows: MonitorEvent[]) {
 
 /**
  * Reminders while a monitor stays DOWN: every `reminder_interval_minutes`, at most
- * `reminder_max` times per incident. Each reminder is an outbox event like any other.
+ * `reminder_max` times per incident. Each reminder is an outbox event like any other. An
+ * incident whose DOWN has not been alerted yet (it began in a maintenance window) gets none:
+ * its DOWN is alerted when the window ends (maintenance-ended.ts), and reminders count from then.
  */
 export async function queueReminders(now = new Date()): Promise<number> {
   return db().transaction(async (tx) => {
@@ -172,6 +204,7 @@ export async function queueReminders(now = new Date()): Promise<number> {
       .where(
         and(
           isNull(incidents.closedAt),
+          eq(incidents.duringMaintenance, false),
           eq(monitors.paused, false),
           sql`${monitors.reminderIntervalMinutes} is not null`,
           sql`${incidents.remindersSent} < ${monitors.reminderMax}`,
