@@ -571,6 +571,11 @@ describe("the worker after Redis is flushed", () => {
       const [d] = await db().insert(notificationDeliveries).values({ organizationId: t.org.id, eventId: e!.id, channelId: ch.id, createdAt: old }).returning();
 
       await until(async () => JSON.stringify(await schedulerIds()) === JSON.stringify(expected), 10_000);
+      // A re-created scheduler runs its first job at once; that first sweep may have run before
+      // the rows above existed (the next is a minute away). Lose Redis once more, now that they
+      // do: the sweep that follows the re-assert must find and send the delivery.
+      await deleteKeys(prefix);
+      await until(async () => JSON.stringify(await schedulerIds()) === JSON.stringify(expected), 10_000);
       // The sweep and reminders ran again in this worker's (flushed) Redis.
       await until(async () => {
         const names = (await maintenance.getJobs(["completed"])).map((j) => j.name);
