@@ -177,4 +177,38 @@ describe("alerts around maintenance windows", () => {
     expect(held.event.payload.notSentBecause).toMatch(/DOWN was never alerted/);
     expect(requestsUnder("c")).toHaveLength(1);
   });
+
+  it("sends the recovery of an alerted incident even when it recovers inside a window (no PagerDuty incident left open)", async () => {
+    const t = await createTenant();
+    await createChannel({ ctx: t.ctx.ADMIN, input: { name: "PD", type: "pagerduty", routingKey: "R0UT1NGKEY0123456789abcdefghijkl", baseUrl: `${rx.url}/d/pd`, isDefault: true } });
+    const m = await insertMonitor(t.org.id, { name: "Billing", confirmations: 1 });
+    await recordResults([res(m.id, down("boom"))]);
+    const dn = (await eventsOf(m.id))[0]!;
+    expect(dn.suppressed).toBe(false);
+    await sendEvent(dn.id);
+    // A window starts while it is DOWN, and it recovers inside it.
+    await createMaintenanceWindow({ ctx: t.ctx.EDITOR, input: { name: "Fix", kind: "one_off", startsAt: new Date(Date.now() - 1000), endsAt: new Date(Date.now() + 60_000), monitorIds: [m.id] } });
+    await recordResults([res(m.id, up())]);
+    const rec = (await eventsOf(m.id)).find((e) => e.kind === "recovered")!;
+    expect(rec.suppressed).toBe(true);
+    const { deliveries, event } = await sendEvent(rec.id);
+    expect(event.payload.notSentBecause).toBeUndefined();
+    expect(deliveries).toHaveLength(1);
+    const pd = requestsUnder("d").map((r) => r.json as { event_action: string; dedup_key: string });
+    expect(pd.map((x) => x.event_action)).toEqual(["trigger", "resolve"]);
+    expect(pd[1]!.dedup_key).toBe(pd[0]!.dedup_key);
+  });
+
+  it("a heartbeat monitor still silent after its window is alerted as a missed heartbeat", async () => {
+    const { m, endsAt } = await setUp("e", { type: "heartbeat", config: { graceSeconds: 60 } });
+    await recordResults([{ ...res(m.id, down("No ping for 5m")), kind: "heartbeat" }]);
+    expect((await incidentsOf(m.id))[0]!.duringMaintenance).toBe(true);
+    await sleep(endsAt.getTime() - Date.now() + 20);
+    await alertStillDownAfterMaintenance();
+    const late = (await eventsOf(m.id)).at(-1)!;
+    expect(late).toMatchObject({ kind: "heartbeat_missed", suppressed: false });
+    await sendEvent(late.id);
+    const [hook] = requestsUnder("e");
+    expect(hook!.json).toMatchObject({ data: { title: "Checkout API is still missing its heartbeat after the maintenance window ended" } });
+  });
 });

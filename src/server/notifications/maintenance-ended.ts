@@ -51,7 +51,8 @@ export async function alertStillDownAfterMaintenance(now = new Date(), batchSize
           organizationId: i.organizationId,
           monitorId: m.id,
           incidentId: i.id,
-          kind: "down",
+          // The same kind its first alert would have had (a heartbeat monitor "missed its heartbeat").
+          kind: m.type === "heartbeat" ? "heartbeat_missed" : "down",
           fromState: "DOWN",
           toState: "DOWN",
           payload: {

@@ -100,8 +100,13 @@ export function buildMessage(e: EventRow, m: MonitorRow): AlertMessage {
       if (Array.isArray(p.regionsDown) && p.regionsDown.length > 1) summary += ` Confirmed from ${p.regionsDown.join(", ")}.`;
       break;
     case "heartbeat_missed":
-      title = `${name} missed its heartbeat`;
-      summary = cause ? `${cause}.` : "No ping arrived within the expected period and grace time.";
+      if (p.stillDownAfterMaintenance === true) {
+        title = `${name} is still missing its heartbeat after the maintenance window ended`;
+        summary = `No ping has arrived since the maintenance window, ${formatDuration(downtime)} ago${cause ? `: ${cause}` : ""}.`;
+      } else {
+        title = `${name} missed its heartbeat`;
+        summary = cause ? `${cause}.` : "No ping arrived within the expected period and grace time.";
+      }
       break;
     case "reminder":
       title = `${name} is still DOWN`;

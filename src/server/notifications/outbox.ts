@@ -37,6 +37,7 @@ export async function drainOutbox(opts: { limit?: number; now?: Date } = {}): Pr
     const skip = new Map<number, string>();
     await dampFlaps(tx, rows, now, skip);
     await skipNeverAlerted(tx, rows, skip);
+    const closesAnAlert = await recoveriesOfAlertedIncidents(tx, rows);
     await referToAlertedIncidents(tx, rows);
 
     const monitorIds = [...new Set(rows.map((r) => r.monitorId))];
@@ -51,7 +52,7 @@ export async function drainOutbox(opts: { limit?: number; now?: Date } = {}): Pr
 
     const values: { organizationId: string; eventId: number; channelId: string }[] = [];
     for (const e of rows) {
-      if (e.suppressed || skip.has(e.id) || !ALERTING.has(e.kind) || !custom.has(e.monitorId)) continue;
+      if ((e.suppressed && !closesAnAlert.has(e.id)) || skip.has(e.id) || !ALERTING.has(e.kind) || !custom.has(e.monitorId)) continue;
       const channelIds = custom.get(e.monitorId) ? links.filter((l) => l.monitorId === e.monitorId).map((l) => l.channelId) : defaults.filter((d) => d.organizationId === e.organizationId).map((d) => d.id);
       for (const channelId of channelIds) values.push({ organizationId: e.organizationId, eventId: e.id, channelId });
     }
@@ -144,6 +145,22 @@ async function dampFlaps(tx: Tx, rows: MonitorEvent[], now: Date, skip: Map<numb
  * "X is UP again", or resolve a PagerDuty incident, about an outage they never heard of. It is
  * recorded as not sent.
  */
+/**
+ * A maintenance window silences new alerts, not the end of one already sent: a recovery
+ * inside a window of an incident whose DOWN was alerted is still sent, so nobody is left
+ * with an open PagerDuty incident or a last word of "DOWN".
+ */
+async function recoveriesOfAlertedIncidents(tx: Tx, rows: MonitorEvent[]): Promise<Set<number>> {
+  const candidates = rows.filter((r) => r.kind === "recovered" && r.suppressed && r.incidentId);
+  if (!candidates.length) return new Set();
+  const alerted = await tx
+    .select({ id: incidents.id, organizationId: incidents.organizationId })
+    .from(incidents)
+    .where(and(inArray(incidents.id, [...new Set(candidates.map((r) => r.incidentId!))]), eq(incidents.duringMaintenance, false)));
+  const ids = new Set(alerted.map((i) => `${i.organizationId}|${i.id}`));
+  return new Set(candidates.filter((r) => ids.has(`${r.organizationId}|${r.incidentId}`)).map((r) => r.id));
+}
+
 async function skipNeverAlerted(tx: Tx, rows: MonitorEvent[], skip: Map<number, string>) {
   const candidates = rows.filter((r) => FOLLOW_UPS.includes(r.kind) && !r.suppressed && r.incidentId && !skip.has(r.id));
   if (!candidates.length) return;
