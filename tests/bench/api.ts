@@ -15,9 +15,8 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
-import { Redis } from "ioredis";
 import { TEST_SECRETS } from "../helpers/test-secrets";
-import { BASE_DATABASE_URL, BASE_REDIS_URL, createTestDatabase, dropTestDatabase } from "../helpers/test-db";
+import { BASE_DATABASE_URL, createTestDatabase, deleteRedisPrefix, dropTestDatabase } from "../helpers/test-db";
 
 const { values: flags } = parseArgs({ options: { seconds: { type: "string", default: "15" }, connections: { type: "string", default: "50" } } });
 const SECONDS = Number(flags.seconds);
@@ -130,14 +129,7 @@ async function main() {
   } finally {
     web.kill("SIGTERM");
     await new Promise((r) => web.once("exit", r));
-    const r = new Redis(BASE_REDIS_URL);
-    let cursor = "0";
-    do {
-      const [next, keys] = await r.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
-      cursor = next;
-      if (keys.length) await r.del(...keys);
-    } while (cursor !== "0");
-    r.disconnect();
+    await deleteRedisPrefix(prefix);
     await dropTestDatabase(BASE_DATABASE_URL, name);
   }
   console.log(JSON.stringify(out, null, 2));

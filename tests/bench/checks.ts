@@ -17,10 +17,9 @@ import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { Redis } from "ioredis";
 import pg from "pg";
 import { TEST_SECRETS } from "../helpers/test-secrets";
-import { BASE_DATABASE_URL, BASE_REDIS_URL, createTestDatabase, dropTestDatabase } from "../helpers/test-db";
+import { BASE_DATABASE_URL, createTestDatabase, deleteRedisPrefix, dropTestDatabase } from "../helpers/test-db";
 
 const { values: flags } = parseArgs({
   options: { monitors: { type: "string", default: "10000" }, minutes: { type: "string", default: "3" }, skip: { type: "string", default: "" } },
@@ -298,14 +297,7 @@ async function main() {
   target.send("exit");
   await db.end();
   await dropTestDatabase(BASE_DATABASE_URL, name);
-  const r = new Redis(BASE_REDIS_URL);
-  let cursor = "0";
-  do {
-    const [next, keys] = await r.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
-    cursor = next;
-    if (keys.length) await r.del(...keys);
-  } while (cursor !== "0");
-  await r.quit();
+  await deleteRedisPrefix(prefix);
   console.log(JSON.stringify(out, null, 2));
   process.exit(0);
 }

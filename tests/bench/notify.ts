@@ -17,9 +17,8 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { Redis } from "ioredis";
 import { TEST_SECRETS } from "../helpers/test-secrets";
-import { BASE_DATABASE_URL, BASE_REDIS_URL, createTestDatabase, dropTestDatabase } from "../helpers/test-db";
+import { BASE_DATABASE_URL, createTestDatabase, deleteRedisPrefix, dropTestDatabase } from "../helpers/test-db";
 
 const { values: flags } = parseArgs({ options: { incidents: { type: "string", default: "1000" }, rate: { type: "string", default: "100" } } });
 const N = Number(flags.incidents);
@@ -172,14 +171,7 @@ async function main() {
     await closeQueues();
     await closeRedis();
     await closeDb();
-    const r = new Redis(BASE_REDIS_URL);
-    let cursor = "0";
-    do {
-      const [next, keys] = await r.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
-      cursor = next;
-      if (keys.length) await r.del(...keys);
-    } while (cursor !== "0");
-    r.disconnect();
+    await deleteRedisPrefix(prefix);
     await dropTestDatabase(BASE_DATABASE_URL, name);
   }
   console.log(JSON.stringify(out, null, 2));

@@ -1,9 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { Redis } from "ioredis";
 import type { TestProject } from "vitest/node";
 import { runMigrations } from "../../src/server/db/migrate";
 import { TEST_SECRETS } from "./test-secrets";
-import { BASE_DATABASE_URL, BASE_REDIS_URL, createTestDatabase, dropTestDatabase } from "./test-db";
+import { BASE_DATABASE_URL, createTestDatabase, deleteRedisPrefix, dropTestDatabase } from "./test-db";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -23,14 +22,7 @@ export default async function setup(project: TestProject) {
 
   return async () => {
     await dropTestDatabase(BASE_DATABASE_URL, name);
-    const r = new Redis(BASE_REDIS_URL);
-    let cursor = "0";
-    do {
-      const [next, keys] = await r.scan(cursor, "MATCH", `${redisPrefix}*`, "COUNT", 500);
-      cursor = next;
-      if (keys.length) await r.del(...keys);
-    } while (cursor !== "0");
-    await r.quit();
+    await deleteRedisPrefix(redisPrefix);
   };
 }
 

@@ -1,3 +1,4 @@
+import { Redis } from "ioredis";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 
@@ -32,3 +33,18 @@ export function withDatabase(url: string, name: string): string {
 
 export const BASE_DATABASE_URL = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 export const BASE_REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+
+/** Deletes every key under one Redis prefix (a test run's, a benchmark's, a worker's). */
+export async function deleteRedisPrefix(prefix: string, redisUrl = BASE_REDIS_URL): Promise<void> {
+  const r = new Redis(redisUrl);
+  try {
+    let cursor = "0";
+    do {
+      const [next, keys] = await r.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
+      cursor = next;
+      if (keys.length) await r.del(...keys);
+    } while (cursor !== "0");
+  } finally {
+    r.disconnect();
+  }
+}

@@ -31,6 +31,7 @@ import type { Ctx } from "../../src/server/context";
 import { createTenant } from "../helpers/factories";
 import { down, insertMonitor, res, up } from "../helpers/monitor-factory";
 import { startReceiver, type Receiver } from "../helpers/receiver";
+import { deleteRedisPrefix } from "../helpers/test-db";
 import { startSmtp, toOf, type Smtp } from "../helpers/smtp";
 
 let smtp: Smtp;
@@ -527,16 +528,7 @@ describe("a relapse within the recovery delay", () => {
 });
 
 /** All keys of one Redis prefix: a FLUSHDB as far as a worker on that prefix can tell. */
-async function deleteKeys(prefix: string) {
-  const r = workerConnection();
-  let cursor = "0";
-  do {
-    const [next, keys] = await r.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
-    cursor = next;
-    if (keys.length) await r.del(...keys);
-  } while (cursor !== "0");
-  r.disconnect();
-}
+const deleteKeys = (prefix: string) => deleteRedisPrefix(prefix, env().REDIS_URL);
 
 describe("the worker after Redis is flushed", () => {
   it("re-asserts its job schedulers, so the sweeper resumes and delivers what Redis lost", { timeout: 60_000 }, async () => {
