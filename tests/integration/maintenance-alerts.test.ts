@@ -11,6 +11,7 @@ import { createMaintenanceWindow } from "../../src/server/services/maintenance-w
 import { createTenant } from "../helpers/factories";
 import { down, insertMonitor, res, up } from "../helpers/monitor-factory";
 import { startReceiver, type Receiver } from "../helpers/receiver";
+import { until } from "../helpers/until";
 
 /**
  * Alerts around maintenance windows. Other test files run workers (on real time) that drain
@@ -30,13 +31,6 @@ afterAll(async () => {
 const WINDOW_LEFT_MS = 2000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
-async function until(check: () => Promise<boolean>, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await sleep(25);
-  }
-}
 
 /** A tenant with default webhook (and optionally Slack) channels under `/<tag>/…`, one monitor, and a window over it ending shortly. */
 async function setUp(tag: string, over: Parameters<typeof insertMonitor>[1] = {}, slack = false) {

@@ -22,6 +22,7 @@ import { api, apiTenant } from "../helpers/api";
 import { createTenant } from "../helpers/factories";
 import { down, insertMonitor, res } from "../helpers/monitor-factory";
 import { startReceiver, type Answer, type Receiver } from "../helpers/receiver";
+import { until } from "../helpers/until";
 
 const BOT = "123456789:AAE_test-token-0123456789abcdefghij";
 const ROUTING = "R0UT1NGKEY0123456789abcdefghijkl";
@@ -38,15 +39,6 @@ afterAll(async () => {
   await Promise.all(receivers.map((r) => r.close()));
 });
 
-async function until<T>(f: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 const rowOf = async (id: string) => (await db().select().from(notificationDeliveries).where(eq(notificationDeliveries.id, id)))[0]!;
 const logOf = (id: string) => db().select().from(notificationLog).where(eq(notificationLog.deliveryId, id)).orderBy(asc(notificationLog.id));

@@ -33,6 +33,7 @@ import { down, insertMonitor, res, up } from "../helpers/monitor-factory";
 import { startReceiver, type Receiver } from "../helpers/receiver";
 import { deleteRedisPrefix } from "../helpers/test-db";
 import { startSmtp, toOf, type Smtp } from "../helpers/smtp";
+import { until } from "../helpers/until";
 
 let smtp: Smtp;
 let rx: Receiver;
@@ -368,15 +369,6 @@ describe("delivery", () => {
 
 const deliveriesOf = (channelId: string) => db().select().from(notificationDeliveries).where(eq(notificationDeliveries.channelId, channelId));
 
-async function until<T>(f: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 /** Deletes the notification queue's keys only: other test files share this Redis prefix. */
 async function loseNotificationQueue() {
