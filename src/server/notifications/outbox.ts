@@ -36,9 +36,11 @@ export async function drainOutbox(opts: { limit?: number; now?: Date } = {}): Pr
 
     const skip = new Map<number, string>();
     await dampFlaps(tx, rows, now, skip);
-    await skipNeverAlerted(tx, rows, skip);
-    const closesAnAlert = await recoveriesOfAlertedIncidents(tx, rows);
-    await referToAlertedIncidents(tx, rows);
+    // After dampFlaps, which may have linked a relapse to the incident that was alerted.
+    const facts = await incidentFacts(tx, rows);
+    skipNeverAlerted(rows, facts, skip);
+    const closesAnAlert = recoveriesOfAlertedIncidents(rows, facts);
+    await referToAlertedIncidents(tx, rows, facts);
 
     const monitorIds = [...new Set(rows.map((r) => r.monitorId))];
     const orgIds = [...new Set(rows.map((r) => r.organizationId))];
@@ -139,42 +141,43 @@ async function dampFlaps(tx: Tx, rows: MonitorEvent[], now: Date, skip: Map<numb
   }
 }
 
+type IncidentFacts = { duringMaintenance: boolean; openedAt: Date; alertedId: string | null; alertedOpenedAt: Date | null };
+const factKey = (organizationId: string, incidentId: string) => `${organizationId}|${incidentId}`;
+
+/** What the drain needs to know of the batch's incidents, in one scoped read. */
+async function incidentFacts(tx: Tx, rows: MonitorEvent[]): Promise<Map<string, IncidentFacts>> {
+  const ids = [...new Set(rows.flatMap((r) => (r.incidentId ? [r.incidentId] : [])))];
+  if (!ids.length) return new Map();
+  const alerted = alias(incidents, "alerted");
+  const found = await tx
+    .select({ id: incidents.id, organizationId: incidents.organizationId, duringMaintenance: incidents.duringMaintenance, openedAt: incidents.openedAt, alertedId: alerted.id, alertedOpenedAt: alerted.openedAt })
+    .from(incidents)
+    .leftJoin(alerted, and(eq(alerted.id, incidents.alertedIncidentId), eq(alerted.organizationId, incidents.organizationId)))
+    .where(inArray(incidents.id, ids));
+  return new Map(found.map((f) => [factKey(f.organizationId, f.id), f]));
+}
+
+const factsOf = (r: MonitorEvent, facts: Map<string, IncidentFacts>) => (r.incidentId ? facts.get(factKey(r.organizationId, r.incidentId)) : undefined);
+
 /**
  * A recovery (or reminder) of an incident whose DOWN was never alerted — it began in a
  * maintenance window and closed before maintenance-ended.ts alerted it — would tell people
  * "X is UP again", or resolve a PagerDuty incident, about an outage they never heard of. It is
  * recorded as not sent.
  */
+function skipNeverAlerted(rows: MonitorEvent[], facts: Map<string, IncidentFacts>, skip: Map<number, string>) {
+  for (const r of rows) {
+    if (FOLLOW_UPS.includes(r.kind) && !r.suppressed && !skip.has(r.id) && factsOf(r, facts)?.duringMaintenance) skip.set(r.id, NEVER_ALERTED);
+  }
+}
+
 /**
  * A maintenance window silences new alerts, not the end of one already sent: a recovery
  * inside a window of an incident whose DOWN was alerted is still sent, so nobody is left
  * with an open PagerDuty incident or a last word of "DOWN".
  */
-async function recoveriesOfAlertedIncidents(tx: Tx, rows: MonitorEvent[]): Promise<Set<number>> {
-  const candidates = rows.filter((r) => r.kind === "recovered" && r.suppressed && r.incidentId);
-  if (!candidates.length) return new Set();
-  const alerted = await tx
-    .select({ id: incidents.id, organizationId: incidents.organizationId })
-    .from(incidents)
-    .where(and(inArray(incidents.id, [...new Set(candidates.map((r) => r.incidentId!))]), eq(incidents.duringMaintenance, false)));
-  const ids = new Set(alerted.map((i) => `${i.organizationId}|${i.id}`));
-  return new Set(candidates.filter((r) => ids.has(`${r.organizationId}|${r.incidentId}`)).map((r) => r.id));
-}
-
-async function skipNeverAlerted(tx: Tx, rows: MonitorEvent[], skip: Map<number, string>) {
-  const candidates = rows.filter((r) => FOLLOW_UPS.includes(r.kind) && !r.suppressed && r.incidentId && !skip.has(r.id));
-  if (!candidates.length) return;
-  const unalerted = await tx
-    .select({ id: incidents.id, organizationId: incidents.organizationId })
-    .from(incidents)
-    .where(
-      and(
-        inArray(incidents.id, [...new Set(candidates.map((r) => r.incidentId!))]),
-        eq(incidents.duringMaintenance, true),
-      ),
-    );
-  const never = new Set(unalerted.map((i) => `${i.organizationId}|${i.id}`));
-  for (const r of candidates) if (never.has(`${r.organizationId}|${r.incidentId}`)) skip.set(r.id, NEVER_ALERTED);
+function recoveriesOfAlertedIncidents(rows: MonitorEvent[], facts: Map<string, IncidentFacts>): Set<number> {
+  return new Set(rows.filter((r) => r.kind === "recovered" && r.suppressed && factsOf(r, facts)?.duringMaintenance === false).map((r) => r.id));
 }
 
 /**
@@ -182,20 +185,10 @@ async function skipNeverAlerted(tx: Tx, rows: MonitorEvent[], skip: Map<number, 
  * that alert's incident (`alertedIncidentId`, used for dedup keys and `incidentId`) and count
  * downtime from its start, as the receivers saw it.
  */
-async function referToAlertedIncidents(tx: Tx, rows: MonitorEvent[]) {
-  const ids = [...new Set(rows.flatMap((r) => (r.incidentId ? [r.incidentId] : [])))];
-  if (!ids.length) return;
-  const alerted = alias(incidents, "alerted");
-  const linked = await tx
-    .select({ id: incidents.id, openedAt: incidents.openedAt, alertedId: alerted.id, alertedOpenedAt: alerted.openedAt })
-    .from(incidents)
-    .innerJoin(alerted, eq(alerted.id, incidents.alertedIncidentId))
-    .where(inArray(incidents.id, ids));
-  if (!linked.length) return;
-  const byId = new Map(linked.map((l) => [l.id, l]));
+async function referToAlertedIncidents(tx: Tx, rows: MonitorEvent[], facts: Map<string, IncidentFacts>) {
   for (const r of rows) {
-    const l = r.incidentId ? byId.get(r.incidentId) : undefined;
-    if (!l) continue;
+    const l = factsOf(r, facts);
+    if (!l?.alertedId || !l.alertedOpenedAt) continue;
     const extra: Record<string, unknown> = { alertedIncidentId: l.alertedId };
     const own = r.payload.downtimeSeconds;
     if (typeof own === "number") extra.downtimeSeconds = Math.round(own + (l.openedAt.getTime() - l.alertedOpenedAt.getTime()) / 1000);
