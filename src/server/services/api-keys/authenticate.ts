@@ -32,13 +32,13 @@ const AUTH_TTL_SECONDS = 60;
 /** Outlives any cache entry a request racing an invalidation could still write. */
 const STALE_TTL_SECONDS = 2 * AUTH_TTL_SECONDS;
 const authKey = (hash: string) => `api:auth:${hash}`;
+const staleKey = (hash: string) => `api:stale:${hash}`;
 /**
  * The checksum only stops typos: anyone can mint well-formed keys. Each unknown one costs a
  * database lookup, so one address gets this many a minute before it is told to slow down.
  */
 export const UNKNOWN_KEYS_PER_IP_PER_MINUTE = 30;
 const badKeyIpKey = (ip: string, window: number) => `api:badkey:${ip}:${window}`;
-const staleKey = (hash: string) => `api:stale:${hash}`;
 
 /**
  * Resolves a bearer key to the organization and its creator, acting with the creator's
@@ -84,11 +84,14 @@ export async function authenticateApiKey(key: string, meta: RequestMeta): Promis
       throw new RateLimited(`Too many unknown API keys from this address. Retry after ${retry} s.`, retry);
     }
     const r = await resolveFromDb(hash);
+    // One round trip: cache what may be cached, and count a key that matches none.
+    const after = redis().multi();
+    if ("refused" in r ? r.final : !stale) after.set(authKey(hash), JSON.stringify(r), "EX", AUTH_TTL_SECONDS);
     if ("refused" in r && !r.key) {
-      const k = badKeyIpKey(meta.ip ?? "unknown", window);
-      await redis().multi().incr(k).expire(k, 61, "NX").exec();
+      const bad = badKeyIpKey(meta.ip ?? "unknown", window);
+      after.incr(bad).expire(bad, 61, "NX");
     }
-    if ("refused" in r ? r.final : !stale) await redis().set(authKey(hash), JSON.stringify(r), "EX", AUTH_TTL_SECONDS);
+    if (after.length) await after.exec();
     if ("refused" in r) throw new ApiKeyRefused(r.refused, r.key ?? null);
     k = r;
   }
