@@ -1,6 +1,6 @@
 "use client";
 import { useActionState, useState } from "react";
-import { createMaintenanceAction } from "@/app/(dashboard)/maintenance/actions";
+import { createMaintenanceAction } from "@/web/actions/maintenance";
 import { Field, FormMessage } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
 import type { FormState } from "@/web/action";

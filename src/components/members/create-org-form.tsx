@@ -1,6 +1,6 @@
 "use client";
 import { useActionState } from "react";
-import { createOrganizationAction } from "@/app/onboarding/actions";
+import { createOrganizationAction } from "@/web/actions/organizations";
 import { Field, FormMessage } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
 import type { FormState } from "@/web/action";

@@ -1,6 +1,6 @@
 "use client";
 import { useActionState } from "react";
-import { acceptAction, acceptAsNewUserAction } from "@/app/invite/[token]/actions";
+import { acceptAction, acceptAsNewUserAction } from "@/web/actions/invitations";
 import { Field, FormMessage } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
 import type { FormState } from "@/web/action";

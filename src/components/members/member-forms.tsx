@@ -6,7 +6,7 @@ import {
   leaveAction,
   removeMemberAction,
   revokeInvitationAction,
-} from "@/app/(dashboard)/settings/members/actions";
+} from "@/web/actions/members";
 import { Field, FormMessage } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
 import type { FormState } from "@/web/action";

@@ -1,6 +1,6 @@
 "use client";
 import { useActionState } from "react";
-import { createApiKeyAction, revokeApiKeyAction } from "@/app/(dashboard)/settings/api-keys/actions";
+import { createApiKeyAction, revokeApiKeyAction } from "@/web/actions/api-keys";
 import { CopyButton } from "@/components/monitors/copy-button";
 import { Field, FormMessage } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";

@@ -1,6 +1,6 @@
 "use client";
 import { useActionState } from "react";
-import { changePasswordAction } from "@/app/(dashboard)/settings/security/actions";
+import { changePasswordAction } from "@/web/actions/security";
 import { Field, FormMessage } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
 import type { FormState } from "@/web/action";

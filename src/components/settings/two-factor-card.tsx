@@ -5,7 +5,7 @@ import {
   disableTwoFactorAction,
   regenerateCodesAction,
   startEnrollmentAction,
-} from "@/app/(dashboard)/settings/security/actions";
+} from "@/web/actions/security";
 import { Field, FormMessage } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
 import type { FormState } from "@/web/action";

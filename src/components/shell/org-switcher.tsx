@@ -1,6 +1,6 @@
 "use client";
 import { useRef } from "react";
-import { switchOrganizationAction } from "@/app/(dashboard)/actions";
+import { switchOrganizationAction } from "@/web/actions/organizations";
 
 type Org = { id: string; name: string; role: string };
 

@@ -3,7 +3,7 @@ import { can } from "@/server/auth/permissions";
 import { listMaintenanceWindows } from "@/server/services/maintenance-windows/list";
 import { listMonitors } from "@/server/services/monitors/list";
 import { requireCtx } from "@/web/session";
-import { deleteMaintenanceAction } from "./actions";
+import { deleteMaintenanceAction } from "@/web/actions/maintenance";
 
 export const metadata = { title: "Maintenance" };
 

@@ -1,4 +1,5 @@
 "use server";
+import { revalidatePath } from "next/cache";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { SESSION_COOKIE } from "@/server/auth/session";
@@ -18,4 +19,13 @@ export async function createOrganizationAction(_prev: FormState, formData: FormD
   });
   if (ok) redirect("/monitors");
   return r;
+}
+
+export async function switchOrganizationAction(formData: FormData): Promise<void> {
+  await runAction(formData, async () => {
+    const s = await requireSession();
+    const token = (await cookies()).get(SESSION_COOKIE)?.value;
+    await switchOrganization({ userId: s.user.id, sessionToken: token ?? "", organizationId: String(formData.get("organizationId") ?? "") });
+  });
+  revalidatePath("/", "layout");
 }
