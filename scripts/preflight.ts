@@ -4,7 +4,7 @@
  */
 import { Redis } from "ioredis";
 import pg from "pg";
-import { EnvError, parseEnv } from "../src/server/env";
+import { EnvError, env } from "../src/server/env";
 import { runMigrations } from "../src/server/db/migrate";
 import { closeDb } from "../src/server/db/client";
 import { ensurePartitions } from "../src/server/monitors/partitions";
@@ -62,9 +62,9 @@ async function checkRedis(url: string): Promise<string | null> {
 }
 
 async function main() {
-  let env;
+  let cfg;
   try {
-    env = parseEnv(process.env);
+    cfg = env();
   } catch (e) {
     if (e instanceof EnvError) {
       console.error(`[perigee] Cannot start: the configuration is invalid.\n${e.issues.map((i) => `  - ${i}`).join("\n")}\nSet these in .env (see .env.example) or in the environment.`);
@@ -73,10 +73,10 @@ async function main() {
     throw e;
   }
 
-  const [pgErr, redisErr] = await Promise.all([ensureDatabase(env.DATABASE_URL), checkRedis(env.REDIS_URL)]);
+  const [pgErr, redisErr] = await Promise.all([ensureDatabase(cfg.DATABASE_URL), checkRedis(cfg.REDIS_URL)]);
   if (pgErr) {
     console.error(
-      `[perigee] Cannot reach PostgreSQL at ${redact(env.DATABASE_URL)} (${pgErr}). Perigee keeps all its data there. ` +
+      `[perigee] Cannot reach PostgreSQL at ${redact(cfg.DATABASE_URL)} (${pgErr}). Perigee keeps all its data there. ` +
         `Start it with \`docker compose up -d postgres\` (then DATABASE_URL=postgres://postgres:postgres@127.0.0.1:5432/perigee), ` +
         `or start the local service (Debian: \`pg_ctlcluster 15 main start\`; macOS: \`brew services start postgresql\`), ` +
         `or point DATABASE_URL in .env at a server you have.`,
@@ -84,14 +84,14 @@ async function main() {
   }
   if (redisErr) {
     console.error(
-      `[perigee] Cannot reach Redis at ${redact(env.REDIS_URL)} (${redisErr}). Perigee uses it for job queues and rate limits. ` +
+      `[perigee] Cannot reach Redis at ${redact(cfg.REDIS_URL)} (${redisErr}). Perigee uses it for job queues and rate limits. ` +
         `Start it with \`docker compose up -d redis\`, or start the local service (\`redis-server --daemonize yes\`, ` +
         `or \`brew services start redis\`), or point REDIS_URL in .env at a server you have.`,
     );
   }
   if (pgErr || redisErr) process.exit(1);
 
-  await runMigrations(env.DATABASE_URL);
+  await runMigrations(cfg.DATABASE_URL);
   await ensurePartitions();
   await closeDb();
   console.log("[perigee] Database is up to date.");

@@ -8,6 +8,7 @@ import { parseArgs } from "node:util";
 import { Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { runCheck } from "../src/server/checks/run-check";
+import { EnvError, probeEnv, type ProbeEnv } from "../src/server/env";
 import type { CheckResult, ExecutableConfig } from "../src/server/checks/types";
 import { scheduledAtOf } from "../src/server/probes/slot";
 import { dayOf, mintProbeToken, signBody } from "../src/server/probes/token";
@@ -152,27 +153,26 @@ export async function startProbe(o: ProbeOptions) {
 const isMain = process.argv[1] && /workers[\\/]probe\.ts$/.test(process.argv[1]);
 if (isMain) {
   const { values } = parseArgs({ options: { region: { type: "string" } }, strict: true });
-  const need = (name: string) => {
-    const v = process.env[name];
-    if (!v) {
-      console.error(`[probe] ${name} is required (see README: Monitoring → probes).`);
-      process.exit(2);
-    }
-    return v;
-  };
   if (!values.region) {
     console.error("[probe] --region <name> is required, e.g. npm run probe -- --region eu-west");
     process.exit(2);
   }
+  let e: ProbeEnv;
+  try {
+    e = probeEnv();
+  } catch (err) {
+    console.error(`[probe] ${err instanceof EnvError ? err.issues.join("; ") : (err as Error).message}`);
+    process.exit(2);
+  }
   startProbe({
     region: values.region,
-    webUrl: (process.env.PERIGEE_URL ?? "http://127.0.0.1:3000").replace(/\/$/, ""),
-    probeId: need("PROBE_ID"),
-    secret: need("PROBE_SECRET"),
-    redisUrl: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
-    prefix: process.env.REDIS_PREFIX ?? "perigee:",
-    allowPrivate: process.env.ALLOW_PRIVATE_TARGETS === "true",
-    concurrency: Number(process.env.CHECK_CONCURRENCY ?? 100),
+    webUrl: e.PERIGEE_URL,
+    probeId: e.PROBE_ID,
+    secret: e.PROBE_SECRET,
+    redisUrl: e.REDIS_URL,
+    prefix: e.REDIS_PREFIX,
+    allowPrivate: e.ALLOW_PRIVATE_TARGETS,
+    concurrency: e.CHECK_CONCURRENCY,
   }).then(
     ({ stop }) => {
       const onSignal = (s: string) => {

@@ -16,8 +16,8 @@ const IP_HEADER = "x-perigee-client-ip";
 
 async function main() {
   const e = env();
-  const dev = process.env.PERIGEE_DEV === "1";
-  const app = next({ dev, dir: process.cwd(), port: e.PORT, hostname: process.env.HOST ?? "0.0.0.0" });
+  const dev = e.PERIGEE_DEV;
+  const app = next({ dev, dir: process.cwd(), port: e.PORT, hostname: e.HOST });
   const handle = app.getRequestHandler();
   await app.prepare();
 
@@ -27,14 +27,14 @@ async function main() {
     req.headers[IP_HEADER] = (req.socket.remoteAddress ?? "unknown").replace(/^::ffff:/, "");
     // The REST API is served by its own handlers directly; everything else by Next.js.
     if (req.url?.startsWith("/api/v1/")) {
-      void dispatchApi(req, res, { production: !dev && process.env.NODE_ENV === "production" }).then((done) => {
+      void dispatchApi(req, res, { production: !dev && e.NODE_ENV === "production" }).then((done) => {
         if (!done) void handle(req, res);
       });
       return;
     }
     void handle(req, res);
   });
-  server.listen(e.PORT, process.env.HOST ?? "0.0.0.0", () => {
+  server.listen(e.PORT, e.HOST, () => {
     console.log(`[web] ready on ${e.APP_URL} (port ${e.PORT})`);
   });
 
@@ -60,7 +60,12 @@ async function main() {
  * primary only forwards signals and restarts nothing — a crashed process stops the group so
  * the supervisor (npm start, Docker, systemd) sees it.
  */
-const processes = Math.max(1, Number(process.env.WEB_CONCURRENCY ?? "1") || 1);
+let processes = 1;
+try {
+  processes = env().WEB_CONCURRENCY;
+} catch {
+  // An invalid configuration: main() below reports it, naming the variable.
+}
 if (processes > 1 && cluster.isPrimary) {
   for (let i = 0; i < processes; i++) cluster.fork();
   let stopping = false;

@@ -7,23 +7,29 @@ import { z } from "zod";
  * so a bad setting fails the same way everywhere, naming the variable.
  */
 
-const LOCAL_SECRETS_FILE = path.join(process.cwd(), ".perigee", "local.env");
+type Source = Record<string, string | undefined>;
 
-function loadFile(file: string) {
+/**
+ * KEY=VALUE lines, optional quotes. A file never overrides a variable that is set, and an
+ * empty value counts as unset on both sides: `AUTH_SECRET=` (as in .env.example) neither
+ * blanks a variable nor keeps a later file from setting it.
+ */
+function loadEnvFile(file: string, target: Source = process.env) {
   if (!existsSync(file)) return;
   for (const line of readFileSync(file, "utf8").split(/\r?\n/)) {
     const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line.trim());
-    if (!m || !m[1] || process.env[m[1]] !== undefined) continue;
-    const v = m[2] ?? "";
-    process.env[m[1]] = /^(["']).*\1$/.test(v) ? v.slice(1, -1) : v;
+    if (!m || !m[1] || (target[m[1]] ?? "") !== "") continue;
+    const raw = m[2] ?? "";
+    const v = /^(["']).*\1$/.test(raw) ? raw.slice(1, -1) : raw;
+    if (v !== "") target[m[1]] = v;
   }
 }
 
 // .env for every process (the CLI and worker too, not only Next), then the secrets the
 // first `npm start` generated on a machine without any — never in production.
-function loadEnvFiles() {
-  loadFile(path.join(process.cwd(), ".env"));
-  if (process.env.NODE_ENV !== "production") loadFile(LOCAL_SECRETS_FILE);
+export function loadEnvFiles(dir = process.cwd(), target: Source = process.env) {
+  loadEnvFile(path.join(dir, ".env"), target);
+  if (target.NODE_ENV !== "production") loadEnvFile(path.join(dir, ".perigee", "local.env"), target);
 }
 
 const WEAK = new Set(["changeme", "change-me", "secret", "password", "replace-me", "development"]);
@@ -86,6 +92,14 @@ const schema = z.object({
   /** REST API requests per key per minute. */
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  // The web entry (workers/web.ts): address to bind, processes sharing the port, and
+  // PERIGEE_DEV=1 to serve `next dev` behind the same server.
+  HOST: z.string().default("0.0.0.0"),
+  WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+  PERIGEE_DEV: z
+    .enum(["0", "1"])
+    .default("0")
+    .transform((v) => v === "1"),
 });
 
 export type Env = z.infer<typeof schema> & { APP_URL: string };
@@ -97,14 +111,18 @@ export class EnvError extends Error {
   }
 }
 
-export function parseEnv(source: Record<string, string | undefined>): Env {
+function validate<S extends z.ZodType>(s: S, source: Source): z.infer<S> {
   // An empty value (KEY= in .env) means "not set", so defaults apply.
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
-  const result = schema.safeParse(cleaned);
+  const result = s.safeParse(cleaned);
   if (!result.success) {
     throw new EnvError(result.error.issues.map((i) => `${i.path.join(".") || "env"}: ${i.message}`));
   }
-  const e = result.data;
+  return result.data;
+}
+
+export function parseEnv(source: Source): Env {
+  const e = validate(schema, source);
   return { ...e, APP_URL: (e.APP_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, "") };
 }
 
@@ -116,4 +134,26 @@ export function env(): Env {
     cached = parseEnv(process.env);
   }
   return cached;
+}
+
+/**
+ * A remote probe's settings (workers/probe.ts). A probe holds no AUTH_SECRET or database, so
+ * it is validated on its own; the shared settings keep the worker's defaults.
+ */
+const probeSchema = schema.pick({ REDIS_URL: true, REDIS_PREFIX: true, ALLOW_PRIVATE_TARGETS: true, CHECK_CONCURRENCY: true }).extend({
+  PERIGEE_URL: z.url({ error: "PERIGEE_URL must be web's absolute URL, such as https://perigee.example.com" }).default("http://127.0.0.1:3000"),
+  PROBE_ID: z.string({ error: "PROBE_ID is required (see README: Monitoring → probes)" }),
+  PROBE_SECRET: z.string({ error: "PROBE_SECRET is required (see README: Monitoring → probes)" }),
+});
+
+export type ProbeEnv = z.infer<typeof probeSchema>;
+
+export function parseProbeEnv(source: Source): ProbeEnv {
+  const e = validate(probeSchema, source);
+  return { ...e, PERIGEE_URL: e.PERIGEE_URL.replace(/\/$/, "") };
+}
+
+export function probeEnv(): ProbeEnv {
+  loadEnvFiles();
+  return parseProbeEnv(process.env);
 }

@@ -1,5 +1,8 @@
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { and, eq } from "drizzle-orm";
 import { describe, expect, inject, it } from "vitest";
 import { db } from "../../src/server/db/client";
@@ -126,5 +129,40 @@ describe("operator CLI", { timeout: 60_000 }, () => {
     const missing = cli(["org:limits", "--org", "no-such-org-slug"]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/No organization with slug no-such-org-slug/);
+  });
+
+  it("works after `cp .env.example .env` and `npm start`: the empty secrets in .env count as unset", () => {
+    // A fresh checkout's files, in a directory of their own: the processes below read .env and
+    // .perigee/local.env from their working directory, and get nothing else from this test.
+    const dir = mkdtempSync(path.join(os.tmpdir(), "perigee-fresh-"));
+    try {
+      writeFileSync(path.join(dir, ".env"), readFileSync(path.join(ROOT, ".env.example")));
+      const bare = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? dir } as Record<string, string> as NodeJS.ProcessEnv;
+      // What `npm start` does first (scripts/start.mjs): read .env, generate the missing secrets.
+      const lib = pathToFileURL(path.join(ROOT, "scripts/lib.mjs")).href;
+      const start = () => {
+        const r = spawnSync(process.execPath, ["--input-type=module", "-e", `const l = await import(${JSON.stringify(lib)}); l.loadEnvFile(".env"); l.ensureLocalSecrets(".perigee/local.env");`], { cwd: dir, env: bare, encoding: "utf8" });
+        expect(r.status, r.stderr).toBe(0);
+        return readFileSync(path.join(dir, ".perigee/local.env"), "utf8");
+      };
+      const secrets = start();
+      expect(secrets).toMatch(/^AUTH_SECRET=\S{32,}$/m);
+      expect(secrets).toMatch(/^ENCRYPTION_KEY=\S{44}$/m);
+      // A second start keeps them (ENCRYPTION_KEY decrypts stored secrets: a new one loses them).
+      expect(start()).toBe(secrets);
+
+      // The services are this test's; everything else comes from the two files.
+      const r = spawnSync(path.join(ROOT, "node_modules/.bin/tsx"), ["--tsconfig", path.join(ROOT, "tsconfig.json"), path.join(ROOT, "scripts/cli.ts"), "user:create", "--email", uniqueEmail("fresh"), "--password", PW, "--org", "Fresh Clone"], {
+        cwd: dir,
+        env: { ...bare, DATABASE_URL: inject("databaseUrl"), REDIS_PREFIX: inject("redisPrefix"), LOG_LEVEL: "silent" } as NodeJS.ProcessEnv,
+        encoding: "utf8",
+        timeout: 60_000,
+      });
+      expect(r.stderr).toBe("");
+      expect(r.status).toBe(0);
+      expect(JSON.parse(r.stdout).organization.name).toBe("Fresh Clone");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
