@@ -2,7 +2,7 @@ import { performance } from "node:perf_hooks";
 import { recordAccess } from "@/server/api/access-log";
 import { beginIdempotent, finishIdempotent, fingerprintOf } from "@/server/api/idempotency";
 import { rateHeaders, type RateState } from "@/server/api/rate-limit";
-import { SCOPES, type Scope } from "@/server/api/scopes";
+import { SCOPES, type Scope } from "@/server/auth/scopes";
 import { isDomainError, RateLimited } from "@/server/errors";
 import { log } from "@/server/log";
 import { ApiKeyRefused, authenticateApiKey, type ApiCaller } from "@/server/services/api-keys/authenticate";

@@ -1,4 +1,4 @@
-import { SCOPE_NAMES, type Scope } from "../../src/server/api/scopes";
+import { SCOPE_NAMES, type Scope } from "../../src/server/auth/scopes";
 import { createApiKey } from "../../src/server/services/api-keys/create";
 import { createTenant } from "./factories";
 

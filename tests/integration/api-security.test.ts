@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { flushAccessLog } from "../../src/server/api/access-log";
 import { OPERATIONS } from "../../src/server/api/openapi";
-import { SCOPE_NAMES, type Scope } from "../../src/server/api/scopes";
+import { SCOPE_NAMES, type Scope } from "../../src/server/auth/scopes";
 import { hashApiKey } from "../../src/server/api/keys";
 import { pool, db } from "../../src/server/db/client";
 import { apiKeys, apiAccessLog } from "../../src/server/db/schema";

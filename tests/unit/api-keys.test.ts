@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { crc32, displayPrefix, generateApiKey, hashApiKey, isWellFormedKey, KEY_PREFIX } from "../../src/server/api/keys";
-import { scopesAllowedFor } from "../../src/server/api/scopes";
+import { scopesAllowedFor } from "../../src/server/auth/scopes";
 
 describe("API key format", () => {
   it("is pk_live_ + 43 base62 characters + a 6-character checksum, hashed with SHA-256", () => {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { channelInputSchema, channelViewSchema } from "../validation/channels";
 import { monitorInputSchema } from "../validation/monitors";
-import { SCOPE_DESCRIPTIONS, SCOPE_NAMES, type Scope } from "./scopes";
+import { SCOPE_DESCRIPTIONS, SCOPE_NAMES, type Scope } from "../auth/scopes";
 
 /**
  * Response schemas (zod) — the OpenAPI document is generated from these and from the input

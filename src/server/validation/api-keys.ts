@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { SCOPE_NAMES } from "../api/scopes";
+import { SCOPE_NAMES } from "../auth/scopes";
 
 export const apiKeyInputSchema = z.object({
   name: z.string({ error: "Name is required" }).trim().min(1, "Name is required").max(100, "Name is at most 100 characters"),

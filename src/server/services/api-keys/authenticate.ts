@@ -6,7 +6,7 @@ import { RateLimited, Unauthorized } from "../../errors";
 import { env } from "../../env";
 import { hashApiKey, isWellFormedKey } from "../../api/keys";
 import { rateStateOf, type RateState } from "../../api/rate-limit";
-import { isScope, scopesAllowedFor, type Scope } from "../../api/scopes";
+import { isScope, scopesAllowedFor, type Scope } from "../../auth/scopes";
 import { log } from "../../log";
 import { redis } from "../../redis";
 

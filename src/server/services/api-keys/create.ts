@@ -4,7 +4,7 @@ import type { Ctx } from "../../context";
 import { Invalid } from "../../errors";
 import { requirePermission } from "../../auth/permissions";
 import { generateApiKey } from "../../api/keys";
-import { scopesAllowedFor } from "../../api/scopes";
+import { scopesAllowedFor } from "../../auth/scopes";
 import { parseInput } from "../../lib/parse";
 import { apiKeyInputSchema } from "../../validation/api-keys";
 import { recordAudit } from "../audit/record";

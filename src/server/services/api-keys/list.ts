@@ -3,7 +3,7 @@ import { db } from "../../db/client";
 import { apiAccessLog, apiKeys, memberships, users, type Role } from "../../db/schema";
 import type { Ctx } from "../../context";
 import { requirePermission } from "../../auth/permissions";
-import { scopesAllowedFor } from "../../api/scopes";
+import { scopesAllowedFor } from "../../auth/scopes";
 import { toApiKeyView, type ApiKeyView } from "./view";
 
 export type ApiKeyUsage = { requests24h: number; errors24h: number; recent: { method: string; route: string; status: number; latencyMs: number; ip: string | null; createdAt: string }[] };

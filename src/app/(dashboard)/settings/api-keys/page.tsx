@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { CreateApiKeyForm, RevokeApiKeyButton } from "@/components/settings/api-key-forms";
-import { SCOPE_DESCRIPTIONS, scopesAllowedFor } from "@/server/api/scopes";
+import { SCOPE_DESCRIPTIONS, scopesAllowedFor } from "@/server/auth/scopes";
 import { can } from "@/server/auth/permissions";
 import { listApiKeys } from "@/server/services/api-keys/list";
 import { requireCtx } from "@/web/session";
