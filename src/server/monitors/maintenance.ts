@@ -1,4 +1,6 @@
-import type { MaintenanceWindow } from "../db/schema";
+import { eq } from "drizzle-orm";
+import type { Tx } from "../db/client";
+import { maintenanceWindows, type MaintenanceWindow, type Monitor } from "../db/schema";
 
 const WEEKDAY: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
 
@@ -32,4 +34,15 @@ export function windowCovers(w: Pick<MaintenanceWindow, "kind" | "monitorIds" | 
     const since = (nowInWeek - startInWeek + WEEK) % WEEK;
     return since < w.durationMinutes!;
   });
+}
+
+/** `cache` shares one read of an organization's windows across a batch. */
+export async function inMaintenance(tx: Tx, m: Monitor, at: Date, cache?: Map<string, Promise<MaintenanceWindow[]>>): Promise<boolean> {
+  let read = cache?.get(m.organizationId);
+  if (!read) {
+    read = tx.select().from(maintenanceWindows).where(eq(maintenanceWindows.organizationId, m.organizationId));
+    cache?.set(m.organizationId, read);
+  }
+  const windows = await read;
+  return windows.some((w) => windowCovers(w, m.id, at));
 }

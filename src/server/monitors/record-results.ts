@@ -1,10 +1,11 @@
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { db, type Tx } from "../db/client";
-import { incidents, maintenanceWindows, monitorEvents, monitorRegionState, monitors, type MaintenanceWindow, type Monitor, type MonitorState } from "../db/schema";
-import { ERROR_CLASSES, type CheckResult } from "../checks/types";
+import { incidents, monitorEvents, monitorRegionState, monitors, type MaintenanceWindow, type Monitor, type MonitorState } from "../db/schema";
+import type { CheckResult } from "../checks/types";
 import { addSample } from "./histogram";
 import { daysUntil, sslAlertStep } from "./ssl-alerts";
-import { windowCovers } from "./maintenance";
+import { inMaintenance } from "./maintenance";
+import { resultCode } from "./result-codes";
 import { regionId } from "./regions";
 import { applyRegionResult, monitorStateFrom, quorumOf, transitionOf, type RegionCounters } from "./state-machine";
 
@@ -21,17 +22,8 @@ export type ResultInput = {
 
 export type RecordedTransition = { monitorId: string; from: MonitorState; to: MonitorState; kind: string; incidentId: string | null; suppressed: boolean };
 
-const OUTCOME = { up: 0, degraded: 1, down: 2 } as const;
 const clamp16 = (n: number | undefined) => (n === undefined ? -1 : Math.max(-1, Math.min(32767, Math.round(n))));
 const ms = (n: number | undefined) => (n === undefined ? -1 : Math.max(0, Math.round(n)));
-export const errorClassCode = (c: CheckResult["errorClass"]) => (c ? ERROR_CLASSES.indexOf(c) + 1 : 0);
-/** Outcome and error class packed into one smallint column: outcome * 16 + error class. */
-export const resultCode = (r: Pick<CheckResult, "outcome" | "errorClass">) => OUTCOME[r.outcome] * 16 + errorClassCode(r.errorClass);
-export function decodeResultCode(code: number): { outcome: CheckResult["outcome"]; errorClass: NonNullable<CheckResult["errorClass"]> | null } {
-  const outcome = (["up", "degraded", "down"] as const)[Math.floor(code / 16)] ?? "down";
-  const e = code % 16;
-  return { outcome, errorClass: e ? (ERROR_CLASSES[e - 1] ?? null) : null };
-}
 
 /**
  * Persists a batch of check results and advances every affected monitor's state, in one
@@ -209,17 +201,6 @@ async function advanceStates(tx: Tx, byId: Map<string, Monitor>, news: ResultInp
     out.push({ monitorId: id, from: t.from, to: t.to, kind, incidentId, suppressed });
   }
   return out;
-}
-
-/** `cache` shares one read of an organization's windows across a batch. */
-export async function inMaintenance(tx: Tx, m: Monitor, at: Date, cache?: Map<string, Promise<MaintenanceWindow[]>>): Promise<boolean> {
-  let read = cache?.get(m.organizationId);
-  if (!read) {
-    read = tx.select().from(maintenanceWindows).where(eq(maintenanceWindows.organizationId, m.organizationId));
-    cache?.set(m.organizationId, read);
-  }
-  const windows = await read;
-  return windows.some((w) => windowCovers(w, m.id, at));
 }
 
 async function upsertRollups(tx: Tx, byId: Map<string, Monitor>, news: ResultInput[], _regionIds: Map<string, number>) {

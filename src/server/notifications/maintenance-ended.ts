@@ -1,7 +1,7 @@
 import { and, eq, gt, isNull } from "drizzle-orm";
 import { db } from "../db/client";
 import { incidents, monitorEvents, monitors, type MaintenanceWindow } from "../db/schema";
-import { inMaintenance } from "../monitors/record-results";
+import { inMaintenance } from "../monitors/maintenance";
 
 /**
  * A monitor that goes DOWN inside a maintenance window and is still DOWN when the window ends

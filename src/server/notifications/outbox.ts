@@ -3,7 +3,7 @@ import { alias } from "drizzle-orm/pg-core";
 import { db, type Tx } from "../db/client";
 import { incidents, monitorChannels, monitorEvents, monitors, notificationChannels, notificationDeliveries, type MonitorEvent } from "../db/schema";
 import { log } from "../log";
-import { inMaintenance } from "../monitors/record-results";
+import { inMaintenance } from "../monitors/maintenance";
 import { enqueueDeliveries } from "./queue";
 
 /**

@@ -3,7 +3,7 @@ import { db } from "../../db/client";
 import { checkFailures, incidents, monitors } from "../../db/schema";
 import type { Ctx } from "../../context";
 import { requirePermission } from "../../auth/permissions";
-import { decodeResultCode } from "../../monitors/record-results";
+import { decodeResultCode } from "../../monitors/result-codes";
 import { regionNames } from "../../monitors/regions";
 import { getMonitorOrThrow } from "./internal";
 

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { db } from "../../db/client";
 import type { Ctx } from "../../context";
 import { requirePermission } from "../../auth/permissions";
-import { decodeResultCode } from "../../monitors/record-results";
+import { decodeResultCode } from "../../monitors/result-codes";
 import { regionNames } from "../../monitors/regions";
 import type { ResultPoint } from "./activity";
 import { getMonitorOrThrow } from "./internal";
