@@ -3,27 +3,19 @@
  * BullMQ job schedulers, stores results in batches, advances monitor state, and runs the
  * maintenance jobs. Several copies may run; every job is idempotent.
  */
-import { Queue, Worker, type Job } from "bullmq";
+import { Queue, Worker } from "bullmq";
 import { env } from "../src/server/env";
 import { closeDb } from "../src/server/db/client";
 import { closeRedis, workerConnection } from "../src/server/redis";
-import { MAINTENANCE_QUEUE, checkJobPayload, maintenanceJobs } from "../src/server/jobs/catalog";
+import { CHECKS_QUEUE, MAINTENANCE_QUEUE } from "../src/server/jobs/catalog";
+import { dispatcher } from "../src/server/jobs/processors";
 import { SCHEDULER_REFRESH_MS, keepSchedulersAsserted, upsertMaintenanceSchedulers } from "../src/server/jobs/schedulers";
 import { log } from "../src/server/log";
-import { purgeExpired } from "../src/server/services/maintenance/purge-expired";
 import { ResultBatcher } from "../src/server/monitors/batcher";
-import { executeCheckJob } from "../src/server/monitors/runner";
 import { bullPrefix, closeQueues, queueName, type CheckJob } from "../src/server/monitors/schedule";
 import { reconcileSchedules } from "../src/server/monitors/reconcile";
-import { sweepHeartbeats } from "../src/server/monitors/heartbeat";
-import { refreshUptimeSummaries } from "../src/server/monitors/uptime-summary";
-import { compactFinishedPartitions, ensurePartitions } from "../src/server/monitors/partitions";
-import { queueReminders } from "../src/server/notifications/outbox";
-import { alertStillDownAfterMaintenance } from "../src/server/notifications/maintenance-ended";
-import { purgeNotificationHistory } from "../src/server/notifications/retention";
-import { purgeApiAccessLog } from "../src/server/api/retention";
+import { ensurePartitions } from "../src/server/monitors/partitions";
 import { startNotifications } from "../src/server/notifications/runtime";
-import { sweepDeliveries } from "../src/server/notifications/sweeper";
 
 /** `schedulerRefreshMs`: how often the maintenance job schedulers are re-asserted (tests shorten it). */
 export async function startWorker(opts: { schedulerRefreshMs?: number } = {}) {
@@ -39,51 +31,20 @@ export async function startWorker(opts: { schedulerRefreshMs?: number } = {}) {
   // A flushed Redis loses the schedulers (the sweeper and reminders among them): put them back.
   const schedulers = keepSchedulersAsserted(maintenance, opts.schedulerRefreshMs ?? SCHEDULER_REFRESH_MS);
 
-  const maintenanceWorker = new Worker(
-    MAINTENANCE_QUEUE,
-    async (job: Job) => {
-      switch (job.name) {
-        case maintenanceJobs.purgeExpired.name:
-          return Promise.all([purgeExpired(), purgeNotificationHistory(), purgeApiAccessLog()]);
-        case maintenanceJobs.partitions.name:
-          return ensurePartitions();
-        case maintenanceJobs.compactResults.name:
-          return compactFinishedPartitions();
-        case maintenanceJobs.uptimeSummaries.name:
-          return refreshUptimeSummaries();
-        case maintenanceJobs.reconcileSchedules.name:
-          return reconcileSchedules();
-        case maintenanceJobs.heartbeatSweep.name:
-          return sweepHeartbeats();
-        case maintenanceJobs.notificationReminders.name:
-          return queueReminders();
-        case maintenanceJobs.stillDownAfterMaintenance.name:
-          return alertStillDownAfterMaintenance();
-        case maintenanceJobs.notificationSweep.name:
-          return sweepDeliveries();
-        default:
-          throw new Error(`Unknown maintenance job ${job.name}`);
-      }
-    },
-    { connection: maintConn, prefix, concurrency: 2 },
-  );
+  const maintenanceWorker = new Worker(MAINTENANCE_QUEUE, dispatcher(MAINTENANCE_QUEUE), { connection: maintConn, prefix, concurrency: 2 });
   maintenanceWorker.on("failed", (job, err) => log.error("maintenance job failed", { job: job?.name, err: err.message }));
   // E.g. a job whose keys vanished in a Redis flush; BullMQ would print a bare stack trace.
   maintenanceWorker.on("error", (err) => log.warn("maintenance worker error", { err: err.message }));
 
   const batcher = new ResultBatcher({ maxSize: 500, maxWaitMs: 50 });
-  const checks = new Worker<CheckJob>(
-    queueName(e.WORKER_REGION),
-    async (job) => {
-      const data = checkJobPayload.parse(job.data);
-      const out = await executeCheckJob({ data, opts: job.opts, timestamp: job.timestamp });
-      if (out.skipped) return { skipped: out.reason };
-      // The job completes only once its result is committed.
-      await batcher.add({ monitorId: data.monitorId, region: data.region, scheduledAt: out.scheduledAt, startedAt: out.startedAt, result: out.result });
-      return { outcome: out.result.outcome };
-    },
-    { connection: checkConn, prefix, concurrency: e.CHECK_CONCURRENCY, lockDuration: e.CHECK_LOCK_MS, stalledInterval: e.CHECK_STALLED_INTERVAL_MS, maxStalledCount: 3 },
-  );
+  const checks = new Worker<CheckJob>(queueName(e.WORKER_REGION), dispatcher(CHECKS_QUEUE, { batcher }), {
+    connection: checkConn,
+    prefix,
+    concurrency: e.CHECK_CONCURRENCY,
+    lockDuration: e.CHECK_LOCK_MS,
+    stalledInterval: e.CHECK_STALLED_INTERVAL_MS,
+    maxStalledCount: 3,
+  });
   checks.on("failed", (job, err) => log.warn("check job failed", { monitorId: job?.data.monitorId, err: err.message }));
   checks.on("error", (err) => log.warn("check worker error", { err: err.message }));
 

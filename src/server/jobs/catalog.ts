@@ -1,29 +1,86 @@
+import type { JobsOptions } from "bullmq";
 import { z } from "zod";
+import { env } from "../env";
 
 /**
- * Every background job: queue, name, payload schema and repeat policy in one place.
- * Job ids contain no ":"; repeating jobs are BullMQ job schedulers (upserted, so several
- * workers starting at once create each only once).
+ * Every BullMQ job in one place: its queue, name, payload schema, retry policy and how long
+ * finished jobs are kept, and for maintenance jobs how often they repeat. Producers type
+ * their payloads from the schema; jobs/processors.ts holds one processor per entry (the type
+ * requires it) and parses the payload before running it. Job ids contain no ":"; repeating
+ * jobs are BullMQ job schedulers (upserted, so several workers starting at once create each
+ * only once).
  */
+
+/** Checks run on one queue per region: `checks-<region>` (monitors/schedule.ts). */
+export const CHECKS_QUEUE = "checks";
+export const NOTIFY_QUEUE = "notifications";
 export const MAINTENANCE_QUEUE = "maintenance";
 
-export const maintenanceJobs = {
-  purgeExpired: { name: "purge-expired", everyMs: 60 * 60 * 1000 },
-  partitions: { name: "partitions", everyMs: 60 * 60 * 1000 },
-  compactResults: { name: "compact-results", everyMs: 60 * 60 * 1000 },
-  uptimeSummaries: { name: "uptime-summaries", everyMs: 60 * 60 * 1000 },
-  reconcileSchedules: { name: "reconcile-schedules", everyMs: 5 * 60 * 1000 },
-  heartbeatSweep: { name: "heartbeat-sweep", everyMs: 5 * 1000 },
-  notificationReminders: { name: "notification-reminders", everyMs: 30 * 1000 },
+type JobDef = {
+  queue: string;
+  name: string;
+  payload: z.ZodType;
+  /** Read when a job is added: attempts may come from the environment. */
+  retry: () => Pick<JobsOptions, "attempts" | "backoff">;
+  keep: Pick<JobsOptions, "removeOnComplete" | "removeOnFail">;
+  /** Maintenance jobs: a job scheduler adds one this often. */
+  everyMs?: number;
+};
+
+const emptyPayload = z.object({}).strict();
+const once = () => ({ attempts: 1 });
+const HOUR = 60 * 60 * 1000;
+
+/** A maintenance job: no payload; not retried (it runs again at its next interval). */
+const maintenance = (name: string, everyMs: number) =>
+  ({ queue: MAINTENANCE_QUEUE, name, payload: emptyPayload, retry: once, keep: { removeOnComplete: 50, removeOnFail: 200 }, everyMs }) satisfies JobDef;
+
+export const JOBS = {
+  /**
+   * One check of a monitor from a region, added by the monitor's job scheduler. Not retried:
+   * the next interval is the retry; a crashed worker's check is re-run by BullMQ's stalled-job
+   * recovery. Carries only ids and the config version — never secrets.
+   */
+  check: {
+    queue: CHECKS_QUEUE,
+    name: "check",
+    payload: z.object({ monitorId: z.uuid(), version: z.number().int().min(1), region: z.string().regex(/^[a-z0-9-]{1,32}$/) }),
+    retry: once,
+    keep: { removeOnComplete: true, removeOnFail: 100 },
+  },
+  /**
+   * Sends one notification delivery; job id = delivery id. Retried with exponential backoff
+   * that honours the receiver's Retry-After (notifications/queue.ts, "perigee" strategy).
+   */
+  deliver: {
+    queue: NOTIFY_QUEUE,
+    name: "deliver",
+    payload: z.object({ deliveryId: z.uuid() }).strict(),
+    retry: () => ({ attempts: env().NOTIFY_ATTEMPTS, backoff: { type: "perigee" } }),
+    keep: { removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 24 * 3600 } },
+  },
+  purgeExpired: maintenance("purge-expired", HOUR),
+  partitions: maintenance("partitions", HOUR),
+  compactResults: maintenance("compact-results", HOUR),
+  uptimeSummaries: maintenance("uptime-summaries", HOUR),
+  reconcileSchedules: maintenance("reconcile-schedules", 5 * 60 * 1000),
+  heartbeatSweep: maintenance("heartbeat-sweep", 5 * 1000),
+  notificationReminders: maintenance("notification-reminders", 30 * 1000),
   /** Alerts incidents still open when their maintenance window ends (notifications/maintenance-ended.ts). */
-  stillDownAfterMaintenance: { name: "still-down-after-maintenance", everyMs: 30 * 1000 },
-  notificationSweep: { name: "notification-sweep", everyMs: 60 * 1000 },
-} as const;
+  stillDownAfterMaintenance: maintenance("still-down-after-maintenance", 30 * 1000),
+  notificationSweep: maintenance("notification-sweep", 60 * 1000),
+} as const satisfies Record<string, JobDef>;
 
-export const emptyPayload = z.object({}).strict();
+export type JobKey = keyof typeof JOBS;
+export type JobPayload<K extends JobKey> = z.infer<(typeof JOBS)[K]["payload"]>;
 
-export const checkJobPayload = z.object({
-  monitorId: z.uuid(),
-  version: z.number().int().min(1),
-  region: z.string().regex(/^[a-z0-9-]{1,32}$/),
-});
+/** The options a producer adds a job with (plus its own jobId where it has one). */
+export function jobOptions(key: JobKey): JobsOptions {
+  const def: JobDef = JOBS[key];
+  return { ...def.retry(), ...def.keep };
+}
+
+/** The maintenance jobs, keyed as in JOBS (each is a job scheduler on MAINTENANCE_QUEUE). */
+export const maintenanceJobs = Object.fromEntries(Object.entries(JOBS).filter(([, d]) => d.queue === MAINTENANCE_QUEUE)) as {
+  [K in JobKey as (typeof JOBS)[K] extends { everyMs: number } ? K : never]: (typeof JOBS)[K];
+};

@@ -1,6 +1,6 @@
 import type { Queue } from "bullmq";
 import { log } from "../log";
-import { maintenanceJobs } from "./catalog";
+import { jobOptions, maintenanceJobs } from "./catalog";
 
 /** How often a worker re-asserts its job schedulers unless told otherwise. */
 export const SCHEDULER_REFRESH_MS = 60_000;
@@ -10,8 +10,8 @@ export const SCHEDULER_REFRESH_MS = 60_000;
  * and interval keeps its next run, so any number of workers may call this at any time.
  */
 export async function upsertMaintenanceSchedulers(queue: Queue): Promise<void> {
-  for (const j of Object.values(maintenanceJobs)) {
-    await queue.upsertJobScheduler(j.name, { every: j.everyMs }, { name: j.name, data: {}, opts: { removeOnComplete: 50, removeOnFail: 200 } });
+  for (const [key, j] of Object.entries(maintenanceJobs)) {
+    await queue.upsertJobScheduler(j.name, { every: j.everyMs }, { name: j.name, data: {}, opts: jobOptions(key as keyof typeof maintenanceJobs) });
   }
 }
 

@@ -2,6 +2,7 @@ import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Monitor } from "../db/schema";
 import { env } from "../env";
+import { CHECKS_QUEUE, JOBS, jobOptions, type JobPayload } from "../jobs/catalog";
 import { log } from "../log";
 import { workerConnection } from "../redis";
 
@@ -11,13 +12,12 @@ import { workerConnection } from "../redis";
  * (derived from the monitor id), so 10,000 monitors at 60 s spread over the minute instead
  * of bursting at :00. Job data carries only ids and the config version — never secrets.
  */
-export type CheckJob = { monitorId: string; version: number; region: string };
-export const CHECK_JOB = "check";
+export type CheckJob = JobPayload<"check">;
 
 type Holder = { conn?: Redis; queues: Map<string, Queue> };
 const holder: Holder = ((globalThis as unknown as { __perigeeQueues?: Holder }).__perigeeQueues ??= { queues: new Map() });
 
-export const queueName = (region: string) => `checks-${region}`;
+export const queueName = (region: string) => `${CHECKS_QUEUE}-${region}`;
 export const schedulerId = (monitorId: string) => `mon-${monitorId}`;
 export const bullPrefix = () => `${env().REDIS_PREFIX}bull`;
 
@@ -68,7 +68,7 @@ export async function syncSchedule(m: Pick<Monitor, "id" | "type" | "intervalSec
       checkQueue(region).upsertJobScheduler(
         schedulerId(m.id),
         { every: intervalMs, offset: offsetFor(m.id, intervalMs) },
-        { name: CHECK_JOB, data: { monitorId: m.id, version: m.version, region } satisfies CheckJob, opts: { removeOnComplete: true, removeOnFail: 100 } },
+        { name: JOBS.check.name, data: { monitorId: m.id, version: m.version, region } satisfies CheckJob, opts: jobOptions("check") },
       ),
     ),
     ...stale.map((region) => checkQueue(region).removeJobScheduler(schedulerId(m.id))),

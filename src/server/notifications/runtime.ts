@@ -1,11 +1,12 @@
-import { UnrecoverableError, Worker } from "bullmq";
+import { Worker } from "bullmq";
 import { env } from "../env";
 import { log } from "../log";
 import { bullPrefix } from "../monitors/schedule";
 import { workerConnection } from "../redis";
-import { deliver } from "./deliver";
 import { drainOutbox } from "./outbox";
-import { NOTIFY_QUEUE, backoffStrategy, type DeliverJob } from "./queue";
+import { NOTIFY_QUEUE, type JobPayload } from "../jobs/catalog";
+import { dispatcher } from "../jobs/processors";
+import { backoffStrategy } from "./queue";
 
 /**
  * The worker's notification side: a loop that drains the outbox (every 100 ms, at once again
@@ -14,16 +15,12 @@ import { NOTIFY_QUEUE, backoffStrategy, type DeliverJob } from "./queue";
 export function startNotifications(opts: { pollMs?: number } = {}) {
   const pollMs = opts.pollMs ?? 100;
   const conn = workerConnection();
-  const worker = new Worker<DeliverJob>(
-    NOTIFY_QUEUE,
-    async (job) => {
-      const r = await deliver(job.data.deliveryId);
-      if (r.status === "retry") throw r.error;
-      if (r.status === "failed") throw new UnrecoverableError(r.error.message);
-      return r.status;
-    },
-    { connection: conn, prefix: bullPrefix(), concurrency: env().NOTIFY_CONCURRENCY, settings: { backoffStrategy } },
-  );
+  const worker = new Worker<JobPayload<"deliver">>(NOTIFY_QUEUE, dispatcher(NOTIFY_QUEUE), {
+    connection: conn,
+    prefix: bullPrefix(),
+    concurrency: env().NOTIFY_CONCURRENCY,
+    settings: { backoffStrategy },
+  });
   worker.on("failed", (job, err) => log.warn("notification attempt failed", { deliveryId: job?.data.deliveryId, attempt: job?.attemptsMade, err: err.message }));
   // E.g. a job whose keys vanished in a Redis flush (the delivery row stays; the sweeper re-adds it).
   worker.on("error", (err) => log.warn("notification worker error", { err: err.message }));

@@ -2,7 +2,8 @@ import { and, inArray, lt, or, eq } from "drizzle-orm";
 import { db } from "../db/client";
 import { notificationDeliveries } from "../db/schema";
 import { sharedQueue } from "../monitors/schedule";
-import { NOTIFY_QUEUE, enqueueDeliveries } from "./queue";
+import { NOTIFY_QUEUE } from "../jobs/catalog";
+import { enqueueDeliveries } from "./queue";
 
 /**
  * Re-enqueues deliveries still undelivered after `olderThanMs` (default 5 minutes). Jobs
