@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from "node:crypto";
 import { env } from "../env";
 
 /** Random URL-safe token. */
@@ -11,15 +11,6 @@ export function hashToken(token: string): string {
   return createHmac("sha256", env().AUTH_SECRET).update(token).digest("hex");
 }
 
-export function sha256Hex(input: string): string {
-  return createHash("sha256").update(input).digest("hex");
-}
-
-export function safeEqual(a: string, b: string): boolean {
-  const ab = Buffer.from(a);
-  const bb = Buffer.from(b);
-  return ab.length === bb.length && timingSafeEqual(ab, bb);
-}
 
 function keyring(): Map<string, Buffer> {
   const e = env();

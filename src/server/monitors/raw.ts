@@ -1,5 +1,5 @@
 import { getTableColumns } from "drizzle-orm";
-import { monitors, type Monitor } from "../db/schema";
+import { monitors } from "../db/schema";
 
 /**
  * `select <every monitor column> as "<its camelCase key>"` — for hot read paths that go
@@ -8,5 +8,3 @@ import { monitors, type Monitor } from "../db/schema";
 export const MONITOR_COLUMNS = Object.entries(getTableColumns(monitors))
   .map(([key, col]) => `m."${col.name}" as "${key}"`)
   .join(", ");
-
-export type MonitorRow = Monitor;

@@ -53,10 +53,6 @@ export function offsetFor(monitorId: string, intervalMs: number): number {
   return h % intervalMs;
 }
 
-export function knownRegions(): string[] {
-  return [...holder.queues.keys()];
-}
-
 /** Makes the schedulers match the monitor: one per region while active, none when paused or deleted. */
 export async function syncSchedule(m: Pick<Monitor, "id" | "type" | "intervalSeconds" | "regions" | "paused" | "version">, previousRegions: string[] = [], deleted = false): Promise<void> {
   const active = !deleted && !m.paused && m.type !== "heartbeat";

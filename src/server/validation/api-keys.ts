@@ -13,4 +13,3 @@ export const apiKeyInputSchema = z.object({
     .optional()
     .nullable(),
 });
-export type ApiKeyInput = z.input<typeof apiKeyInputSchema>;
