@@ -10,8 +10,6 @@ import { toExecutable } from "./config";
 import type { CheckJob } from "./schedule";
 import { scheduledAtOf } from "../probes/slot";
 
-export { scheduledAtOf };
-
 type Cached = { version: number; monitor: Monitor; exec: ExecutableConfig | null; at: number };
 const cache = new Map<string, Cached>();
 const CACHE_MS = 5 * 60 * 1000;
