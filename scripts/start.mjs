@@ -21,8 +21,9 @@ const children = [
   spawnChild("web", process.execPath, ["--import", "tsx", "workers/web.ts"], childEnv),
   spawnChild("worker", process.execPath, ["--import", "tsx", "workers/worker.ts"], childEnv),
 ];
-const port = process.env.PORT ?? "3000";
-say(`Starting web and worker. Open ${process.env.APP_URL ?? `http://localhost:${port}`} — Ctrl-C stops both.`);
+// An empty value counts as unset, as everywhere else.
+const port = process.env.PORT || "3000";
+say(`Starting web and worker. Open ${process.env.APP_URL || `http://localhost:${port}`} — Ctrl-C stops both.`);
 
 let stopping = false;
 function stop(signal) {
