@@ -6,8 +6,8 @@ import reactHooks from "eslint-plugin-react-hooks";
 // no-restricted-imports, so each area lists every pattern that applies to it.
 const DRIVER = { group: ["pg", "drizzle-orm/node-postgres"], message: "Only src/server/db may import the driver." };
 const SERVER_UP = {
-  group: ["@/web", "@/web/**", "@/app", "@/app/**", "**/web/**", "**/app/**", "next", "next/**"],
-  message: "src/server is framework-free: it imports neither src/web, src/app nor Next.js. Pass what it needs as arguments.",
+  group: ["@/web", "@/web/**", "@/app", "@/app/**", "@/components/**", "**/web/**", "**/app/**", "**/components/**", "next", "next/**"],
+  message: "src/server is framework-free: it imports neither src/web, src/app, src/components nor Next.js. Pass what it needs as arguments.",
 };
 const COMPONENTS_UP = {
   group: ["@/app", "@/app/**", "**/app/**"],

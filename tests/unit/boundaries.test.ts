@@ -14,7 +14,7 @@ async function errors(file: string, code: string) {
 
 describe("lint boundaries", { timeout: 30_000 }, () => {
   it("src/server imports neither src/web, src/app nor Next.js", async () => {
-    for (const from of ["@/web/session", "../../web/session", "@/app/(dashboard)/monitors/actions", "../app/layout", "next/headers", "next"]) {
+    for (const from of ["@/web/session", "../../web/session", "@/app/(dashboard)/monitors/actions", "../app/layout", "@/components/ui/field", "next/headers", "next"]) {
       const code = `import * as x from "${from}";\nexport const y = x;\n`;
       expect(await errors("src/server/services/monitors/planted.ts", code), from).toEqual([expect.stringMatching(/^no-restricted-imports: .*framework-free/)]);
     }
