@@ -3,7 +3,7 @@ import path from "node:path";
 import { z } from "zod";
 
 /**
- * The one place the environment is read. Web, worker, CLI and tests all import it,
+ * The one place the environment is read. Web, worker, probe, CLI and tests all import it,
  * so a bad setting fails the same way everywhere, naming the variable.
  */
 
