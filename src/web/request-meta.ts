@@ -17,8 +17,11 @@ function clientIp(h: Headers): string | null {
 /** A caller-supplied request id is kept only if it is short and plain (it goes into logs). */
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
-export function metaFromHeaders(h: Headers): RequestMeta {
-  const given = h.get("x-request-id");
-  return { ip: clientIp(h), userAgent: h.get("user-agent"), requestId: given && REQUEST_ID.test(given) ? given : randomUUID() };
+/** The request id rule: the caller's X-Request-Id when it is plain, else a fresh one. */
+export function requestIdOf(given: string | null | undefined): string {
+  return given && REQUEST_ID.test(given) ? given : randomUUID();
 }
 
+export function metaFromHeaders(h: Headers): RequestMeta & { requestId: string } {
+  return { ip: clientIp(h), userAgent: h.get("user-agent"), requestId: requestIdOf(h.get("x-request-id")) };
+}

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { openApiDocument } from "../../src/server/api/openapi";
+import { apiDocument } from "../../src/web/api-doc";
 import { api, apiTenant, errorShaped } from "../helpers/api";
 
 // Many requests from one key: a limit this file never reaches (env is read once per test file).
@@ -55,7 +55,7 @@ function objectArb(schema: Json, depth = 0): fc.Arbitrary<Json> {
   return fc.record(entries, { requiredKeys: [] }) as fc.Arbitrary<Json>;
 }
 
-const doc = openApiDocument("http://localhost:3000") as { paths: Record<string, Record<string, { parameters: { name: string; in: string; schema: Json }[]; responses: Record<string, unknown>; requestBody?: { content: { "application/json": { schema: Json } } } }>> };
+const doc = apiDocument("http://localhost:3000") as { paths: Record<string, Record<string, { parameters: { name: string; in: string; schema: Json }[]; responses: Record<string, unknown>; requestBody?: { content: { "application/json": { schema: Json } } } }>> };
 
 function expectWellFormed(r: Awaited<ReturnType<typeof api>>, what: string, documented: number[] = []) {
   if (!documented.includes(r.status)) expect(r.status, `${what} → ${r.status} ${r.text.slice(0, 300)}`).toBeLessThan(500);

@@ -1,6 +1,8 @@
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { eventViewSchema, monitorViewSchema, resultSchema, uptimeSchema } from "../../src/server/api/openapi";
+import { monitorViewSchema } from "../../src/server/api/openapi";
+import { resultSchema, uptimeSchema } from "../../src/server/api/views";
+import { eventViewSchema } from "../../src/server/services/events/view";
 import { Redis } from "ioredis";
 import { env } from "../../src/server/env";
 import { db } from "../../src/server/db/client";
@@ -299,7 +301,7 @@ describe("OpenAPI document", () => {
 
   it("documents the headers real answers carry, and every $ref resolves", async () => {
     type Resp = { headers?: Record<string, unknown> };
-    const doc = (await import("../../src/server/api/openapi")).openApiDocument("http://localhost:3000") as { paths: Record<string, Record<string, { responses: Record<string, Resp> }>> };
+    const doc = (await import("../../src/web/api-doc")).apiDocument("http://localhost:3000") as { paths: Record<string, Record<string, { responses: Record<string, Resp> }>> };
     const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/([^"]+)"/g)].map((m) => m[1]!);
     expect(refs.length).toBeGreaterThan(0);
     expect(JSON.stringify(doc)).not.toContain("$defs");
