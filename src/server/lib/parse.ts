@@ -20,8 +20,10 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, opts:
 /** Fields whose text may span lines (request bodies, expected answers, descriptions, passwords). */
 const MULTI_LINE = new Set(["body", "expected", "jsonExpected", "description", "message", "password", "currentPassword", "newPassword"]);
 // C0 controls and DEL; tab, line feed and carriage return are allowed in multi-line fields only.
+/* eslint-disable no-control-regex -- finding control characters is the point */
 const ANY_CONTROL = /[\u0000-\u001f\u007f]/;
 const NON_TEXT_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+/* eslint-enable no-control-regex */
 
 /**
  * Control characters are refused at every boundary (REST bodies, dashboard forms, service
