@@ -3,7 +3,7 @@ import { RequestRefused } from "@/server/errors";
 import { errorResponse } from "./api-errors";
 import { MAX_BODY_BYTES } from "./api-input";
 import { matchApiRoute } from "./api-routes";
-import { requestIdOf } from "./request-meta";
+import { requestIdOf } from "./request-id";
 
 /**
  * Serves /api/v1 from the web process's own HTTP server, calling the very route handlers in
