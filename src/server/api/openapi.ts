@@ -132,7 +132,7 @@ function operationId(method: string, path: string): string {
 /** Query parameters from the operation's zod object; each parameter's `meta` carries its format. */
 function queryParameters(op: OperationDecl): unknown[] {
   return Object.entries(op.query?.shape ?? {}).map(([name, s]) => {
-    const { description, ...schema } = schemaOf(s as z.ZodType, "input");
+    const { description, $schema: _dialect, ...schema } = schemaOf(s as z.ZodType, "input");
     return { name, in: "query", required: false, schema, ...(description ? { description } : {}) };
   });
 }

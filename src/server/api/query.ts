@@ -73,7 +73,7 @@ export function enumParam<const V extends readonly [string, ...string[]]>(values
       }
       return v;
     })
-    .meta({ type: "string", enum: [...values], ...(def ? { default: def } : {}), description });
+    .meta({ type: "string", enum: [...values], description: def ? `${description} (default ${def})` : description });
 }
 
 export function uuidParam(description: string) {
