@@ -8,14 +8,14 @@ import { log } from "@/server/log";
  * a domain error keeps its code, message and field details; anything else is logged with
  * the request id and answered as a generic 500 that never echoes the error.
  */
-export type MappedError = { status: number; code: ErrorCode; message: string; details?: FieldErrors; headers: Record<string, string> };
+type MappedError = { status: number; code: ErrorCode; message: string; details?: FieldErrors; headers: Record<string, string> };
 
-export type ErrorBody = { error: { code: ErrorCode; message: string; details?: FieldErrors; requestId: string; docs: string } };
+type ErrorBody = { error: { code: ErrorCode; message: string; details?: FieldErrors; requestId: string; docs: string } };
 
-export const internalErrorMessage = (requestId: string) => `Something went wrong on our side. Please try again; if it keeps happening, contact support with the reference ${requestId}.`;
+const internalErrorMessage = (requestId: string) => `Something went wrong on our side. Please try again; if it keeps happening, contact support with the reference ${requestId}.`;
 
 /** Where the code is explained: its entry in the API reference (docs/api.md lists the same codes). */
-export function docsUrl(code: ErrorCode): string {
+function docsUrl(code: ErrorCode): string {
   return `${env().APP_URL}/docs/api#error-${code}`;
 }
 
@@ -29,7 +29,7 @@ export function mapError(e: unknown, requestId: string, where: Record<string, un
 }
 
 /** The one error body: `{ error: { code, message, details?, requestId, docs } }`. */
-export function errorBody(m: Pick<MappedError, "code" | "message" | "details">, requestId: string): ErrorBody {
+function errorBody(m: Pick<MappedError, "code" | "message" | "details">, requestId: string): ErrorBody {
   return { error: { code: m.code, message: m.message, ...(m.details ? { details: m.details } : {}), requestId, docs: docsUrl(m.code) } };
 }
 

@@ -21,7 +21,7 @@ import type { ApiOperation } from "./api-v1";
 export const API_ROUTE_MODULES: Record<string, unknown>[] = [monitors, monitorById, monitorPause, monitorResume, monitorResults, monitorUptime, events, eventById, channels, channelById, accountExport, openapi];
 
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response> | Response;
-export type ApiRouteEntry = { pattern: string; re: RegExp; module: Record<string, unknown>; handlers: Partial<Record<string, Handler>> };
+type ApiRouteEntry = { pattern: string; re: RegExp; module: Record<string, unknown>; handlers: Partial<Record<string, Handler>> };
 
 const METHODS = ["GET", "POST", "PATCH", "PUT", "DELETE"] as const;
 const isOperation = (v: unknown): v is ApiOperation => typeof v === "function" && "operation" in v;

@@ -18,7 +18,7 @@ import { metaFromHeaders } from "./request-meta";
  * Idempotency-Key on POST, the one error shape, and an access-log row for every
  * authenticated request.
  */
-export type ApiResult = { status?: number; body?: unknown; headers?: Record<string, string> };
+type ApiResult = { status?: number; body?: unknown; headers?: Record<string, string> };
 
 type Params<O extends OperationDecl> = O["path"] extends `${string}{${string}}${string}` ? { id: string } : Record<string, never>;
 type Query<O extends OperationDecl> = O["query"] extends z.ZodObject ? z.output<O["query"]> : Record<string, never>;

@@ -2,7 +2,7 @@ import type { z } from "zod";
 import type { ErrorCode } from "../errors";
 import type { Scope } from "./scopes";
 
-export type HttpMethod = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+type HttpMethod = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
 
 /**
  * One REST operation, declared once in its route file (src/app/api/v1/…/route.ts). The

@@ -27,7 +27,7 @@ export function limitParam(def = 50, max = 200) {
 const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
 
 /** An ISO 8601 time such as 2026-11-22T12:00:00Z (or a date, 2026-11-22 = midnight UTC). */
-export function isoTime(raw: string): Date | null {
+function isoTime(raw: string): Date | null {
   const m = ISO_TIME.exec(raw);
   if (!m) return null;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
@@ -92,7 +92,7 @@ export function uuidParam(description: string) {
 }
 
 /** Keyset cursor of lists sorted by (time, id). */
-export const isTimeIdCursor = (v: Record<string, unknown>): v is { t: string; id: string } =>
+const isTimeIdCursor = (v: Record<string, unknown>): v is { t: string; id: string } =>
   typeof v.t === "string" && !Number.isNaN(Date.parse(v.t)) && typeof v.id === "string" && /^[0-9a-f-]{36}$/i.test(v.id);
 
 /** The usual list parameters. */
