@@ -1,4 +1,5 @@
 import { type NextRequest, NextResponse } from "next/server";
+import { requestIdOf } from "@/web/request-id";
 
 /**
  * Per-request CSP with a nonce: Next.js streams inline bootstrap scripts, so a static
@@ -25,9 +26,7 @@ export function proxy(request: NextRequest) {
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("content-security-policy", csp);
-  if (!requestHeaders.get("x-request-id") || !/^[A-Za-z0-9._-]{8,64}$/.test(requestHeaders.get("x-request-id")!)) {
-    requestHeaders.set("x-request-id", crypto.randomUUID());
-  }
+  requestHeaders.set("x-request-id", requestIdOf(requestHeaders.get("x-request-id")));
 
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("Content-Security-Policy", csp);

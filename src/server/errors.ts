@@ -4,8 +4,35 @@
  */
 export type FieldErrors = Record<string, string[]>;
 
+/**
+ * Every error code Perigee answers, with its HTTP status. docs/api.md has an entry for each
+ * (anchor `error-<code>`), and every error body links to it; a test keeps the two in step.
+ */
+export const ERROR_CODES = {
+  invalid_input: { status: 400, summary: "The input is invalid; `details` names each field" },
+  invalid_json: { status: 400, summary: "The request body is not valid JSON" },
+  invalid_idempotency_key: { status: 400, summary: "Idempotency-Key must be 1–255 visible ASCII characters" },
+  unauthorized: { status: 401, summary: "Missing, malformed, unknown, revoked or expired credentials" },
+  forbidden: { status: 403, summary: "Your role does not allow this" },
+  insufficient_scope: { status: 403, summary: "The API key lacks the operation's scope" },
+  bad_origin: { status: 403, summary: "A browser request that did not come from Perigee's own pages" },
+  not_found: { status: 404, summary: "No such resource, or another organization's" },
+  method_not_allowed: { status: 405, summary: "The path exists but not with this method (see Allow)" },
+  conflict: { status: 409, summary: "The resource's state does not allow this (e.g. a paused heartbeat monitor)" },
+  idempotency_in_progress: { status: 409, summary: "A request with this Idempotency-Key is still running (see Retry-After)" },
+  payload_too_large: { status: 413, summary: "The request body is larger than 256 KiB" },
+  unsupported_media_type: { status: 415, summary: "A request body must be sent as Content-Type: application/json" },
+  limit_exceeded: { status: 422, summary: "Refused by a plan limit or rule" },
+  idempotency_key_reused: { status: 422, summary: "This Idempotency-Key was used for a different request" },
+  rate_limited: { status: 429, summary: "Too many requests (see Retry-After)" },
+  internal_error: { status: 500, summary: "Something failed on our side; quote the requestId" },
+  not_implemented: { status: 501, summary: "The endpoint exists but is not available yet" },
+} as const satisfies Record<string, { status: number; summary: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
 export abstract class DomainError extends Error {
-  abstract readonly code: string;
+  abstract readonly code: ErrorCode;
   abstract readonly status: number;
   constructor(
     message: string,
@@ -48,6 +75,27 @@ export class RateLimited extends DomainError {
     public readonly retryAfterSeconds: number,
   ) {
     super(message);
+  }
+}
+export class NotImplemented extends DomainError {
+  readonly code = "not_implemented";
+  readonly status = 501;
+}
+
+/**
+ * A refusal by the transport itself (unsupported media type, body too large, wrong method…):
+ * any code of the catalog, its status from there, and the headers the answer must carry.
+ */
+export class RequestRefused extends DomainError {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly headers: Record<string, string> = {},
+    fields?: FieldErrors,
+  ) {
+    super(message, fields);
+    this.status = ERROR_CODES[code].status;
   }
 }
 

@@ -1,31 +1,41 @@
 import { headers } from "next/headers";
-import { isDomainError, RateLimited, type FieldErrors } from "@/server/errors";
-import { log } from "@/server/log";
+import type { FieldErrors } from "@/server/errors";
+import { controlCharErrors } from "@/server/lib/parse";
+import { mapError } from "./api-errors";
 import { isSameOrigin, metaFromHeaders } from "./request";
 
 /** What every form's server action returns to useActionState. */
 export type FormState = { ok?: boolean; message?: string; fields?: FieldErrors; values?: Record<string, string>; data?: Record<string, unknown> };
 
-export const GENERIC_ERROR = "Something went wrong on our side. Please try again; if it keeps happening, contact support with the reference ";
-
 /**
- * Wraps a server action: refuses foreign origins, maps domain errors to field messages,
- * logs unknown errors with a request id and shows only a generic message.
+ * Wraps a server action: refuses foreign origins and form fields with control characters,
+ * and turns errors into the form's message and field messages through the same mapper as
+ * the REST API (unknown errors are logged with the request id and shown only generically).
  */
 export async function runAction(formData: FormData | null, fn: () => Promise<FormState | void>): Promise<FormState> {
   const h = await headers();
   const values = formData ? echoValues(formData) : undefined;
   if (!isSameOrigin(h)) return { message: "This request did not come from Perigee's own pages and was refused.", values };
+  const fields = formData ? controlCharErrors(formFields(formData)) : null;
+  if (fields) return { message: Object.values(fields)[0]![0], fields, values };
   try {
     return (await fn()) ?? { ok: true };
   } catch (e) {
     if (isRedirect(e)) throw e;
-    if (e instanceof RateLimited) return { message: e.message, values };
-    if (isDomainError(e)) return { message: e.message, fields: e.fields, values };
-    const { requestId } = metaFromHeaders(h);
-    log.error("action failed", { requestId, err: e });
-    return { message: `${GENERIC_ERROR}${requestId}.`, values };
+    const m = mapError(e, metaFromHeaders(h).requestId, { via: "server action" });
+    return { message: m.message, ...(m.details ? { fields: m.details } : {}), values };
   }
+}
+
+// Text fields by name; a repeated name (checkbox lists, header rows) is an array.
+function formFields(fd: FormData): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of fd.entries()) {
+    if (typeof v !== "string") continue;
+    const had = out[k];
+    out[k] = had === undefined ? v : [...(Array.isArray(had) ? had : [had]), v];
+  }
+  return out;
 }
 
 // Re-render forms with what the user typed, never with passwords or codes.

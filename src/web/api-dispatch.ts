@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { randomUUID } from "node:crypto";
-import { log } from "@/server/log";
+import { RequestRefused } from "@/server/errors";
+import { errorResponse } from "./api-errors";
+import { MAX_BODY_BYTES } from "./api-input";
 import { matchApiRoute } from "./api-routes";
+import { requestIdOf } from "./request-id";
 
 /**
  * Serves /api/v1 from the web process's own HTTP server, calling the very route handlers in
@@ -9,7 +11,6 @@ import { matchApiRoute } from "./api-routes";
  * (ADR 8: Next's per-request overhead alone exceeded the API's latency budget). The
  * handlers take a standard Request and return a Response either way.
  */
-const MAX_BODY = 256 * 1024 + 1;
 
 /** Static security headers for JSON answers (pages get theirs, and a nonce CSP, from Next). */
 export function apiSecurityHeaders(production: boolean): Record<string, string> {
@@ -26,24 +27,28 @@ export async function dispatchApi(req: IncomingMessage, res: ServerResponse, opt
   const url = new URL(req.url ?? "/", "http://internal");
   if (!url.pathname.startsWith("/api/v1/")) return false;
   const method = (req.method ?? "GET").toUpperCase();
-  const route = matchApiRoute(url.pathname, method);
   const security = apiSecurityHeaders(opts.production);
-  const requestId = typeof req.headers["x-request-id"] === "string" && /^[A-Za-z0-9._-]{8,64}$/.test(req.headers["x-request-id"]) ? req.headers["x-request-id"] : randomUUID();
-  const fail = (status: number, code: string, message: string, extra: Record<string, string> = {}) => {
-    res.writeHead(status, { ...security, "content-type": "application/json; charset=utf-8", "cache-control": "no-store", "x-request-id": requestId, ...extra });
-    res.end(JSON.stringify({ error: { code, message, requestId } }));
+  const given = req.headers["x-request-id"];
+  const requestId = requestIdOf(typeof given === "string" ? given : null);
+  const send = async (response: Response) => {
+    const out: Record<string, string> = { ...security };
+    response.headers.forEach((v, k) => (out[k] = v));
+    const body = response.status === 204 || method === "HEAD" ? null : Buffer.from(await response.arrayBuffer());
+    res.writeHead(response.status, out);
+    res.end(body);
     return true;
   };
-  if (!route) return fail(404, "not_found", `No API endpoint at ${url.pathname}. See /api/v1/openapi.json.`);
-  if (!route.handler) return fail(405, "method_not_allowed", `${method} is not supported here; use ${route.allowed.join(", ")}.`, { allow: route.allowed.join(", ") });
 
   try {
+    const route = matchApiRoute(url.pathname, method);
+    if (!route) throw new RequestRefused("not_found", `No API endpoint at ${url.pathname}. See /api/v1/openapi.json.`);
+    if (!route.handler) throw new RequestRefused("method_not_allowed", `${method} is not supported here; use ${route.allowed.join(", ")}.`, { allow: route.allowed.join(", ") });
     const chunks: Buffer[] = [];
     let size = 0;
     if (method !== "GET" && method !== "HEAD") {
       for await (const c of req as AsyncIterable<Buffer>) {
         size += c.length;
-        if (size > MAX_BODY) return fail(413, "payload_too_large", "The request body is larger than 256 KiB.");
+        if (size > MAX_BODY_BYTES) throw new RequestRefused("payload_too_large", "The request body is larger than 256 KiB.");
         chunks.push(c);
       }
     }
@@ -56,16 +61,12 @@ export async function dispatchApi(req: IncomingMessage, res: ServerResponse, opt
     // The Host header is the client's to send: only a plain host[:port] goes into the URL.
     const host = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(req.headers.host ?? "") ? req.headers.host! : "localhost";
     const request = new Request(`http://${host}${url.pathname}${url.search}`, { method, headers, body: chunks.length ? Buffer.concat(chunks) : undefined });
-    const response = await route.handler(request, { params: Promise.resolve(route.params) });
-    const out: Record<string, string> = { ...security };
-    response.headers.forEach((v, k) => (out[k] = v));
-    const body = response.status === 204 || method === "HEAD" ? null : Buffer.from(await response.arrayBuffer());
-    res.writeHead(response.status, out);
-    res.end(body);
+    return await send(await route.handler(request, { params: Promise.resolve(route.params) }));
   } catch (err) {
-    log.error("API dispatch failed", { requestId, err });
-    if (!res.headersSent) fail(500, "internal_error", `Something went wrong on our side. Reference: ${requestId}.`);
-    else res.destroy();
+    if (res.headersSent) {
+      res.destroy();
+      return true;
+    }
+    return send(errorResponse(err, requestId, { path: url.pathname, via: "dispatcher" }));
   }
-  return true;
 }

@@ -1,6 +1,6 @@
-import { randomUUID } from "node:crypto";
 import type { RequestMeta } from "@/server/context";
 import { env } from "@/server/env";
+import { requestIdOf } from "./request-id";
 
 /** Request metadata from headers alone (no Next.js imports: the API dispatcher uses it too). */
 function clientIp(h: Headers): string | null {
@@ -14,11 +14,6 @@ function clientIp(h: Headers): string | null {
   return h.get("x-perigee-client-ip") ?? "local";
 }
 
-/** A caller-supplied request id is kept only if it is short and plain (it goes into logs). */
-const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
-
-export function metaFromHeaders(h: Headers): RequestMeta {
-  const given = h.get("x-request-id");
-  return { ip: clientIp(h), userAgent: h.get("user-agent"), requestId: given && REQUEST_ID.test(given) ? given : randomUUID() };
+export function metaFromHeaders(h: Headers): RequestMeta & { requestId: string } {
+  return { ip: clientIp(h), userAgent: h.get("user-agent"), requestId: requestIdOf(h.get("x-request-id")) };
 }
-

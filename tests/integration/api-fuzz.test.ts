@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { openApiDocument } from "../../src/server/api/openapi";
+import { apiDocument } from "../../src/web/api-doc";
 import { api, apiTenant, errorShaped } from "../helpers/api";
 
 // Many requests from one key: a limit this file never reaches (env is read once per test file).
@@ -55,7 +55,7 @@ function objectArb(schema: Json, depth = 0): fc.Arbitrary<Json> {
   return fc.record(entries, { requiredKeys: [] }) as fc.Arbitrary<Json>;
 }
 
-const doc = openApiDocument("http://localhost:3000") as { paths: Record<string, Record<string, { parameters: { name: string; in: string; schema: Json }[]; responses: Record<string, unknown>; requestBody?: { content: { "application/json": { schema: Json } } } }>> };
+const doc = apiDocument("http://localhost:3000") as { paths: Record<string, Record<string, { parameters: { name: string; in: string; schema: Json }[]; responses: Record<string, { "x-error-codes"?: string[] }>; requestBody?: { content: { "application/json": { schema: Json } } } }>> };
 
 function expectWellFormed(r: Awaited<ReturnType<typeof api>>, what: string, documented: number[] = []) {
   if (!documented.includes(r.status)) expect(r.status, `${what} → ${r.status} ${r.text.slice(0, 300)}`).toBeLessThan(500);
@@ -82,6 +82,8 @@ describe("fuzz, driven by the OpenAPI document: no 5xx, every 4xx in the error s
             expectWellFormed(r, what, Object.keys(op.responses).map(Number).filter((n) => n >= 500));
             // Every answer is one the document promises for this operation.
             expect(Object.keys(op.responses), `${what} → ${r.status} ${r.text.slice(0, 200)}`).toContain(String(r.status));
+            // …and every error code one the operation declares.
+            if (r.status >= 400) expect(op.responses[String(r.status)]!["x-error-codes"], `${what} → ${r.text.slice(0, 200)}`).toContain((r.body as { error: { code: string } }).error.code);
           }),
           { numRuns: 80, seed: 20261122 },
         );

@@ -2,10 +2,9 @@ import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { flushAccessLog } from "../../src/server/api/access-log";
-import { OPERATIONS } from "../../src/server/api/openapi";
 import { SCOPE_NAMES, type Scope } from "../../src/server/auth/scopes";
 import { hashApiKey } from "../../src/server/api/keys";
-import { pool, db } from "../../src/server/db/client";
+import { db } from "../../src/server/db/client";
 import { apiKeys, apiAccessLog } from "../../src/server/db/schema";
 import { recordResults } from "../../src/server/monitors/record-results";
 import { redis } from "../../src/server/redis";
@@ -15,7 +14,7 @@ import { removeMember } from "../../src/server/services/organizations/remove-mem
 import { createApiKey } from "../../src/server/services/api-keys/create";
 import { createChannel } from "../../src/server/services/channels/create";
 import { createMonitor } from "../../src/server/services/monitors/create";
-import { api, apiTenant, errorShaped } from "../helpers/api";
+import { api, apiTenant, countingQueries, errorShaped, OPERATIONS } from "../helpers/api";
 import { down, res } from "../helpers/monitor-factory";
 
 /**
@@ -43,25 +42,15 @@ beforeAll(async () => {
   theirIds = await seed(theirs);
 });
 
-const pathFor = (p: string, ids: Ids) => `/api/v1${p.replace("{id}", p.startsWith("/events") ? ids.event : p.startsWith("/channels") ? ids.channel : ids.monitor)}`;
+const pathFor = (p: string, ids: Ids) => p.replace("{id}", p.startsWith("/api/v1/events") ? ids.event : p.startsWith("/api/v1/channels") ? ids.channel : ids.monitor);
 const validBody = (op: (typeof OPERATIONS)[number]) =>
-  op.path.startsWith("/channels") ? { name: "C", type: "email", to: "b@example.test" } : op.path.startsWith("/monitors") ? { name: "M", type: "tcp", host: "127.0.0.1", port: 9, paused: true } : undefined;
-
-/** Runs `fn` and counts the database queries it made (through the shared pool). */
-async function countingQueries<T>(fn: () => Promise<T>): Promise<{ result: T; queries: number }> {
-  const p = pool();
-  const original = p.query.bind(p);
-  let queries = 0;
-  (p as unknown as { query: unknown }).query = (...args: unknown[]) => {
-    queries++;
-    return (original as (...a: unknown[]) => unknown)(...args);
-  };
-  try {
-    return { result: await fn(), queries };
-  } finally {
-    (p as unknown as { query: unknown }).query = original;
-  }
-}
+  op.method !== "POST" && op.method !== "PATCH"
+    ? undefined
+    : op.path.startsWith("/api/v1/channels")
+      ? { name: "C", type: "email", to: "b@example.test" }
+      : op.path.startsWith("/api/v1/monitors")
+        ? { name: "M", type: "tcp", host: "127.0.0.1", port: 9, paused: true }
+        : undefined;
 
 describe("authentication", () => {
   it("refuses a missing, non-bearer, malformed, unknown, revoked or expired key with 401 in the error shape", async () => {
@@ -225,29 +214,29 @@ describe("access log of refused keys", () => {
 
 describe("scopes: every operation refuses a key without its scope (403) and accepts one with it", () => {
   for (const op of OPERATIONS) {
-    it(`${op.method.toUpperCase()} ${op.path} needs ${op.scope}`, async () => {
+    it(`${op.method} ${op.path} needs ${op.scope}`, async () => {
       const others = SCOPE_NAMES.filter((s) => s !== op.scope) as Scope[];
       const without = (await mine.key(others)).key;
-      const method = op.method.toUpperCase();
+      const method = op.method;
       const path = pathFor(op.path, myIds);
-      const r = await api(method, path, { key: without, body: op.method === "post" || op.method === "patch" ? validBody(op) : undefined });
+      const r = await api(method, path, { key: without, body: validBody(op) });
       expect(r.status).toBe(403);
       expect((r.body as { error: { code: string } }).error.code).toBe("insufficient_scope");
-      if (op.method === "delete") return; // the happy path is in the route files
+      if (op.method === "DELETE") return; // the happy path is in the route files
       const withIt = (await mine.key([op.scope])).key;
-      const ok = await api(method, path, { key: withIt, body: op.method === "post" || op.method === "patch" ? validBody(op) : undefined });
-      expect(ok.status, ok.text).toBe(op.ok.status);
+      const ok = await api(method, path, { key: withIt, body: validBody(op) });
+      expect(ok.status, ok.text).toBe(op.response.status);
     });
   }
 });
 
 describe("tenancy sweep: every route with an id answers 404 for another organization's resource and for none", () => {
   for (const op of OPERATIONS.filter((o) => o.path.includes("{id}"))) {
-    it(`${op.method.toUpperCase()} ${op.path}`, async () => {
+    it(`${op.method} ${op.path}`, async () => {
       const key = (await mine.key()).key;
-      const body = op.method === "post" || op.method === "patch" ? validBody(op) : undefined;
-      for (const path of [pathFor(op.path, theirIds), pathFor(op.path, { monitor: randomUUID(), event: randomUUID(), channel: randomUUID() }), `/api/v1${op.path.replace("{id}", "not-a-uuid")}`]) {
-        const r = await api(op.method.toUpperCase(), path, { key, body });
+      const body = validBody(op);
+      for (const path of [pathFor(op.path, theirIds), pathFor(op.path, { monitor: randomUUID(), event: randomUUID(), channel: randomUUID() }), op.path.replace("{id}", "not-a-uuid")]) {
+        const r = await api(op.method, path, { key, body });
         expect(r.status, `${path}: ${r.text}`).toBe(404);
         expect(errorShaped(r.body)).toBe(true);
         expect(r.text).not.toContain("Theirs");

@@ -1,13 +1,13 @@
 import { z } from "zod";
-import { channelInputSchema, channelViewSchema } from "../validation/channels";
-import { monitorInputSchema } from "../validation/monitors";
-import { SCOPE_DESCRIPTIONS, SCOPE_NAMES, type Scope } from "../auth/scopes";
+import { ERROR_CODES, type ErrorCode } from "../errors";
+import { acceptsBody, errorCodesOf, type OperationDecl } from "./operation";
+import { SCOPE_DESCRIPTIONS, SCOPE_NAMES } from "../auth/scopes";
+import { errorSchema, isoTime } from "./views";
 
 /**
- * Response schemas (zod) — the OpenAPI document is generated from these and from the input
- * schemas the services validate with, and the API tests check real answers against them.
+ * The OpenAPI 3.1 document for /api/v1, built from the operations the route files declare
+ * (passed in: src/server never imports the web layer) and the zod schemas they name.
  */
-const isoTime = z.string().describe("ISO 8601 time");
 
 export const monitorViewSchema = z
   .object({
@@ -56,144 +56,8 @@ export const monitorViewSchema = z
     createdAt: isoTime,
     updatedAt: isoTime,
   })
+  .strict()
   .meta({ id: "Monitor" });
-
-export const resultSchema = z
-  .object({
-    at: isoTime,
-    region: z.string(),
-    outcome: z.enum(["up", "degraded", "down"]),
-    errorClass: z.string().nullable(),
-    statusCode: z.number().nullable(),
-    totalMs: z.number(),
-    dnsMs: z.number().nullable(),
-    connectMs: z.number().nullable(),
-    tlsMs: z.number().nullable(),
-    ttfbMs: z.number().nullable(),
-  })
-  .meta({ id: "CheckResult" });
-
-export const uptimeSchema = z
-  .object({
-    window: z.enum(["24h", "7d", "30d", "90d"]),
-    checks: z.number(),
-    successes: z.number(),
-    uptimePercent: z.number().nullable(),
-    latency: z.object({ avg: z.number().nullable(), p50: z.number().nullable(), p95: z.number().nullable(), p99: z.number().nullable() }),
-  })
-  .meta({ id: "Uptime" });
-
-export const eventViewSchema = z
-  .object({
-    id: z.uuid(),
-    monitorId: z.uuid(),
-    monitorName: z.string(),
-    state: z.enum(["open", "closed"]),
-    openedAt: isoTime,
-    closedAt: isoTime.nullable(),
-    durationSeconds: z.number().nullable(),
-    cause: z.object({ errorClass: z.string().nullable(), message: z.string().nullable(), statusCode: z.number().nullable() }),
-    regionsDown: z.array(z.string()),
-    duringMaintenance: z.boolean(),
-  })
-  .meta({ id: "Event" });
-
-export const errorSchema = z
-  .object({
-    error: z.object({
-      code: z.string(),
-      message: z.string(),
-      details: z.record(z.string(), z.array(z.string())).optional().describe("Field → messages, for 400"),
-      requestId: z.string(),
-    }),
-  })
-  .meta({ id: "Error" });
-
-/** The channel services' own view schema, named for the document. */
-const channelSchema = channelViewSchema.meta({ id: "Channel" });
-
-const page = (item: z.ZodType, id: string) => z.object({ data: z.array(item), nextCursor: z.string().nullable() }).meta({ id });
-
-type Op = {
-  method: "get" | "post" | "patch" | "delete";
-  path: string;
-  summary: string;
-  scope: Scope;
-  query?: { name: string; schema: Record<string, unknown>; description: string }[];
-  body?: z.ZodType;
-  /** PATCH: any subset of the body's fields. */
-  partial?: boolean;
-  ok: { status: number; schema?: z.ZodType; description: string };
-  idempotent?: boolean;
-};
-
-const cursorQ = [
-  { name: "limit", schema: { type: "integer", minimum: 1, maximum: 200, default: 50 }, description: "Page size" },
-  { name: "cursor", schema: { type: "string" }, description: "nextCursor of the previous page" },
-];
-
-export const OPERATIONS: Op[] = [
-  { method: "get", path: "/monitors", summary: "List monitors", scope: "monitors:read", query: cursorQ, ok: { status: 200, schema: page(monitorViewSchema, "MonitorPage"), description: "A page of monitors" } },
-  { method: "post", path: "/monitors", summary: "Create a monitor", scope: "monitors:write", body: monitorInputSchema, ok: { status: 201, schema: monitorViewSchema, description: "The new monitor" }, idempotent: true },
-  { method: "get", path: "/monitors/{id}", summary: "Get a monitor", scope: "monitors:read", ok: { status: 200, schema: monitorViewSchema, description: "The monitor" } },
-  { method: "patch", path: "/monitors/{id}", summary: "Change a monitor (any subset of fields)", scope: "monitors:write", body: monitorInputSchema, partial: true, ok: { status: 200, schema: monitorViewSchema, description: "The monitor after the change" } },
-  { method: "delete", path: "/monitors/{id}", summary: "Delete a monitor", scope: "monitors:write", ok: { status: 204, description: "Deleted" } },
-  { method: "post", path: "/monitors/{id}/pause", summary: "Pause a monitor", scope: "monitors:write", ok: { status: 200, schema: monitorViewSchema, description: "The paused monitor" }, idempotent: true },
-  { method: "post", path: "/monitors/{id}/resume", summary: "Resume a monitor", scope: "monitors:write", ok: { status: 200, schema: monitorViewSchema, description: "The resumed monitor" }, idempotent: true },
-  {
-    method: "get",
-    path: "/monitors/{id}/results",
-    summary: "Raw check results, newest first",
-    scope: "monitors:read",
-    query: [
-      { name: "from", schema: { type: "string", format: "date-time" }, description: "Inclusive lower bound" },
-      { name: "to", schema: { type: "string", format: "date-time" }, description: "Exclusive upper bound" },
-      { name: "limit", schema: { type: "integer", minimum: 1, maximum: 1000, default: 100 }, description: "Page size" },
-      cursorQ[1]!,
-    ],
-    ok: { status: 200, schema: page(resultSchema, "CheckResultPage"), description: "A page of results" },
-  },
-  {
-    method: "get",
-    path: "/monitors/{id}/uptime",
-    summary: "Uptime % and latency percentiles for a window (from rollups)",
-    scope: "monitors:read",
-    query: [{ name: "window", schema: { type: "string", enum: ["24h", "7d", "30d", "90d"], default: "24h" }, description: "Window" }],
-    ok: { status: 200, schema: uptimeSchema, description: "Uptime" },
-  },
-  {
-    method: "get",
-    path: "/events",
-    summary: "List incidents (downtime events), newest first",
-    scope: "events:read",
-    query: [
-      { name: "monitorId", schema: { type: "string", format: "uuid" }, description: "Only this monitor's" },
-      { name: "state", schema: { type: "string", enum: ["open", "closed"] }, description: "Open or closed" },
-      { name: "from", schema: { type: "string", format: "date-time" }, description: "Opened at or after" },
-      { name: "to", schema: { type: "string", format: "date-time" }, description: "Opened before" },
-      ...cursorQ,
-    ],
-    ok: { status: 200, schema: page(eventViewSchema, "EventPage"), description: "A page of events" },
-  },
-  { method: "get", path: "/events/{id}", summary: "Get an incident", scope: "events:read", ok: { status: 200, schema: eventViewSchema, description: "The event" } },
-  { method: "get", path: "/channels", summary: "List notification channels (secrets masked)", scope: "channels:read", query: cursorQ, ok: { status: 200, schema: page(channelSchema, "ChannelPage"), description: "A page of channels" } },
-  { method: "post", path: "/channels", summary: "Create a channel (a webhook's signingSecret is in this answer only)", scope: "channels:write", body: channelInputSchema, ok: { status: 201, schema: channelSchema, description: "The new channel" }, idempotent: true },
-  { method: "get", path: "/channels/{id}", summary: "Get a channel", scope: "channels:read", ok: { status: 200, schema: channelSchema, description: "The channel" } },
-  { method: "patch", path: "/channels/{id}", summary: "Change a channel (masked or empty secrets keep the stored value)", scope: "channels:write", body: channelInputSchema, partial: true, ok: { status: 200, schema: channelSchema, description: "The channel after the change" } },
-  { method: "delete", path: "/channels/{id}", summary: "Delete a channel", scope: "channels:write", ok: { status: 204, description: "Deleted" } },
-  { method: "get", path: "/account/export", summary: "Export the organization's data (not available yet: 501)", scope: "account:export", ok: { status: 501, schema: errorSchema, description: "Not implemented yet" } },
-];
-
-const ERRORS: Record<number, string> = {
-  400: "Invalid input; `details` names each field",
-  401: "Missing, malformed, unknown, revoked or expired key",
-  403: "The key lacks the scope",
-  404: "No such resource (or another organization's)",
-  409: "Conflict (e.g. the same Idempotency-Key still running)",
-  413: "The request body is larger than 256 KiB",
-  422: "Refused by a rule (limits; Idempotency-Key reused for another request)",
-  429: "Rate limited; see Retry-After",
-};
 
 /** Headers every authenticated answer carries (401s carry only X-Request-Id). */
 const HEADERS: Record<string, { description: string; schema: Record<string, unknown> }> = {
@@ -209,9 +73,9 @@ const HEADERS: Record<string, { description: string; schema: Record<string, unkn
 const RATE_HEADERS = ["X-Request-Id", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy"];
 const headerRefs = (names: string[]) => Object.fromEntries(names.map((n) => [n, { $ref: `#/components/headers/${n}` }]));
 
-function errorHeaders(code: number): string[] {
-  if (code === 401) return ["X-Request-Id"];
-  if (code === 429 || code === 409) return [...RATE_HEADERS, "Retry-After"];
+function errorHeaders(status: number): string[] {
+  if (status === 401) return ["X-Request-Id"];
+  if (status === 429 || status === 409) return [...RATE_HEADERS, "Retry-After"];
   return RATE_HEADERS;
 }
 
@@ -259,51 +123,93 @@ function withoutRequired(schema: Record<string, unknown>): Record<string, unknow
   return walk(schema) as Record<string, unknown>;
 }
 
-let cached: Record<string, unknown> | undefined;
+const API_PREFIX = "/api/v1";
 
-/** OpenAPI 3.1 for /api/v1, built from the same zod schemas the services validate with. */
-export function openApiDocument(serverUrl: string): Record<string, unknown> {
-  if (cached && (cached.servers as { url: string }[])[0]!.url === `${serverUrl}/api/v1`) return cached;
+function operationId(method: string, path: string): string {
+  return `${method}${path.replace(/\{id\}/g, "ById").replace(/\/(\w)/g, (_, c: string) => c.toUpperCase()).replace(/[^A-Za-z]/g, "")}`;
+}
+
+/** Query parameters from the operation's zod object; each parameter's `meta` carries its format. */
+function queryParameters(op: OperationDecl): unknown[] {
+  return Object.entries(op.query?.shape ?? {}).map(([name, s]) => {
+    const { description, $schema: _dialect, ...schema } = schemaOf(s as z.ZodType, "input");
+    return { name, in: "query", required: false, schema, ...(description ? { description } : {}) };
+  });
+}
+
+function errorResponses(op: OperationDecl): Record<string, unknown> {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of errorCodesOf(op)) {
+    const status = ERROR_CODES[code].status;
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  return Object.fromEntries(
+    [...byStatus.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([status, codes]) => [
+        String(status),
+        {
+          description: codes.map((c) => `\`${c}\`: ${ERROR_CODES[c].summary}`).join("; "),
+          "x-error-codes": codes,
+          headers: headerRefs(errorHeaders(status)),
+          content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+        },
+      ]),
+  );
+}
+
+const cache = new WeakMap<readonly OperationDecl[], Map<string, Record<string, unknown>>>();
+
+/** OpenAPI 3.1 for /api/v1 from the declared operations (the same zod schemas the services validate with). */
+export function openApiDocument(serverUrl: string, operations: readonly OperationDecl[]): Record<string, unknown> {
+  const byUrl = cache.get(operations) ?? cache.set(operations, new Map()).get(operations)!;
+  const hit = byUrl.get(serverUrl);
+  if (hit) return hit;
   const paths: Record<string, Record<string, unknown>> = {};
   const schemas: Record<string, Json> = {};
   hoisted(schemaOf(errorSchema, "output"), schemas);
-  for (const op of OPERATIONS) {
-    const params: unknown[] = [];
-    if (op.path.includes("{id}")) params.push({ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } });
-    for (const q of op.query ?? []) params.push({ name: q.name, in: "query", required: false, schema: q.schema, description: q.description });
-    if (op.idempotent) params.push({ name: "Idempotency-Key", in: "header", required: false, schema: { type: "string", maxLength: 255 }, description: "Replays the first answer for 24 h" });
-    const okHeaders = [...RATE_HEADERS, ...(op.idempotent ? ["Idempotent-Replayed"] : []), ...(op.ok.status === 201 ? ["Location"] : [])];
-    const responses: Record<string, unknown> = {
-      [String(op.ok.status)]: { description: op.ok.description, headers: headerRefs(okHeaders), ...(op.ok.schema ? { content: { "application/json": { schema: hoisted(schemaOf(op.ok.schema, "output"), schemas) } } } : {}) },
-    };
-    for (const [code, description] of Object.entries(ERRORS)) {
-      if (code === "404" && !op.path.includes("{id}")) continue;
-      if (code === "400" && !op.body && !op.query && !op.idempotent) continue;
-      if (code === "413" && !op.body) continue;
-      if (code === "409" && !op.idempotent) continue;
-      if (code === "422" && !op.body && !op.idempotent) continue;
-      responses[code] = { description, headers: headerRefs(errorHeaders(Number(code))), content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } };
-    }
-    (paths[op.path] ??= {})[op.method] = {
+  for (const op of operations) {
+    if (!op.path.startsWith(`${API_PREFIX}/`)) throw new Error(`${op.path} is not under ${API_PREFIX}`);
+    const path = op.path.slice(API_PREFIX.length);
+    const method = op.method.toLowerCase();
+    const params: unknown[] = [...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
+      name,
+      in: "path",
+      required: true,
+      schema: { type: "string", format: "uuid" },
+      ...(op.params?.[name!] ? { description: op.params[name!] } : {}),
+    }));
+    params.push(...queryParameters(op));
+    const idempotent = op.method === "POST";
+    if (idempotent) params.push({ name: "Idempotency-Key", in: "header", required: false, schema: { type: "string", maxLength: 255 }, description: "Replays the first answer for 24 h" });
+    const okHeaders = [...RATE_HEADERS, ...(idempotent ? ["Idempotent-Replayed"] : []), ...(op.response.status === 201 ? ["Location"] : [])];
+    const ok = op.response;
+    const body = op.body && acceptsBody(op.method) ? schemaOf(op.body, "input") : null;
+    (paths[path] ??= {})[method] = {
       summary: op.summary,
-      operationId: `${op.method}${op.path.replace(/\{id\}/g, "ById").replace(/\/(\w)/g, (_, c: string) => c.toUpperCase()).replace(/[^A-Za-z]/g, "")}`,
+      ...(op.description ? { description: op.description } : {}),
+      operationId: operationId(method, path),
       security: [{ apiKey: [op.scope] }],
       "x-required-scope": op.scope,
       parameters: params,
-      ...(op.body ? { requestBody: { required: true, content: { "application/json": { schema: hoisted(op.partial ? withoutRequired(schemaOf(op.body, "input")) : schemaOf(op.body, "input"), schemas) } } } } : {}),
-      responses,
+      ...(body ? { requestBody: { required: true, content: { "application/json": { schema: hoisted(op.method === "PATCH" ? withoutRequired(body) : body, schemas) } } } } : {}),
+      responses: {
+        [String(ok.status)]: { description: ok.description, headers: headerRefs(okHeaders), ...(ok.schema ? { content: { "application/json": { schema: hoisted(schemaOf(ok.schema, "output"), schemas) } } } : {}) },
+        ...errorResponses(op),
+      },
     };
   }
-  cached = {
+  const doc = {
     openapi: "3.1.0",
     info: {
       title: "Perigee API",
       version: "1",
       description:
         "Everything the dashboard does with monitors, events and channels. Authenticate with `Authorization: Bearer pk_live_…` (Settings → API keys). " +
-        "Lists use cursor pagination (`data`, `nextCursor`); errors have one shape; POST accepts `Idempotency-Key`; each key is rate limited (RateLimit-* headers).",
+        "Lists use cursor pagination (`data`, `nextCursor`); errors have one shape, with a `docs` link to the code's entry; request bodies are JSON (`Content-Type: application/json`); " +
+        "unknown query parameters are refused; POST accepts `Idempotency-Key`; each key is rate limited (RateLimit-* headers).",
     },
-    servers: [{ url: `${serverUrl}/api/v1` }],
+    servers: [{ url: `${serverUrl}${API_PREFIX}` }],
     components: {
       securitySchemes: { apiKey: { type: "http", scheme: "bearer", bearerFormat: "pk_live_…", description: `Scopes: ${SCOPE_NAMES.map((s) => `${s} (${SCOPE_DESCRIPTIONS[s]})`).join("; ")}` } },
       schemas,
@@ -311,5 +217,6 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
     },
     paths,
   };
-  return cached;
+  byUrl.set(serverUrl, doc);
+  return doc;
 }

@@ -126,5 +126,5 @@ export const channelViewSchema = z.object({
   updatedAt: z.string(),
   /** Only in the answer to a create of a webhook channel: its signing secret, shown once. */
   signingSecret: z.string().optional(),
-});
+}).strict();
 export type ChannelView = z.infer<typeof channelViewSchema>;

@@ -1,18 +1,24 @@
+import { z } from "zod";
 import type { Incident } from "../../db/schema";
 
-/** A downtime event as the API shows it. */
-export type EventView = {
-  id: string;
-  monitorId: string;
-  monitorName: string;
-  state: "open" | "closed";
-  openedAt: string;
-  closedAt: string | null;
-  durationSeconds: number | null;
-  cause: { errorClass: string | null; message: string | null; statusCode: number | null };
-  regionsDown: string[];
-  duringMaintenance: boolean;
-};
+/** A downtime event as the API shows it; the type is the schema's, so the two cannot drift. */
+export const eventViewSchema = z
+  .object({
+    id: z.uuid(),
+    monitorId: z.uuid(),
+    monitorName: z.string(),
+    state: z.enum(["open", "closed"]),
+    openedAt: z.string().describe("ISO 8601 time"),
+    closedAt: z.string().describe("ISO 8601 time").nullable(),
+    durationSeconds: z.number().nullable(),
+    cause: z.object({ errorClass: z.string().nullable(), message: z.string().nullable(), statusCode: z.number().nullable() }).strict(),
+    regionsDown: z.array(z.string()),
+    duringMaintenance: z.boolean(),
+  })
+  .strict()
+  .meta({ id: "Event" });
+
+export type EventView = z.infer<typeof eventViewSchema>;
 
 export function toEventView(i: Incident, monitorName: string): EventView {
   return {

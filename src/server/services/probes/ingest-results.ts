@@ -14,7 +14,7 @@ import type { AuthedProbe } from "./authenticate";
  * region, refuse the whole batch (403). Duplicate slots are ignored by the results key anyway.
  */
 export async function ingestProbeResults(probe: AuthedProbe, body: unknown) {
-  const data = parseInput(probeResultsSchema, body);
+  const data = parseInput(probeResultsSchema, body, { controlChars: "keep" });
   const seenKey = `probe:batch:${probe.id}:${data.batchId}`;
   if (await redis().exists(seenKey)) throw new Conflict("This batch was already received (replayed request); nothing was stored again.");
 

@@ -1,5 +1,5 @@
-import { openApiDocument } from "@/server/api/openapi";
-import { env } from "@/server/env";
+import { ERROR_CODES } from "@/server/errors";
+import { apiDocument } from "@/web/api-doc";
 import { requireCtx } from "@/web/session";
 
 export const metadata = { title: "API reference" };
@@ -62,7 +62,7 @@ function Fields({ schema }: { schema: Schema }) {
 
 export default async function ApiDocsPage() {
   await requireCtx();
-  const doc = openApiDocument(env().APP_URL) as { info: { description: string }; servers: { url: string }[]; paths: Record<string, Record<string, Op>> };
+  const doc = apiDocument() as { info: { description: string }; servers: { url: string }[]; paths: Record<string, Record<string, Op>> };
   const base = doc.servers[0]!.url;
   return (
     <>
@@ -84,9 +84,30 @@ curl -X POST -H "Authorization: Bearer $PERIGEE_KEY" -H "Content-Type: applicati
   -d '{"name":"API","type":"http","url":"https://api.example.com/health","intervalSeconds":60}' \\
   ${base}/monitors`}</pre>
         <p className="muted">
-          Errors: <code>{`{"error":{"code","message","details"?,"requestId"}}`}</code> — 400 with field details, 401 bad key, 403 missing scope, 404 not found (also for other organizations&apos; ids),
+          Errors: <code>{`{"error":{"code","message","details"?,"requestId","docs"}}`}</code> (codes <a href="#error-codes">below</a>) — 400 with field details, 401 bad key, 403 missing scope, 404 not found (also for other organizations&apos; ids),
           409/422 conflicts and limits, 429 with <code>Retry-After</code>. Every answer carries <code>RateLimit-Limit</code>, <code>RateLimit-Remaining</code> and <code>RateLimit-Reset</code>.
         </p>
+      </section>
+      <section className="card" id="error-codes">
+        <h2 className="card-title">Error codes</h2>
+        <table className="table compact">
+          <thead>
+            <tr>
+              <th scope="col">Code</th>
+              <th scope="col">Status</th>
+              <th scope="col">Meaning</th>
+            </tr>
+          </thead>
+          <tbody>
+            {Object.entries(ERROR_CODES).map(([code, e]) => (
+              <tr key={code} id={`error-${code}`}>
+                <td className="mono">{code}</td>
+                <td>{e.status}</td>
+                <td className="muted">{e.summary}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       </section>
       {Object.entries(doc.paths).flatMap(([path, ops]) =>
         Object.entries(ops).map(([method, op]) => (

@@ -1,25 +1,19 @@
 import { NextResponse } from "next/server";
-import { recordPing } from "@/server/monitors/heartbeat";
-import { log } from "@/server/log";
+import { receivePing } from "@/server/services/heartbeats/receive-ping";
+import { errorResponse } from "@/web/api-errors";
+import { metaFromHeaders } from "@/web/request-meta";
 
 export const dynamic = "force-dynamic";
 
 /** The secret URL a customer's cron job calls (GET or POST). Token-authenticated, so no Origin check. */
-async function ping(_req: Request, ctx: RouteContext<"/api/heartbeat/[token]">) {
-  const { token } = await ctx.params;
+async function ping(req: Request, ctx: RouteContext<"/api/heartbeat/[token]">) {
+  const meta = metaFromHeaders(req.headers);
   try {
-    const r = await recordPing(token);
-    if (!r.ok) {
-      return NextResponse.json(
-        { ok: false, error: r.reason === "paused" ? "This heartbeat monitor is paused; the ping was ignored." : "Unknown heartbeat URL." },
-        { status: r.reason === "paused" ? 409 : 404 },
-      );
-    }
-    return NextResponse.json({ ok: true, monitor: r.monitor, state: r.state });
+    const { token } = await ctx.params;
+    const r = await receivePing({ token, meta });
+    return NextResponse.json({ ok: true, monitor: r.monitor, state: r.state }, { headers: { "x-request-id": meta.requestId } });
   } catch (e) {
-    const requestId = crypto.randomUUID();
-    log.error("heartbeat failed", { requestId, err: e });
-    return NextResponse.json({ ok: false, error: `Internal error. Reference: ${requestId}` }, { status: 500 });
+    return errorResponse(e, meta.requestId, { route: "/api/heartbeat/[token]" });
   }
 }
 

@@ -1,7 +1,8 @@
 import { NextResponse } from "next/server";
 import { authenticateProbe } from "@/server/services/probes/authenticate";
 import { ingestProbeResults } from "@/server/services/probes/ingest-results";
-import { errorResponse, handleApiError } from "@/web/api";
+import { RequestRefused } from "@/server/errors";
+import { errorResponse } from "@/web/api-errors";
 import { metaFromHeaders } from "@/web/request";
 
 export const dynamic = "force-dynamic";
@@ -16,11 +17,11 @@ export async function POST(req: Request) {
     try {
       body = JSON.parse(raw);
     } catch {
-      return errorResponse(400, "invalid_json", "The request body is not valid JSON.", requestId);
+      throw new RequestRefused("invalid_json", "The request body is not valid JSON.");
     }
     const r = await ingestProbeResults(probe, body);
     return NextResponse.json(r, { status: 202 });
   } catch (e) {
-    return handleApiError(e, requestId, "/api/probe/results");
+    return errorResponse(e, requestId, { route: "/api/probe/results" });
   }
 }

@@ -1,21 +1,31 @@
-import { decodeCursor, encodeCursor, isTimeIdCursor, parseLimit, parseTime } from "@/server/api/cursor";
+import { z } from "zod";
+import { encodeCursor } from "@/server/api/cursor";
+import { enumParam, pageQuery, timeParam, uuidParam } from "@/server/api/query";
+import { pageOf } from "@/server/api/views";
 import { listEvents } from "@/server/services/events/list";
-import { knownQuery } from "@/web/api-input";
-import { apiRoute } from "@/web/api-v1";
+import { eventViewSchema } from "@/server/services/events/view";
+import { operation } from "@/web/api-v1";
 
 export const dynamic = "force-dynamic";
 
-export const GET = apiRoute({ route: "/api/v1/events", scope: "events:read" }, async ({ caller, url }) => {
-  knownQuery(url, ["monitorId", "state", "from", "to", "limit", "cursor"]);
-  const q = url.searchParams;
-  const page = await listEvents({
-    ctx: caller.ctx,
-    monitorId: q.get("monitorId") ?? undefined,
-    state: q.get("state") ?? undefined,
-    from: parseTime(q.get("from"), "from"),
-    to: parseTime(q.get("to"), "to"),
-    limit: parseLimit(q.get("limit")),
-    after: decodeCursor(q.get("cursor"), isTimeIdCursor),
-  });
-  return { body: { data: page.data, nextCursor: page.next ? encodeCursor(page.next) : null } };
-});
+export const GET = operation(
+  {
+    method: "GET",
+    path: "/api/v1/events",
+    scope: "events:read",
+    summary: "List incidents (downtime events), newest first",
+    query: z.object({
+      monitorId: uuidParam("Only this monitor's"),
+      state: enumParam(["open", "closed"], "Open or closed"),
+      from: timeParam("Opened at or after"),
+      to: timeParam("Opened before"),
+      ...pageQuery(),
+    }),
+    response: { status: 200, schema: pageOf(eventViewSchema, "EventPage"), description: "A page of events" },
+    errors: ["not_found"],
+  },
+  async ({ caller, query }) => {
+    const page = await listEvents({ ctx: caller.ctx, monitorId: query.monitorId, state: query.state, from: query.from, to: query.to, limit: query.limit, after: query.cursor });
+    return { body: { data: page.data, nextCursor: page.next ? encodeCursor(page.next) : null } };
+  },
+);

@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { authenticateProbe } from "@/server/services/probes/authenticate";
 import { getProbeConfig } from "@/server/services/probes/get-probe-config";
-import { handleApiError } from "@/web/api";
+import { errorResponse } from "@/web/api-errors";
 import { metaFromHeaders } from "@/web/request";
 
 export const dynamic = "force-dynamic";
@@ -13,6 +13,6 @@ export async function GET(req: Request, ctx: RouteContext<"/api/probe/monitors/[
     const { id } = await ctx.params;
     return NextResponse.json(await getProbeConfig(probe, id), { headers: { "cache-control": "no-store" } });
   } catch (e) {
-    return handleApiError(e, requestId, "/api/probe/monitors/[id]");
+    return errorResponse(e, requestId, { route: "/api/probe/monitors/[id]" });
   }
 }

@@ -1,19 +1,37 @@
+import { monitorViewSchema } from "@/server/api/openapi";
 import { deleteMonitors } from "@/server/services/monitors/delete";
 import { getMonitor } from "@/server/services/monitors/get";
 import { updateMonitor } from "@/server/services/monitors/update";
-import { objectBody } from "@/web/api-input";
-import { apiRoute } from "@/web/api-v1";
+import { monitorInputSchema } from "@/server/validation/monitors";
+import { operation } from "@/web/api-v1";
 
 export const dynamic = "force-dynamic";
-const route = "/api/v1/monitors/{id}";
+const path = "/api/v1/monitors/{id}";
+const params = { id: "The monitor's id" };
 
-export const GET = apiRoute<{ id: string }>({ route, scope: "monitors:read" }, async ({ caller, params }) => ({ body: await getMonitor({ ctx: caller.ctx, monitorId: params.id }) }));
+export const GET = operation(
+  { method: "GET", path, params, scope: "monitors:read", summary: "Get a monitor", response: { status: 200, schema: monitorViewSchema, description: "The monitor" }, errors: ["not_found"] },
+  async ({ caller, params }) => ({ body: await getMonitor({ ctx: caller.ctx, monitorId: params.id }) }),
+);
 
-export const PATCH = apiRoute<{ id: string }>({ route, scope: "monitors:write" }, async ({ caller, params, body }) => ({
-  body: await updateMonitor({ ctx: caller.ctx, monitorId: params.id, patch: objectBody(body) }),
-}));
+export const PATCH = operation(
+  {
+    method: "PATCH",
+    path,
+    params,
+    scope: "monitors:write",
+    summary: "Change a monitor (any subset of fields)",
+    body: monitorInputSchema,
+    response: { status: 200, schema: monitorViewSchema, description: "The monitor after the change" },
+    errors: ["not_found", "limit_exceeded"],
+  },
+  async ({ caller, params, body }) => ({ body: await updateMonitor({ ctx: caller.ctx, monitorId: params.id, patch: body }) }),
+);
 
-export const DELETE = apiRoute<{ id: string }>({ route, scope: "monitors:write" }, async ({ caller, params }) => {
-  await deleteMonitors({ ctx: caller.ctx, monitorIds: [params.id] });
-  return { status: 204 };
-});
+export const DELETE = operation(
+  { method: "DELETE", path, params, scope: "monitors:write", summary: "Delete a monitor", response: { status: 204, description: "Deleted" }, errors: ["not_found"] },
+  async ({ caller, params }) => {
+    await deleteMonitors({ ctx: caller.ctx, monitorIds: [params.id] });
+    return { status: 204 };
+  },
+);

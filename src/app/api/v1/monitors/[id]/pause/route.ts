@@ -1,11 +1,23 @@
+import { monitorViewSchema } from "@/server/api/openapi";
 import { getMonitor } from "@/server/services/monitors/get";
 import { setMonitorsPaused } from "@/server/services/monitors/set-paused";
-import { apiRoute } from "@/web/api-v1";
+import { operation } from "@/web/api-v1";
 
 export const dynamic = "force-dynamic";
 
-/** Idempotent: pausing a paused monitor answers its current state. */
-export const POST = apiRoute<{ id: string }>({ route: "/api/v1/monitors/{id}/pause", scope: "monitors:write" }, async ({ caller, params }) => {
-  await setMonitorsPaused({ ctx: caller.ctx, monitorIds: [params.id], paused: true });
-  return { body: await getMonitor({ ctx: caller.ctx, monitorId: params.id }) };
-});
+export const POST = operation(
+  {
+    method: "POST",
+    path: "/api/v1/monitors/{id}/pause",
+    params: { id: "The monitor's id" },
+    scope: "monitors:write",
+    summary: "Pause a monitor",
+    description: "Idempotent: pausing a paused monitor answers its current state.",
+    response: { status: 200, schema: monitorViewSchema, description: "The paused monitor" },
+    errors: ["not_found"],
+  },
+  async ({ caller, params }) => {
+    await setMonitorsPaused({ ctx: caller.ctx, monitorIds: [params.id], paused: true });
+    return { body: await getMonitor({ ctx: caller.ctx, monitorId: params.id }) };
+  },
+);
