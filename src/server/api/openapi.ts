@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { channelInputSchema, channelViewSchema } from "../validation/channels";
+import { channelInputSchema, channelViewSchema } from "../notifications/channel-schema";
 import { monitorInputSchema } from "../validation/monitors";
 import { SCOPE_DESCRIPTIONS, SCOPE_NAMES, type Scope } from "./scopes";
 
