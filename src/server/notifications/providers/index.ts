@@ -1,3 +1,4 @@
+import { discord } from "./discord";
 import { email } from "./email";
 import { pagerduty } from "./pagerduty";
 import type { ChannelProvider, FormField } from "./provider";
@@ -12,7 +13,7 @@ import { webhook } from "./webhook";
  * and the dashboard's form are derived from this array: a new provider is one module and one
  * line here (then `npx drizzle-kit generate` for the enum value).
  */
-export const PROVIDERS = [email, slack, sms, pagerduty, telegram, webhook] as const;
+export const PROVIDERS = [email, slack, sms, pagerduty, telegram, webhook, discord] as const;
 
 export type AnyProvider = (typeof PROVIDERS)[number];
 export type ChannelType = AnyProvider["type"];
