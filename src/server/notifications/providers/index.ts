@@ -4,6 +4,7 @@ import { pagerduty } from "./pagerduty";
 import type { ChannelProvider, FormField } from "./provider";
 import { slack } from "./slack";
 import { sms } from "./sms";
+import { teams } from "./teams";
 import { telegram } from "./telegram";
 import { webhook } from "./webhook";
 
@@ -13,7 +14,7 @@ import { webhook } from "./webhook";
  * and the dashboard's form are derived from this array: a new provider is one module and one
  * line here (then `npx drizzle-kit generate` for the enum value).
  */
-export const PROVIDERS = [email, slack, sms, pagerduty, telegram, webhook, discord] as const;
+export const PROVIDERS = [email, slack, sms, pagerduty, telegram, webhook, discord, teams] as const;
 
 export type AnyProvider = (typeof PROVIDERS)[number];
 export type ChannelType = AnyProvider["type"];
