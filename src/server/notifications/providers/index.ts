@@ -1,5 +1,6 @@
 import { discord } from "./discord";
 import { email } from "./email";
+import { ntfy } from "./ntfy";
 import { opsgenie } from "./opsgenie";
 import { pagerduty } from "./pagerduty";
 import type { ChannelProvider, FormField } from "./provider";
@@ -15,7 +16,7 @@ import { webhook } from "./webhook";
  * and the dashboard's form are derived from this array: a new provider is one module and one
  * line here (then `npx drizzle-kit generate` for the enum value).
  */
-export const PROVIDERS = [email, slack, sms, pagerduty, telegram, webhook, discord, teams, opsgenie] as const;
+export const PROVIDERS = [email, slack, sms, pagerduty, telegram, webhook, discord, teams, opsgenie, ntfy] as const;
 
 export type AnyProvider = (typeof PROVIDERS)[number];
 export type ChannelType = AnyProvider["type"];
