@@ -1,16 +1,33 @@
 // The channel provider registry: every provider's schema, secrets, SSRF fields, form and view
 // agree, and everything derived from the registry (enum, schemas, lists) covers every provider.
-import { describe, expect, it } from "vitest";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { channelTypeEnum, type NotificationChannel } from "../../src/server/db/schema";
 import { parseEnv } from "../../src/server/env";
 import { channelInputSchema, channelViewSchema, MASK } from "../../src/server/notifications/channel-schema";
 import { splitChannel, toChannelView } from "../../src/server/notifications/channel-config";
 import { ALL_SECRET_FIELDS, CHANNEL_FORMS, CHANNEL_SECRET_FIELDS, CHANNEL_TYPES, FORM_FIELD_NAMES, PROVIDERS, providerOf } from "../../src/server/notifications/providers";
 import type { ChannelProvider } from "../../src/server/notifications/providers/provider";
+import { DeliveryError } from "../../src/server/notifications/http";
+import { testMessage } from "../../src/server/notifications/message";
 import { assertChannelTargetsAllowed } from "../../src/server/notifications/targets";
 import { TEST_SECRETS } from "../helpers/test-secrets";
 
 const providers = PROVIDERS as readonly ChannelProvider[];
+
+// A loopback server standing in for an internal service a channel URL must never reach.
+const hits: string[] = [];
+const server = http.createServer((req, res) => {
+  hits.push(req.url ?? "");
+  res.end("ok");
+});
+let port = 0;
+beforeAll(async () => {
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  port = (server.address() as AddressInfo).port;
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 /** A stored row for a validated input, as createChannel writes it (secrets sealed away). */
 function rowOf(input: Record<string, unknown>): NotificationChannel {
@@ -80,5 +97,18 @@ describe.each(providers.map((p) => ({ type: p.type, p })))("$type", ({ p }) => {
   it("names the install's provider endpoints by their env.ts setting and default", () => {
     const defaults = parseEnv({ ...TEST_SECRETS });
     for (const s of p.apiUrls ?? []) expect(defaults[s.env], s.env).toBe(s.default);
+  });
+});
+
+describe.each(providers.filter((p) => p.urls.length > 0).map((p) => ({ type: p.type, p })))("$type, sending", ({ p }) => {
+  it("never connects to a private address given in its URL fields at send time (ALLOW_PRIVATE_TARGETS=false)", async () => {
+    for (const host of ["127.0.0.1", "localhost"]) {
+      const d = channelInputSchema.parse({ name: "Ops", type: p.type, ...p.example, ...Object.fromEntries(p.urls.map((f) => [f, `http://${host}:${port}/internal/topic1`])) });
+      const { config, secrets } = splitChannel(d);
+      const err = await p.send({ channel: { id: "c1", name: "Ops", type: p.type, config }, secrets, message: testMessage("Ops"), deliveryId: "d1" }).catch((e: unknown) => e);
+      expect(err, host).toBeInstanceOf(DeliveryError);
+      expect(err).toMatchObject({ retryable: false, message: expect.stringMatching(/Blocked by the SSRF guard/) });
+    }
+    expect(hits).toEqual([]);
   });
 });

@@ -98,7 +98,7 @@ export const sms = defineProvider({
     authToken: { schema: view.masked, label: "auth token" },
     baseUrl: { schema: view.text, label: "via" },
   },
-  example: { to: "+14155550123", accountSid: "AC0123456789abcdef0123456789abcdef", authToken: "twilio-auth-token" },
+  example: { to: "+14155550123", from: "+14155550100", accountSid: "AC0123456789abcdef0123456789abcdef", authToken: "twilio-auth-token" },
   apiUrls: [API],
   async send({ channel, secrets, message }) {
     const e = env();
