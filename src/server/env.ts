@@ -78,6 +78,8 @@ const schema = z.object({
   // Notification providers. Base URLs are overridable (self-hosted gateways, and the tests'
   // loopback receivers); a channel may also set its own base URL.
   PAGERDUTY_API_URL: z.url().default("https://events.pagerduty.com"),
+  OPSGENIE_API_URL: z.url().default("https://api.opsgenie.com"),
+  OPSGENIE_EU_API_URL: z.url().default("https://api.eu.opsgenie.com"),
   TELEGRAM_API_URL: z.url().default("https://api.telegram.org"),
   TWILIO_API_URL: z.url().default("https://api.twilio.com"),
   /** Account-wide Twilio credentials used by SMS channels that do not bring their own. */

@@ -114,3 +114,56 @@ test("a webhook channel: signing secret once, test send, attached to a monitor, 
 
   await stop(receiver);
 });
+
+test("an ntfy channel: created in the dashboard, shown with its secrets masked, a test published to the topic", async ({ page }) => {
+  const hits: Hit[] = [];
+  const receiver = await startServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      hits.push({ headers: req.headers, body: Buffer.concat(chunks).toString("utf8") });
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end('{"id":"e2e1","event":"message"}');
+    });
+  });
+  const topicUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/ntfy/perigee-e2e-topic`;
+
+  await page.goto("/sign-up");
+  await page.getByLabel("Your name").fill("Nt Fy");
+  await page.getByLabel("Work email").fill(`ntfy-${Date.now()}@example.test`);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByLabel("Organization name").fill("Pager Inc");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/monitors$/);
+
+  await page.goto("/notifications");
+  const form = page.getByTestId("channel-form");
+  await form.getByLabel("Type").selectOption("ntfy");
+  await form.getByLabel("Name").fill("Phone");
+  await form.getByLabel("Topic URL").fill(topicUrl);
+  await form.getByLabel("Priority").selectOption("4");
+  await form.getByLabel("Access token (optional)").fill("tk_e2eToken0123456789");
+  await form.getByRole("button", { name: "Add channel" }).click();
+  const channel = page.locator('[data-channel="Phone"]');
+  await expect(channel).toContainText("ntfy");
+  await expect(channel).toContainText("URL •••••• · priority 4 · token ••••••");
+  await expect(page.locator("body")).not.toContainText("perigee-e2e-topic");
+  await expect(page.locator("body")).not.toContainText("tk_e2eToken");
+
+  await channel.getByRole("button", { name: "Send test notification" }).click();
+  await expect(channel.getByTestId("test-result")).toContainText("HTTP 200");
+  expect(hits).toHaveLength(1);
+  expect(hits[0]!.headers.authorization).toBe("Bearer tk_e2eToken0123456789");
+  expect(JSON.parse(hits[0]!.body)).toMatchObject({ topic: "perigee-e2e-topic", title: "Test notification from Perigee", priority: 4 });
+
+  // Edited back to the priority by alert; the stored topic and token are kept.
+  await channel.getByText("Edit").click();
+  const edit = channel.getByTestId("channel-edit-form");
+  await expect(edit.getByLabel("Priority")).toHaveValue("4");
+  await edit.getByLabel("Priority").selectOption("");
+  await edit.getByRole("button", { name: "Save channel" }).click();
+  await expect(channel).not.toContainText("priority");
+  await expect(channel).toContainText("URL •••••• · token ••••••");
+
+  await stop(receiver);
+});

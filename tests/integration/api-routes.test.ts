@@ -8,7 +8,7 @@ import { env } from "../../src/server/env";
 import { db } from "../../src/server/db/client";
 import { monitors } from "../../src/server/db/schema";
 import { recordResults } from "../../src/server/monitors/record-results";
-import { channelViewSchema } from "../../src/server/validation/channels";
+import { channelViewSchema } from "../../src/server/notifications/channel-schema";
 import { api, apiTenant, errorShaped } from "../helpers/api";
 import { down, res, up } from "../helpers/monitor-factory";
 

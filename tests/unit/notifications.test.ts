@@ -4,11 +4,11 @@ import { describe, expect, it } from "vitest";
 import { sslAlertStep } from "../../src/server/monitors/ssl-alerts";
 import { DeliveryError, postRaw } from "../../src/server/notifications/http";
 import { buildMessage, formatDuration } from "../../src/server/notifications/message";
-import { renderPagerDuty } from "../../src/server/notifications/senders/pagerduty";
-import { renderSlack } from "../../src/server/notifications/senders/slack";
-import { renderSms, sendSms, SMS_SEGMENT } from "../../src/server/notifications/senders/sms";
+import { renderPagerDuty } from "../../src/server/notifications/providers/pagerduty";
+import { renderSlack } from "../../src/server/notifications/providers/slack";
+import { renderSms, sms, SMS_SEGMENT } from "../../src/server/notifications/providers/sms";
 import { assertChannelTargetsAllowed } from "../../src/server/notifications/targets";
-import { channelInputSchema } from "../../src/server/validation/channels";
+import { channelInputSchema } from "../../src/server/notifications/channel-schema";
 
 // The install's own Twilio credentials (read lazily by env() on first use in this file).
 Object.assign(process.env, { TWILIO_ACCOUNT_SID: `AC${"0".repeat(32)}`, TWILIO_AUTH_TOKEN: "install-token-never-leaves", TWILIO_FROM: "+15005550006" });
@@ -105,10 +105,10 @@ describe("SMS (Twilio) with a channel's own base URL", () => {
     const base = `http://localhost:${(server.address() as AddressInfo).port}`;
     try {
       // A stored channel from before the create-time rule: refused, nothing sent.
-      const noCreds = await sendSms({ channel: channelWith({ baseUrl: base }), secrets: {}, message, deliveryId: "d1" }).catch((e: unknown) => e);
+      const noCreds = await sms.send({ channel: channelWith({ baseUrl: base }), secrets: {}, message, deliveryId: "d1" }).catch((e: unknown) => e);
       expect(noCreds).toMatchObject({ retryable: false, message: expect.stringMatching(/own account SID and auth token/) });
       // Own credentials, but the host name resolves to loopback: blocked when connecting.
-      const blocked = await sendSms({ channel: channelWith({ baseUrl: base, accountSid: `AC${"1".repeat(32)}`, from: "+15005550006" }), secrets: { authToken: "own-token-123" }, message, deliveryId: "d2" }).catch((e: unknown) => e);
+      const blocked = await sms.send({ channel: channelWith({ baseUrl: base, accountSid: `AC${"1".repeat(32)}`, from: "+15005550006" }), secrets: { authToken: "own-token-123" }, message, deliveryId: "d2" }).catch((e: unknown) => e);
       expect(blocked).toBeInstanceOf(DeliveryError);
       expect(blocked).toMatchObject({ retryable: false, message: expect.stringMatching(/^Twilio: Blocked by the SSRF guard/) });
       expect(seen).toEqual([]);

@@ -1,45 +1,15 @@
 "use client";
 import { useActionState, useState } from "react";
-import { deleteChannelAction, saveChannelAction, testChannelAction } from "@/app/(dashboard)/notifications/actions";
 import { CopyButton } from "@/components/monitors/copy-button";
 import { FormMessage } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
-import type { ChannelView } from "@/server/validation/channels";
+import type { ChannelView } from "@/server/notifications/channel-schema";
+import type { ChannelFormSpec } from "@/server/notifications/providers";
 import type { FormState } from "@/web/action";
+import { deleteChannelAction, saveChannelAction, testChannelAction } from "@/web/actions/notifications";
 
-const TYPES: [string, string][] = [
-  ["email", "Email"],
-  ["slack", "Slack"],
-  ["sms", "SMS (Twilio)"],
-  ["pagerduty", "PagerDuty"],
-  ["telegram", "Telegram"],
-  ["webhook", "Webhook"],
-];
-
-type FieldSpec = { name: string; label: string; hint?: string; secret?: boolean; type?: string; placeholder?: string };
-const FIELDS: Record<string, FieldSpec[]> = {
-  email: [{ name: "to", label: "Recipients", hint: "One or more addresses, separated by commas", placeholder: "ops@example.com, oncall@example.com" }],
-  slack: [{ name: "url", label: "Slack incoming webhook URL", secret: true, type: "url", placeholder: "https://hooks.slack.com/services/…" }],
-  sms: [
-    { name: "to", label: "Phone number", hint: "International format", placeholder: "+14155550123" },
-    { name: "from", label: "Sender number (optional)", hint: "Defaults to the server's TWILIO_FROM", placeholder: "+14155550100" },
-    { name: "accountSid", label: "Twilio account SID (optional)", placeholder: "AC…" },
-    { name: "authToken", label: "Twilio auth token (optional)", secret: true },
-    { name: "baseUrl", label: "Twilio API base URL (optional)", type: "url" },
-  ],
-  pagerduty: [
-    { name: "routingKey", label: "Integration (routing) key", hint: "Events API v2 integration key", secret: true },
-    { name: "baseUrl", label: "Events API base URL (optional)", type: "url" },
-  ],
-  telegram: [
-    { name: "botToken", label: "Bot token", hint: "From @BotFather", secret: true, placeholder: "123456789:AA…" },
-    { name: "chatId", label: "Chat id", placeholder: "-1001234567890 or @channel" },
-    { name: "baseUrl", label: "Bot API base URL (optional)", type: "url" },
-  ],
-  webhook: [{ name: "url", label: "Webhook URL", hint: "Receives a signed JSON POST (see docs/webhooks.md)", secret: true, type: "url", placeholder: "https://example.com/perigee-hook" }],
-};
-
-export function ChannelForm({ channel }: { channel?: ChannelView }) {
+/** `forms` comes from the provider registry (server side): each type's label and fields. */
+export function ChannelForm({ forms, channel }: { forms: readonly ChannelFormSpec[]; channel?: ChannelView }) {
   const [state, action] = useActionState<FormState, FormData>(saveChannelAction, {});
   const [type, setType] = useState<string>(channel?.type ?? "webhook");
   const fields = state.fields ?? {};
@@ -75,13 +45,13 @@ export function ChannelForm({ channel }: { channel?: ChannelView }) {
           {channel ? (
             <>
               <input type="hidden" name="type" value={type} />
-              <input id={`${idp}-type`} value={TYPES.find(([t]) => t === type)?.[1] ?? type} disabled />
+              <input id={`${idp}-type`} value={forms.find((f) => f.type === type)?.label ?? type} disabled />
             </>
           ) : (
             <select id={`${idp}-type`} name="type" value={type} onChange={(e) => setType(e.target.value)}>
-              {TYPES.map(([t, label]) => (
-                <option key={t} value={t}>
-                  {label}
+              {forms.map((f) => (
+                <option key={f.type} value={f.type}>
+                  {f.label}
                 </option>
               ))}
             </select>
@@ -89,20 +59,24 @@ export function ChannelForm({ channel }: { channel?: ChannelView }) {
         </div>
         <Input id={`${idp}-name`} name="name" label="Name" defaultValue={value("name")} errors={errs("name")} placeholder="On-call" />
       </div>
-      {(FIELDS[type] ?? []).map((f) => (
-        <Input
-          key={`${type}-${f.name}`}
-          id={`${idp}-${f.name}`}
-          name={f.name}
-          label={f.label}
-          type={f.secret ? "password" : (f.type ?? "text")}
-          autoComplete="off"
-          placeholder={f.placeholder}
-          hint={f.secret && channel ? "Stored and hidden; leave empty to keep it" : f.hint}
-          defaultValue={f.secret ? undefined : value(f.name)}
-          errors={errs(f.name)}
-        />
-      ))}
+      {(forms.find((f) => f.type === type)?.fields ?? []).map((f) =>
+        f.input === "select" ? (
+          <Select key={`${type}-${f.name}`} id={`${idp}-${f.name}`} name={f.name} label={f.label} hint={f.hint} options={f.options ?? []} defaultValue={value(f.name)} errors={errs(f.name)} />
+        ) : (
+          <Input
+            key={`${type}-${f.name}`}
+            id={`${idp}-${f.name}`}
+            name={f.name}
+            label={f.label}
+            type={f.secret ? "password" : (f.input ?? "text")}
+            autoComplete="off"
+            placeholder={f.placeholder}
+            hint={f.secret && channel ? "Stored and hidden; leave empty to keep it" : f.hint}
+            defaultValue={f.secret ? undefined : value(f.name)}
+            errors={errs(f.name)}
+          />
+        ),
+      )}
       <label className="check">
         <input type="checkbox" name="isDefault" defaultChecked={state.values && !state.ok ? state.values.isDefault === "on" : (channel?.isDefault ?? false)} /> Default channel — alerts for every monitor that doesn&rsquo;t choose its own
       </label>
@@ -118,6 +92,31 @@ function Input({ id, name, label, hint, errors, ...rest }: React.InputHTMLAttrib
     <div className="field">
       <label htmlFor={id}>{label}</label>
       <input id={id} name={name} aria-invalid={errors.length ? true : undefined} aria-describedby={[hint ? `${id}-hint` : "", errors.length ? `${id}-err` : ""].filter(Boolean).join(" ") || undefined} {...rest} />
+      {hint && (
+        <span id={`${id}-hint`} className="hint">
+          {hint}
+        </span>
+      )}
+      {errors.map((e) => (
+        <p key={e} id={`${id}-err`} className="field-error" role="alert">
+          {e}
+        </p>
+      ))}
+    </div>
+  );
+}
+
+function Select({ id, name, label, hint, errors, options, defaultValue }: { id: string; name: string; label: string; hint?: string; errors: string[]; options: readonly (readonly [string, string])[]; defaultValue?: string }) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} name={name} defaultValue={defaultValue} aria-invalid={errors.length ? true : undefined} aria-describedby={[hint ? `${id}-hint` : "", errors.length ? `${id}-err` : ""].filter(Boolean).join(" ") || undefined}>
+        {options.map(([v, l]) => (
+          <option key={v} value={v}>
+            {l}
+          </option>
+        ))}
+      </select>
       {hint && (
         <span id={`${id}-hint`} className="hint">
           {hint}

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ERROR_CODES, type ErrorCode } from "../errors";
-import { channelViewSchema } from "../validation/channels";
+import { channelViewSchema } from "../notifications/channel-schema";
 
 /**
  * Response schemas shared by the REST operations. Every object is strict: the API tests run

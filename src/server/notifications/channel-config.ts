@@ -1,6 +1,7 @@
 import type { NotificationChannel } from "../db/schema";
 import { decrypt, encrypt } from "../lib/crypto";
-import { CHANNEL_SECRET_FIELDS, MASK, type ChannelData, type ChannelView } from "../validation/channels";
+import { MASK, type ChannelData, type ChannelView } from "./channel-schema";
+import { CHANNEL_SECRET_FIELDS } from "./providers";
 
 /**
  * A channel row ⇄ its validated input. Secrets are sealed with the organization and row as

@@ -7,7 +7,7 @@ import { log } from "../log";
 import { openChannelSecrets } from "./channel-config";
 import { DeliveryError } from "./http";
 import { buildMessage, type AlertMessage } from "./message";
-import { SENDERS } from "./senders";
+import { providerOf } from "./providers";
 
 export type DeliveryResult =
   | { status: "delivered" | "skipped"; httpStatus: number | null; response: string | null }
@@ -169,7 +169,7 @@ type SendResult = { ok: true; httpStatus: number | null; response: string | null
 export async function sendTo(channel: Pick<NotificationChannel, "id" | "organizationId" | "name" | "type" | "config" | "secretsEnc">, message: AlertMessage, deliveryId: string): Promise<SendResult> {
   try {
     const secrets = openChannelSecrets(channel);
-    const r = await SENDERS[channel.type]({ channel, secrets, message, deliveryId });
+    const r = await providerOf(channel.type).send({ channel, secrets, message, deliveryId });
     return { ok: true, ...r };
   } catch (e) {
     if (e instanceof DeliveryError) return { ok: false, error: e };

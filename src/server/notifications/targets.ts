@@ -1,13 +1,18 @@
 import { assertPublicTarget } from "../checks/ssrf";
 import { env } from "../env";
-import type { ChannelData } from "../validation/channels";
+import type { ChannelData } from "./channel-schema";
+import { providerOf } from "./providers";
 
 /**
- * Create/update-time SSRF check of the URLs a customer gives a channel (webhook and Slack
- * URLs, custom base URLs). Names are checked again after DNS when a notification is sent.
+ * Create/update-time SSRF check of the URLs a customer gives a channel (each provider's
+ * `urls`: webhook URLs, custom base URLs…). Names are checked again after DNS when a
+ * notification is sent.
  */
 export function assertChannelTargetsAllowed(d: ChannelData): void {
   const allowPrivate = env().ALLOW_PRIVATE_TARGETS;
-  if ((d.type === "webhook" || d.type === "slack") && d.url) assertPublicTarget(d.url, allowPrivate, "url");
-  if ((d.type === "sms" || d.type === "pagerduty" || d.type === "telegram") && d.baseUrl) assertPublicTarget(d.baseUrl, allowPrivate, "baseUrl");
+  const values = d as Record<string, unknown>;
+  for (const field of providerOf(d.type).urls) {
+    const v = values[field];
+    if (typeof v === "string" && v) assertPublicTarget(v, allowPrivate, field);
+  }
 }

@@ -3,31 +3,21 @@ import { ChannelForm, DeleteChannelButton, TestChannelButton } from "@/component
 import { can } from "@/server/auth/permissions";
 import { listChannels } from "@/server/services/channels/list";
 import { listNotificationLog } from "@/server/services/channels/log";
-import type { ChannelView } from "@/server/validation/channels";
+import type { ChannelView } from "@/server/notifications/channel-schema";
+import { CHANNEL_FORMS, PROVIDERS, providerOf } from "@/server/notifications/providers";
 import { requireCtx } from "@/web/session";
 
 export const metadata = { title: "Notifications" };
 
-const TYPE_LABEL: Record<string, string> = { email: "Email", slack: "Slack", sms: "SMS", pagerduty: "PagerDuty", telegram: "Telegram", webhook: "Webhook" };
+const TYPE_LABEL: Record<string, string> = Object.fromEntries(PROVIDERS.map((p) => [p.type, p.label]));
 const when = (iso: string | Date | null) => (iso ? new Date(iso).toISOString().replace("T", " ").slice(0, 19) + " UTC" : "—");
 
-/** The channel's settings as a reader may see them: secrets come masked from the service. */
-const SETTING_LABELS: [keyof ChannelView, string][] = [
-  ["to", "to"],
-  ["url", "URL"],
-  ["routingKey", "routing key"],
-  ["botToken", "bot token"],
-  ["chatId", "chat"],
-  ["from", "from"],
-  ["accountSid", "account"],
-  ["authToken", "auth token"],
-  ["baseUrl", "via"],
-];
+/** The channel's settings as a reader may see them (its provider's view fields): secrets come masked from the service. */
 function settings(c: ChannelView): string {
-  return SETTING_LABELS.flatMap(([k, label]) => {
-    const v = c[k];
-    if (v === undefined || v === null || v === "") return [];
-    return [`${label} ${Array.isArray(v) ? v.join(", ") : String(v)}`];
+  return Object.entries(providerOf(c.type).view).flatMap(([k, f]) => {
+    const v = (c as Record<string, unknown>)[k];
+    if (!f.label || v === undefined || v === null || v === "") return [];
+    return [`${f.label} ${Array.isArray(v) ? v.join(", ") : String(v)}`];
   }).join(" · ");
 }
 
@@ -44,7 +34,7 @@ export default async function NotificationsPage(props: PageProps<"/notifications
       <div className="page-head">
         <div>
           <h1>Notifications</h1>
-          <p>Where alerts go: email, Slack, SMS, PagerDuty, Telegram and signed webhooks. Monitors use the default channels unless they choose their own.</p>
+          <p>Where alerts go: {new Intl.ListFormat("en", { type: "conjunction" }).format(PROVIDERS.map((p) => p.label))}. Monitors use the default channels unless they choose their own.</p>
         </div>
       </div>
 
@@ -93,7 +83,7 @@ export default async function NotificationsPage(props: PageProps<"/notifications
                 {edit && (
                   <details>
                     <summary>Edit</summary>
-                    <ChannelForm channel={c} />
+                    <ChannelForm forms={CHANNEL_FORMS} channel={c} />
                   </details>
                 )}
               </li>
@@ -107,7 +97,7 @@ export default async function NotificationsPage(props: PageProps<"/notifications
           <h2 id="add-channel" className="card-title">
             Add a channel
           </h2>
-          <ChannelForm />
+          <ChannelForm forms={CHANNEL_FORMS} />
         </section>
       )}
 

@@ -1,10 +1,11 @@
 import { sql } from "drizzle-orm";
 import { bigint, bigserial, boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { CHANNEL_TYPES } from "../../notifications/providers";
 import { monitorEvents, monitors } from "./monitors";
 import { organizations } from "./organizations";
 import { users } from "./users";
 
-export const channelTypeEnum = pgEnum("channel_type", ["email", "slack", "sms", "pagerduty", "telegram", "webhook"]);
+export const channelTypeEnum = pgEnum("channel_type", CHANNEL_TYPES);
 export type ChannelType = (typeof channelTypeEnum.enumValues)[number];
 
 /**

@@ -6,7 +6,7 @@ import { requirePermission } from "../../auth/permissions";
 import { parseInput } from "../../lib/parse";
 import { sealChannelSecrets, splitChannel, toChannelView } from "../../notifications/channel-config";
 import { assertChannelTargetsAllowed } from "../../notifications/targets";
-import { channelInputSchema, type ChannelView } from "../../validation/channels";
+import { channelInputSchema, type ChannelView } from "../../notifications/channel-schema";
 import { recordAudit } from "../audit/record";
 
 /** Creates a channel. A webhook channel's signing secret is generated here and returned this once. */

@@ -4,7 +4,7 @@ import { notificationChannels } from "../../db/schema";
 import type { Ctx } from "../../context";
 import { requirePermission } from "../../auth/permissions";
 import { toChannelView } from "../../notifications/channel-config";
-import type { ChannelView } from "../../validation/channels";
+import type { ChannelView } from "../../notifications/channel-schema";
 import { getChannelOrThrow } from "./internal";
 
 /**

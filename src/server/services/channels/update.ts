@@ -7,7 +7,8 @@ import { requirePermission } from "../../auth/permissions";
 import { parseInput } from "../../lib/parse";
 import { channelToInput, openChannelSecrets, sealChannelSecrets, splitChannel, toChannelView } from "../../notifications/channel-config";
 import { assertChannelTargetsAllowed } from "../../notifications/targets";
-import { CHANNEL_SECRET_FIELDS, MASK, channelInputSchema, type ChannelView } from "../../validation/channels";
+import { MASK, channelInputSchema, type ChannelView } from "../../notifications/channel-schema";
+import { CHANNEL_SECRET_FIELDS } from "../../notifications/providers";
 import { recordAudit } from "../audit/record";
 import { getChannelOrThrow } from "./internal";
 

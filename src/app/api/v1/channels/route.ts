@@ -4,7 +4,7 @@ import { pageQuery } from "@/server/api/query";
 import { channelView, pageOf } from "@/server/api/views";
 import { createChannel } from "@/server/services/channels/create";
 import { listChannels } from "@/server/services/channels/list";
-import { channelInputSchema } from "@/server/validation/channels";
+import { channelInputSchema } from "@/server/notifications/channel-schema";
 import { operation } from "@/web/api-v1";
 
 export const dynamic = "force-dynamic";

@@ -2,7 +2,7 @@ import { channelView } from "@/server/api/views";
 import { deleteChannel } from "@/server/services/channels/delete";
 import { getChannel } from "@/server/services/channels/list";
 import { updateChannel } from "@/server/services/channels/update";
-import { channelInputSchema } from "@/server/validation/channels";
+import { channelInputSchema } from "@/server/notifications/channel-schema";
 import { operation } from "@/web/api-v1";
 
 export const dynamic = "force-dynamic";

@@ -5,18 +5,16 @@ import { createChannel } from "@/server/services/channels/create";
 import { deleteChannel } from "@/server/services/channels/delete";
 import { sendChannelTest } from "@/server/services/channels/send-test";
 import { updateChannel } from "@/server/services/channels/update";
-import { CHANNEL_SECRET_FIELDS, CHANNEL_TYPES } from "@/server/validation/channels";
+import { ALL_SECRET_FIELDS, CHANNEL_SECRET_FIELDS, CHANNEL_TYPES, FORM_FIELD_NAMES } from "@/server/notifications/providers";
 import { runAction, type FormState } from "@/web/action";
 import { requireCtx } from "@/web/session";
-
-const FIELDS = ["to", "url", "accountSid", "authToken", "from", "routingKey", "botToken", "chatId", "baseUrl"];
 
 /** Form → channel input. On edit, an empty secret keeps the stored one; an empty optional field clears it. */
 function formToInput(fd: FormData, editing: boolean): Record<string, unknown> {
   const type = String(fd.get("type") ?? "");
   const secrets = (CHANNEL_SECRET_FIELDS as Record<string, readonly string[]>)[type] ?? [];
   const out: Record<string, unknown> = { name: String(fd.get("name") ?? "").trim(), type, isDefault: fd.get("isDefault") === "on" };
-  for (const f of FIELDS) {
+  for (const f of FORM_FIELD_NAMES) {
     if (!fd.has(f)) continue;
     const v = String(fd.get(f) ?? "").trim();
     if (v) out[f] = v;
@@ -24,9 +22,6 @@ function formToInput(fd: FormData, editing: boolean): Record<string, unknown> {
   }
   return out;
 }
-
-/** Every field that is a secret for some channel type: never sent back to the browser. */
-const ALL_SECRETS = new Set<string>(Object.values(CHANNEL_SECRET_FIELDS).flat());
 
 export async function saveChannelAction(_prev: FormState, formData: FormData): Promise<FormState> {
   const r = await runAction(formData, async () => {
@@ -45,7 +40,7 @@ export async function saveChannelAction(_prev: FormState, formData: FormData): P
   });
   // runAction echoes what was typed so the form keeps it on error; a webhook or Slack URL and
   // a routing key are credentials, so the user types them again instead.
-  if (r.values) r.values = Object.fromEntries(Object.entries(r.values).filter(([k]) => !ALL_SECRETS.has(k)));
+  if (r.values) r.values = Object.fromEntries(Object.entries(r.values).filter(([k]) => !ALL_SECRET_FIELDS.has(k)));
   return r;
 }
 
