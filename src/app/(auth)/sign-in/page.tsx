@@ -1,14 +1,15 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { SignInForm } from "@/components/auth/sign-in-form";
+import { safeNext } from "@/web/safe-redirect";
 import { getSession } from "@/web/session";
 
 export const metadata = { title: "Sign in" };
 
 export default async function SignInPage({ searchParams }: PageProps<"/sign-in">) {
-  if (await getSession()) redirect("/monitors");
   const sp = await searchParams;
-  const next = typeof sp.next === "string" ? sp.next : undefined;
+  const next = safeNext(typeof sp.next === "string" ? sp.next : undefined);
+  if (await getSession()) redirect(next);
   const reset = sp.reset === "1";
   return (
     <>
