@@ -24,6 +24,7 @@ import { purgeNotificationHistory } from "../src/server/notifications/retention"
 import { purgeApiAccessLog } from "../src/server/api/retention";
 import { startNotifications } from "../src/server/notifications/runtime";
 import { sweepDeliveries } from "../src/server/notifications/sweeper";
+import { keepProbeRedisUsersAsserted } from "../src/server/services/probes/redis-access";
 
 /** `schedulerRefreshMs`: how often the maintenance job schedulers are re-asserted (tests shorten it). */
 export async function startWorker(opts: { schedulerRefreshMs?: number } = {}) {
@@ -38,6 +39,8 @@ export async function startWorker(opts: { schedulerRefreshMs?: number } = {}) {
   await upsertMaintenanceSchedulers(maintenance);
   // A flushed Redis loses the schedulers (the sweeper and reminders among them): put them back.
   const schedulers = keepSchedulersAsserted(maintenance, opts.schedulerRefreshMs ?? SCHEDULER_REFRESH_MS);
+  // Redis keeps ACL users in memory only: put the probes' users back after a restart (ADR 5).
+  const probeUsers = keepProbeRedisUsersAsserted();
 
   const maintenanceWorker = new Worker(
     MAINTENANCE_QUEUE,
@@ -101,6 +104,7 @@ export async function startWorker(opts: { schedulerRefreshMs?: number } = {}) {
     (stopping ??= (async () => {
       // Finish running checks, store their results, then let go of connections.
       await schedulers.stop();
+      probeUsers.stop();
       await checks.close();
       await batcher.flush();
       await notifications.stop();
