@@ -34,8 +34,8 @@ export function verifiedValue(key: string, stored: string | null | undefined): s
   const value = m ? stored.slice(m[0].length) : "";
   const ok = m !== null && timingSafeEqual(Buffer.from(m[1]!, "base64url"), macOf(key, value));
   if (!ok) {
-    // Only the key's kind is logged: key names can carry hashes of secrets.
-    log.warn("a Redis entry failed its integrity check and was ignored", { kind: key.split(":").slice(0, 2).join(":") });
+    // Only the key's kind ("api:auth", "signin2fa") is logged: names carry hashes of secrets.
+    log.warn("a Redis entry failed its integrity check and was ignored", { kind: key.replace(/:[^:]{32,}.*$/, "") });
     return null;
   }
   return value;
