@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { SignInForm } from "@/components/auth/sign-in-form";
-import { safeNext } from "@/web/safe-redirect";
+import { AFTER_SIGN_IN, safeNext } from "@/web/safe-redirect";
 import { getSession } from "@/web/session";
 
 export const metadata = { title: "Sign in" };
@@ -9,7 +9,8 @@ export const metadata = { title: "Sign in" };
 export default async function SignInPage({ searchParams }: PageProps<"/sign-in">) {
   const sp = await searchParams;
   const next = safeNext(typeof sp.next === "string" ? sp.next : undefined);
-  if (await getSession()) redirect(next);
+  // Already signed in: go where the link meant to (never back here, which would loop).
+  if (await getSession()) redirect(/^\/sign-in(?:[/?#]|$)/.test(next) ? AFTER_SIGN_IN : next);
   const reset = sp.reset === "1";
   return (
     <>

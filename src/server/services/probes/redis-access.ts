@@ -46,9 +46,15 @@ export const PROBE_ACL_REFRESH_MS = 5 * 60_000;
 
 /** Re-asserts the probes' users now and every `everyMs` (the worker runs this). */
 export function keepProbeRedisUsersAsserted(everyMs = PROBE_ACL_REFRESH_MS): { stop: () => void } {
-  const run = () => assertProbeRedisUsers().catch((err: unknown) => log.error("could not assert the probes' Redis users", { err }));
+  let stopped = false;
+  const run = () => assertProbeRedisUsers().catch((err: unknown) => stopped || log.error("could not assert the probes' Redis users", { err }));
   void run();
   const timer = setInterval(() => void run(), everyMs);
   timer.unref();
-  return { stop: () => clearInterval(timer) };
+  return {
+    stop: () => {
+      stopped = true;
+      clearInterval(timer);
+    },
+  };
 }
