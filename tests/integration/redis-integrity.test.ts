@@ -81,6 +81,21 @@ describe("idempotent answers in Redis", () => {
     expect(again.headers.get("idempotent-replayed")).toBe("true");
     expect((again.body as { id: string }).id).toBe((r.body as { id: string }).id);
   });
+
+  it("a genuine answer moved to another key's entry is not replayed there", async () => {
+    const a = await t.key(["monitors:read", "monitors:write"]);
+    const b = await t.key(["monitors:read", "monitors:write"]);
+    const idem = `move-${randomToken(6)}`;
+    const raw = JSON.stringify({ name: "Moved", type: "tcp", host: "127.0.0.1", port: 9, paused: true });
+    const slot = (keyId: string) => `api:idem:${keyId}:${createHash("sha256").update(idem).digest("hex")}`;
+    const first = await api("POST", "/api/v1/monitors", { key: a.key, rawBody: raw, headers: { "idempotency-key": idem } });
+    expect(first.status).toBe(201);
+    await redis().set(slot(b.id), (await redis().get(slot(a.id)))!, "EX", 600);
+    const other = await api("POST", "/api/v1/monitors", { key: b.key, rawBody: raw, headers: { "idempotency-key": idem } });
+    expect(other.status).toBe(201);
+    expect(other.headers.get("idempotent-replayed")).toBeNull();
+    expect((other.body as { id: string }).id).not.toBe((first.body as { id: string }).id);
+  });
 });
 
 describe("pending 2FA sign-ins in Redis", () => {
