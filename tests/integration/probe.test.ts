@@ -200,6 +200,48 @@ describe("the probe process, end to end", () => {
   });
 });
 
+describe("the probe under its own Redis user, with the worker's job schedulers", () => {
+  it("runs repeated scheduler jobs and is never refused a command", { timeout: 30_000 }, async () => {
+    const own = await createProbe({ region });
+    const target = http.createServer((_q, s) => s.end("ok"));
+    await new Promise<void>((r) => target.listen(0, "127.0.0.1", r));
+    const web = http.createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      const url = `http://127.0.0.1${req.url}`;
+      const headers = new Headers(Object.entries(req.headers).flatMap(([k, v]) => (typeof v === "string" ? [[k, v]] : [])) as [string, string][]);
+      const r = req.url?.startsWith("/api/probe/results")
+        ? await resultsRoute(new Request(url, { method: "POST", headers, body: Buffer.concat(chunks) }))
+        : await configRoute(new Request(url, { headers }), { params: Promise.resolve({ id: req.url!.split("/").pop()! }) });
+      res.writeHead(r.status, { "content-type": "application/json" });
+      res.end(await r.text());
+    });
+    await new Promise<void>((r) => web.listen(0, "127.0.0.1", r));
+    const m = await insertMonitor(orgId, { regions: [region], config: { url: `http://127.0.0.1:${(target.address() as AddressInfo).port}/`, method: "GET", expectedStatus: [{ from: 200, to: 299 }] } });
+    const logs: string[] = [];
+    const p = await startProbe({ region, webUrl: `http://127.0.0.1:${(web.address() as AddressInfo).port}`, probeId: own.id, secret: own.secret, redisUrl: own.redisUrl, prefix: inject("redisPrefix"), allowPrivate: true, log: (l) => logs.push(l) });
+    const count = async () => Number((await db().execute<{ n: string }>(sql`select count(*) as n from check_results where monitor_seq = ${m.seq}`)).rows[0]!.n);
+    try {
+      await checkQueue(region).upsertJobScheduler(`mon-${m.id}`, { every: 400 }, { name: "check", data: { monitorId: m.id, version: 1, region }, opts: { removeOnComplete: true, removeOnFail: 100 } });
+      const deadline = Date.now() + 20_000;
+      while (Date.now() < deadline && (await count()) < 3) await new Promise((r) => setTimeout(r, 100));
+      expect(await count()).toBeGreaterThanOrEqual(3);
+    } finally {
+      await checkQueue(region).removeJobScheduler(`mon-${m.id}`);
+      await p.stop();
+      web.closeAllConnections();
+      target.closeAllConnections();
+      await Promise.all([new Promise((r) => web.close(r)), new Promise((r) => target.close(r))]);
+      await revokeProbe({ id: own.id }); // deletes the user; Redis keeps its log entries
+    }
+    // Redis logs every command or key an ACL refused; none may name this probe's user.
+    const entries = (await redis().call("ACL", "LOG", "128")) as unknown[][];
+    const mine = entries.filter((e) => e[e.indexOf("username") + 1] === probeRedisUser(own.id));
+    expect(mine).toEqual([]);
+    expect(logs.filter((l) => /warning|failed|NOPERM/i.test(l))).toEqual([]);
+  });
+});
+
 describe("the probe's Redis user", () => {
   const prefix = () => inject("redisPrefix");
   async function asProbe<T>(fn: (r: Redis) => Promise<T>): Promise<T> {
