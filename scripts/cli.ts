@@ -21,7 +21,8 @@ Commands:
   org:limits --org SLUG [--max-monitors N] [--min-interval SECONDS]
       Show or change an organization's monitor limits.
   probe:create --region R [--name N]
-      Register a remote probe; prints its id and secret once (set them as PROBE_ID / PROBE_SECRET).
+      Register a remote probe; prints its id, secret and Redis URL (its own Redis user, limited to
+      its region's queue) once: set them as PROBE_ID / PROBE_SECRET / REDIS_URL on the probe.
   probe:revoke --id ID
       Revoke a probe at once.
   apikey:create --email E --org SLUG --scopes monitors:read,monitors:write [--name N] [--expires 2027-01-31]
@@ -71,7 +72,7 @@ async function probeCreate(argv: string[]) {
   const { values } = parseArgs({ args: argv, options: { region: { type: "string" }, name: { type: "string" } }, strict: true });
   if (!values.region) throw new UsageError("probe:create needs --region");
   const p = await createProbe({ region: values.region, name: values.name });
-  return { ...p, env: `PROBE_ID=${p.id} PROBE_SECRET=${p.secret}` };
+  return { ...p, env: `PROBE_ID=${p.id} PROBE_SECRET=${p.secret} REDIS_URL=${p.redisUrl}` };
 }
 
 async function probeRevoke(argv: string[]) {

@@ -1,6 +1,7 @@
 /**
- * Remote probe: `npm run probe -- --region <name>`. Takes its region's check jobs from Redis,
- * runs them, and POSTs signed results to web. It has no database access (nothing here imports
+ * Remote probe: `npm run probe -- --region <name>`. Takes its region's check jobs from Redis
+ * as its own ACL user (only its region's queue and check locks, ADR 5), runs them, and POSTs
+ * signed results to web. It has no database access (nothing here imports
  * the database layer): config comes from web, per monitor version, over the signed channel.
  */
 import { randomBytes } from "node:crypto";
@@ -11,6 +12,7 @@ import { runCheck } from "../src/server/checks/run-check";
 import { EnvError, probeEnv, type ProbeEnv } from "../src/server/env";
 import type { CheckResult, ExecutableConfig } from "../src/server/checks/types";
 import { scheduledAtOf } from "../src/server/probes/slot";
+import { probeRedisUser } from "../src/server/probes/redis-acl";
 import { dayOf, mintProbeToken, signBody } from "../src/server/probes/token";
 import type { CheckJob } from "../src/server/monitors/schedule";
 
@@ -34,6 +36,9 @@ export async function startProbe(o: ProbeOptions) {
   const log = o.log ?? ((m: string) => console.log(`[probe ${o.region}] ${m}`));
   const conn = new Redis(o.redisUrl, { maxRetriesPerRequest: null });
   const locks = new Redis(o.redisUrl, { keyPrefix: o.prefix, maxRetriesPerRequest: 2 });
+  // A probe's host should hold only its own Redis user (ADR 5): say so when it holds more.
+  const user = await locks.call("ACL", "WHOAMI").catch(() => null);
+  if (user !== probeRedisUser(o.probeId)) log(`warning: connected to Redis as "${String(user)}", not as this probe's own user ${probeRedisUser(o.probeId)}; use the REDIS_URL printed by probe:create so this host can reach nothing but its region's jobs`);
   let token = { value: "", mintedAt: 0 };
   const bearer = () => {
     const now = Math.floor(Date.now() / 1000);

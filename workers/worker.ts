@@ -16,6 +16,7 @@ import { bullPrefix, closeQueues, queueName, type CheckJob } from "../src/server
 import { reconcileSchedules } from "../src/server/monitors/reconcile";
 import { ensurePartitions } from "../src/server/monitors/partitions";
 import { startNotifications } from "../src/server/notifications/runtime";
+import { keepProbeRedisUsersAsserted } from "../src/server/services/probes/redis-access";
 
 /** `schedulerRefreshMs`: how often the maintenance job schedulers are re-asserted (tests shorten it). */
 export async function startWorker(opts: { schedulerRefreshMs?: number } = {}) {
@@ -30,6 +31,8 @@ export async function startWorker(opts: { schedulerRefreshMs?: number } = {}) {
   await upsertMaintenanceSchedulers(maintenance);
   // A flushed Redis loses the schedulers (the sweeper and reminders among them): put them back.
   const schedulers = keepSchedulersAsserted(maintenance, opts.schedulerRefreshMs ?? SCHEDULER_REFRESH_MS);
+  // Redis keeps ACL users in memory only: put the probes' users back after a restart (ADR 5).
+  const probeUsers = keepProbeRedisUsersAsserted();
 
   const maintenanceWorker = new Worker(MAINTENANCE_QUEUE, dispatcher(MAINTENANCE_QUEUE), { connection: maintConn, prefix, concurrency: 2 });
   maintenanceWorker.on("failed", (job, err) => log.error("maintenance job failed", { job: job?.name, err: err.message }));
@@ -62,6 +65,7 @@ export async function startWorker(opts: { schedulerRefreshMs?: number } = {}) {
     (stopping ??= (async () => {
       // Finish running checks, store their results, then let go of connections.
       await schedulers.stop();
+      probeUsers.stop();
       await checks.close();
       await batcher.flush();
       await notifications.stop();

@@ -2,10 +2,14 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomBytes, randomUUID } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { db } from "../../src/server/db/client";
 import { incidents, monitors } from "../../src/server/db/schema";
 import { createProbe, revokeProbe } from "../../src/server/services/probes/create-probe";
+import { assertProbeRedisUsers, probeRedisPassword } from "../../src/server/services/probes/redis-access";
+import { probeRedisUser } from "../../src/server/probes/redis-acl";
+import { redis } from "../../src/server/redis";
 import { POST as resultsRoute } from "../../src/app/api/probe/results/route";
 import { GET as configRoute } from "../../src/app/api/probe/monitors/[id]/route";
 import { dayOf, mintProbeToken, signBody } from "../../src/server/probes/token";
@@ -13,8 +17,8 @@ import { checkQueue } from "../../src/server/monitors/schedule";
 import { sealSecrets } from "../../src/server/monitors/config";
 import { startProbe } from "../../workers/probe";
 import { createOrg } from "../helpers/factories";
-import { insertMonitor } from "../helpers/monitor-factory";
 import { BASE_REDIS_URL } from "../helpers/test-db";
+import { insertMonitor } from "../helpers/monitor-factory";
 
 const region = `p-${randomBytes(3).toString("hex")}`;
 let probe: Awaited<ReturnType<typeof createProbe>>;
@@ -25,6 +29,11 @@ beforeAll(async () => {
   probe = await createProbe({ region });
   other = await createProbe({ region: `${region}-b` });
   orgId = (await createOrg()).id;
+});
+// ACL users live in the shared Redis, not in this run's database: leave none behind.
+afterAll(async () => {
+  await revokeProbe({ id: probe.id });
+  await revokeProbe({ id: other.id });
 });
 
 function request(body: string, opts: { token?: string | null; secret?: string; ts?: number; tamper?: string } = {}) {
@@ -166,7 +175,9 @@ describe("the probe process, end to end", () => {
 
   it("takes its region's jobs, runs the check, and the signed results move the monitor UP then DOWN", { timeout: 30_000 }, async () => {
     const m = await insertMonitor(orgId, { regions: [region], confirmations: 1, config: { url: `http://127.0.0.1:${(target.address() as AddressInfo).port}/`, method: "GET", expectedStatus: [{ from: 200, to: 299 }] } });
-    const p = await startProbe({ region, webUrl, probeId: probe.id, secret: probe.secret, redisUrl: BASE_REDIS_URL, prefix: inject("redisPrefix"), allowPrivate: true, log: () => undefined });
+    // With its own Redis user: the probe needs nothing beyond its region's queue.
+    const logs: string[] = [];
+    const p = await startProbe({ region, webUrl, probeId: probe.id, secret: probe.secret, redisUrl: probe.redisUrl, prefix: inject("redisPrefix"), allowPrivate: true, log: (m) => logs.push(m) });
     const state = async () => (await db().select().from(monitors).where(eq(monitors.id, m.id)))[0]!.state;
     const waitFor = async (s: string) => {
       const deadline = Date.now() + 15_000;
@@ -181,8 +192,139 @@ describe("the probe process, end to end", () => {
       expect(await waitFor("DOWN")).toBe("DOWN");
       const [inc] = await db().select().from(incidents).where(eq(incidents.monitorId, m.id));
       expect(inc!.causeMessage).toBe("Expected status 200-299, got 503");
+      // Nothing was refused to it, and it knows it runs as its own user.
+      expect(logs.filter((l) => /warning|failed|NOPERM/i.test(l))).toEqual([]);
     } finally {
       await p.stop();
     }
+  });
+});
+
+describe("the probe under its own Redis user, with the worker's job schedulers", () => {
+  it("runs repeated scheduler jobs and is never refused a command", { timeout: 30_000 }, async () => {
+    const own = await createProbe({ region });
+    const target = http.createServer((_q, s) => s.end("ok"));
+    await new Promise<void>((r) => target.listen(0, "127.0.0.1", r));
+    const web = http.createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      const url = `http://127.0.0.1${req.url}`;
+      const headers = new Headers(Object.entries(req.headers).flatMap(([k, v]) => (typeof v === "string" ? [[k, v]] : [])) as [string, string][]);
+      const r = req.url?.startsWith("/api/probe/results")
+        ? await resultsRoute(new Request(url, { method: "POST", headers, body: Buffer.concat(chunks) }))
+        : await configRoute(new Request(url, { headers }), { params: Promise.resolve({ id: req.url!.split("/").pop()! }) });
+      res.writeHead(r.status, { "content-type": "application/json" });
+      res.end(await r.text());
+    });
+    await new Promise<void>((r) => web.listen(0, "127.0.0.1", r));
+    const m = await insertMonitor(orgId, { regions: [region], config: { url: `http://127.0.0.1:${(target.address() as AddressInfo).port}/`, method: "GET", expectedStatus: [{ from: 200, to: 299 }] } });
+    const logs: string[] = [];
+    const p = await startProbe({ region, webUrl: `http://127.0.0.1:${(web.address() as AddressInfo).port}`, probeId: own.id, secret: own.secret, redisUrl: own.redisUrl, prefix: inject("redisPrefix"), allowPrivate: true, log: (l) => logs.push(l) });
+    const count = async () => Number((await db().execute<{ n: string }>(sql`select count(*) as n from check_results where monitor_seq = ${m.seq}`)).rows[0]!.n);
+    try {
+      await checkQueue(region).upsertJobScheduler(`mon-${m.id}`, { every: 400 }, { name: "check", data: { monitorId: m.id, version: 1, region }, opts: { removeOnComplete: true, removeOnFail: 100 } });
+      const deadline = Date.now() + 20_000;
+      while (Date.now() < deadline && (await count()) < 3) await new Promise((r) => setTimeout(r, 100));
+      expect(await count()).toBeGreaterThanOrEqual(3);
+    } finally {
+      await checkQueue(region).removeJobScheduler(`mon-${m.id}`);
+      await p.stop();
+      web.closeAllConnections();
+      target.closeAllConnections();
+      await Promise.all([new Promise((r) => web.close(r)), new Promise((r) => target.close(r))]);
+      await revokeProbe({ id: own.id }); // deletes the user; Redis keeps its log entries
+    }
+    // Redis logs every command or key an ACL refused; none may name this probe's user.
+    const entries = (await redis().call("ACL", "LOG", "128")) as unknown[][];
+    const mine = entries.filter((e) => e[e.indexOf("username") + 1] === probeRedisUser(own.id));
+    expect(mine).toEqual([]);
+    expect(logs.filter((l) => /warning|failed|NOPERM/i.test(l))).toEqual([]);
+  });
+});
+
+describe("the probe's Redis user", () => {
+  const prefix = () => inject("redisPrefix");
+  async function asProbe<T>(fn: (r: Redis) => Promise<T>): Promise<T> {
+    const r = new Redis(probe.redisUrl, { maxRetriesPerRequest: 0, lazyConnect: true });
+    try {
+      await r.connect();
+      return await fn(r);
+    } finally {
+      r.disconnect();
+    }
+  }
+  const refused = (p: Promise<unknown>) => p.then(() => "allowed", (e: Error) => (/NOPERM|can't access/.test(e.message) ? "refused" : `error: ${e.message}`));
+
+  it("is printed as the probe's REDIS_URL, with its own user and a password derived for it", () => {
+    const u = new URL(probe.redisUrl);
+    expect(decodeURIComponent(u.username)).toBe(probeRedisUser(probe.id));
+    expect(decodeURIComponent(u.password)).toBe(probeRedisPassword(probe.id));
+    expect(probeRedisPassword(probe.id)).not.toBe(probeRedisPassword(other.id));
+  });
+
+  it("reads and writes only its region's queue and check locks; every other key, command and queue is refused", async () => {
+    await redis().set("api:auth:x", "planted-by-the-test", "EX", 60);
+    const p = prefix();
+    const results = await asProbe(async (r) => ({
+      readAuth: await refused(r.get(`${p}api:auth:x`)),
+      writeAuth: await refused(r.set(`${p}api:auth:${"a".repeat(64)}`, "{}")),
+      writeUnprefixed: await refused(r.set("perigee:api:auth:x", "{}")),
+      otherQueue: await refused(r.lpush(`${p}bull:checks-${region}-b:wait`, "1")),
+      workerQueue: await refused(r.zadd(`${p}bull:checks-default:marker`, 0, "0")),
+      notifications: await refused(r.get(`${p}bull:notifications:id`)),
+      otherRegionLock: await refused(r.set(`${p}lock:check:m:${region}-b`, "1")),
+      keys: await refused(r.keys("*")),
+      scan: await refused(r.scan(0)),
+      flushall: await refused(r.flushall()),
+      config: await refused(r.config("GET", "*")),
+      acl: await refused(r.call("ACL", "SETUSER", "evil", "on", ">x", "~*", "+@all")),
+      scriptOnOtherKey: await refused(r.eval("return redis.call('GET', KEYS[1])", 1, `${p}api:auth:x`)),
+      scriptReachingOut: await refused(r.eval(`return redis.call('SET', '${p}api:auth:y', '1')`, 0)),
+      publish: await refused(r.publish("anything", "x")),
+      ownQueue: await refused(r.get(`${p}bull:checks-${region}:id`)),
+      ownLock: await refused(r.set(`${p}lock:check:m:${region}`, "1", "PX", 1000)),
+    }));
+    expect(results).toEqual({
+      readAuth: "refused",
+      writeAuth: "refused",
+      writeUnprefixed: "refused",
+      otherQueue: "refused",
+      workerQueue: "refused",
+      notifications: "refused",
+      otherRegionLock: "refused",
+      keys: "refused",
+      scan: "refused",
+      flushall: "refused",
+      config: "refused",
+      acl: "refused",
+      scriptOnOtherKey: "refused",
+      scriptReachingOut: "refused",
+      publish: "refused",
+      ownQueue: "allowed",
+      ownLock: "allowed",
+    });
+    expect(await redis().get("api:auth:x")).toBe("planted-by-the-test");
+  });
+
+  it("is re-asserted after Redis forgets it, and removed when the probe is revoked", async () => {
+    const p = await createProbe({ region });
+    // AUTH as the probe's user on a fresh connection (deleting a user closes its connections).
+    const ping = async () => {
+      const conn = new Redis(BASE_REDIS_URL, { maxRetriesPerRequest: 0 });
+      try {
+        return await conn.call("AUTH", probeRedisUser(p.id), probeRedisPassword(p.id)).then(() => "PONG", (e: Error) => `refused: ${e.message}`);
+      } finally {
+        conn.disconnect();
+      }
+    };
+    expect(await ping()).toBe("PONG");
+    await redis().call("ACL", "DELUSER", probeRedisUser(p.id)); // as after a Redis restart without an aclfile
+    expect(await ping()).toMatch(/refused: WRONGPASS/);
+    await assertProbeRedisUsers();
+    expect(await ping()).toBe("PONG");
+    await revokeProbe({ id: p.id });
+    expect(await ping()).toMatch(/refused: WRONGPASS/);
+    await assertProbeRedisUsers();
+    expect(await ping()).toMatch(/refused: WRONGPASS/);
   });
 });

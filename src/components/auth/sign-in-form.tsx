@@ -1,5 +1,6 @@
 "use client";
 import { Field, FormMessage } from "@/components/ui/field";
+import { safeNext } from "@/web/safe-redirect";
 import { formValues, useJsonForm } from "./use-json-form";
 
 export function SignInForm({ next }: { next?: string }) {
@@ -12,7 +13,7 @@ export function SignInForm({ next }: { next?: string }) {
         e.preventDefault();
         const r = await submit(formValues(e.currentTarget));
         if (!r) return;
-        const dest = next && next.startsWith("/") && !next.startsWith("//") ? next : "/monitors";
+        const dest = safeNext(next);
         window.location.assign(r.status === "2fa_required" ? `/sign-in/2fa?next=${encodeURIComponent(dest)}` : dest);
       }}
     >

@@ -1,5 +1,6 @@
 "use client";
 import { Field, FormMessage } from "@/components/ui/field";
+import { safeNext } from "@/web/safe-redirect";
 import { formValues, useJsonForm } from "./use-json-form";
 
 export function TwoFactorForm({ next }: { next?: string }) {
@@ -11,7 +12,7 @@ export function TwoFactorForm({ next }: { next?: string }) {
       onSubmit={async (e) => {
         e.preventDefault();
         const r = await submit(formValues(e.currentTarget));
-        if (r) window.location.assign(next && next.startsWith("/") && !next.startsWith("//") ? next : "/monitors");
+        if (r) window.location.assign(safeNext(next));
         else if (error?.code === "unauthorized") window.location.assign("/sign-in");
       }}
     >

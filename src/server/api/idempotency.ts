@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { decrypt, encrypt } from "../lib/crypto";
 import { redis } from "../redis";
+import { verifiedValue, withMac } from "../auth/redis-mac";
 
 /**
  * Idempotency-Key on POST: the first request's answer is kept for 24 h and replayed for a
@@ -10,6 +11,8 @@ import { redis } from "../redis";
 const TTL_SECONDS = 24 * 3600;
 // The kept answer may hold a secret shown once (a webhook's signing secret, a heartbeat URL):
 // it is sealed (AES-256-GCM, bound to the key and the Idempotency-Key) while it sits in Redis.
+// The whole entry (state, fingerprint, status) also carries a MAC over its key name, so a
+// Redis writer can neither plant an answer nor move one to another key (auth/redis-mac.ts).
 const aadOf = (apiKeyId: string, idemKey: string) => `idempotency:${apiKeyId}:${idemKey}`;
 const LOCK_SECONDS = 60;
 
@@ -21,16 +24,20 @@ export const fingerprintOf = (method: string, route: string, body: string) => cr
 
 export async function beginIdempotent(apiKeyId: string, idemKey: string, fingerprint: string): Promise<Begin> {
   const k = keyOf(apiKeyId, idemKey);
-  const claimed = await redis().set(k, JSON.stringify({ state: "running", fingerprint } satisfies Stored), "EX", LOCK_SECONDS, "NX");
+  const claimed = await redis().set(k, withMac(k, JSON.stringify({ state: "running", fingerprint } satisfies Stored)), "EX", LOCK_SECONDS, "NX");
   if (claimed) return { kind: "new" };
   const raw = await redis().get(k);
   if (!raw) return beginIdempotent(apiKeyId, idemKey, fingerprint);
-  const s = JSON.parse(raw) as Stored;
+  const value = verifiedValue(k, raw);
+  if (value === null) {
+    // Not ours (planted, or kept before entries were MAC'd): drop exactly that entry, claim again.
+    await redis().eval(`if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`, 1, k, raw);
+    return beginIdempotent(apiKeyId, idemKey, fingerprint);
+  }
+  const s = JSON.parse(value) as Stored;
   if (s.fingerprint !== fingerprint) return { kind: "mismatch" };
   if (s.state === "running") return { kind: "running" };
-  // (Answers kept before sealing was introduced carry `body` in the clear; they expire within 24 h.)
-  const legacy = s as unknown as { body?: string };
-  const { body, location } = s.sealed ? (JSON.parse(decrypt(s.sealed, aadOf(apiKeyId, idemKey))) as { body: string; location: string | null }) : { body: legacy.body ?? "", location: null };
+  const { body, location } = JSON.parse(decrypt(s.sealed, aadOf(apiKeyId, idemKey))) as { body: string; location: string | null };
   return { kind: "replay", status: s.status, body, location };
 }
 
@@ -38,5 +45,5 @@ export async function finishIdempotent(apiKeyId: string, idemKey: string, finger
   const k = keyOf(apiKeyId, idemKey);
   // A server error is not an answer to keep: the client may retry it for real.
   if (status >= 500) await redis().del(k);
-  else await redis().set(k, JSON.stringify({ state: "done", fingerprint, status, sealed: encrypt(JSON.stringify({ body, location }), aadOf(apiKeyId, idemKey)) } satisfies Stored), "EX", TTL_SECONDS);
+  else await redis().set(k, withMac(k, JSON.stringify({ state: "done", fingerprint, status, sealed: encrypt(JSON.stringify({ body, location }), aadOf(apiKeyId, idemKey)) } satisfies Stored)), "EX", TTL_SECONDS);
 }

@@ -1,5 +1,6 @@
 import { redis } from "../redis";
 import { RateLimited } from "../errors";
+import { hashToken } from "../lib/crypto";
 
 export type Window = { limit: number; windowSeconds: number };
 
@@ -34,9 +35,16 @@ export async function clear(key: string): Promise<void> {
   await redis().del(key);
 }
 
+/**
+ * A counter cannot carry a MAC (INCR must stay atomic), so the names are keyed instead: an
+ * HMAC (AUTH_SECRET) of the account or address. Whoever can read or write Redis cannot tell
+ * whose bucket is whose, so cannot lock one account out or clear one account's failures (nor
+ * harvest emails); they could only drop every counter, which the probe ACL (ADR 5) prevents.
+ */
+const named = (what: string, id: string) => `throttle:${what}:${hashToken(`throttle:${what}:${id}`)}`;
 export const throttleKeys = {
-  signInAccount: (email: string) => `throttle:signin:acct:${email}`,
-  signInIp: (ip: string) => `throttle:signin:ip:${ip}`,
-  resetAccount: (email: string) => `throttle:reset:acct:${email}`,
-  resetIp: (ip: string) => `throttle:reset:ip:${ip}`,
+  signInAccount: (email: string) => named("signin:acct", email),
+  signInIp: (ip: string) => named("signin:ip", ip),
+  resetAccount: (email: string) => named("reset:acct", email),
+  resetIp: (ip: string) => named("reset:ip", ip),
 };

@@ -1,14 +1,16 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { SignInForm } from "@/components/auth/sign-in-form";
+import { AFTER_SIGN_IN, safeNext } from "@/web/safe-redirect";
 import { getSession } from "@/web/session";
 
 export const metadata = { title: "Sign in" };
 
 export default async function SignInPage({ searchParams }: PageProps<"/sign-in">) {
-  if (await getSession()) redirect("/monitors");
   const sp = await searchParams;
-  const next = typeof sp.next === "string" ? sp.next : undefined;
+  const next = safeNext(typeof sp.next === "string" ? sp.next : undefined);
+  // Already signed in: go where the link meant to (never back here, which would loop).
+  if (await getSession()) redirect(/^\/sign-in(?:[/?#]|$)/.test(next) ? AFTER_SIGN_IN : next);
   const reset = sp.reset === "1";
   return (
     <>

@@ -9,6 +9,7 @@ import { rateStateOf, type RateState } from "../../api/rate-limit";
 import { isScope, scopesAllowedFor, type Scope } from "../../auth/scopes";
 import { log } from "../../log";
 import { redis } from "../../redis";
+import { verifiedValue, withMac } from "../../auth/redis-mac";
 
 export type ApiCaller = { ctx: Ctx; keyId: string; scopes: Scope[]; rate: RateState };
 
@@ -47,7 +48,7 @@ const badKeyIpKey = (ip: string, window: number) => `api:badkey:${ip}:${window}`
  * is refused before any database or Redis call.
  *
  * One Redis round trip per request carries the rate-limit count, the "last used" throttle
- * and a 60-second cache of the key's resolution; revocation, role changes and removals
+ * and a 60-second cache of the key's resolution (MAC'd, see auth/redis-mac.ts); revocation, role changes and removals
  * delete the cached entries (forgetApiKeys*), so they still take effect on the next request.
  * They also leave a short "stale" mark: a request that read the key from the database just
  * before the change and caches it just after cannot bring the old resolution back, because
@@ -67,7 +68,8 @@ export async function authenticateApiKey(key: string, meta: RequestMeta): Promis
     .exists(staleKey(hash))
     .get(badKeyIpKey(meta.ip ?? "unknown", window))
     .exec();
-  const cached = res?.[0]?.[1] as string | null;
+  // A resolution is trusted only with a valid MAC: whoever can write Redis cannot mint one.
+  const cached = verifiedValue(authKey(hash), res?.[0]?.[1] as string | null);
   const count = Number(res?.[1]?.[1] ?? 0);
   const firstUseThisMinute = res?.[3]?.[1] === "OK";
   const stale = Number(res?.[4]?.[1] ?? 0) > 0;
@@ -86,7 +88,7 @@ export async function authenticateApiKey(key: string, meta: RequestMeta): Promis
     const r = await resolveFromDb(hash);
     // One round trip: cache what may be cached, and count a key that matches none.
     const after = redis().multi();
-    if ("refused" in r ? r.final : !stale) after.set(authKey(hash), JSON.stringify(r), "EX", AUTH_TTL_SECONDS);
+    if ("refused" in r ? r.final : !stale) after.set(authKey(hash), withMac(authKey(hash), JSON.stringify(r)), "EX", AUTH_TTL_SECONDS);
     if ("refused" in r && !r.key) {
       const bad = badKeyIpKey(meta.ip ?? "unknown", window);
       after.incr(bad).expire(bad, 61, "NX");
