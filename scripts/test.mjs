@@ -1,4 +1,4 @@
-// `npm test`: install if needed, then typecheck, lint, unit + integration tests (vitest),
+// `npm test`: install if needed, then typecheck, lint, format and dead-code checks, unit + integration tests (vitest),
 // build, and browser tests (Playwright in Debian's Chromium). Stops at the first failure.
 import { ROOT, bin, ensureInstalled, run, say } from "./lib.mjs";
 import path from "node:path";
@@ -13,6 +13,8 @@ run(bin("tsc"), ["--noEmit"], { env, label: "typecheck" });
 
 say("lint");
 run(bin("eslint"), ["--max-warnings", "0", "."], { env, label: "lint" });
+run(bin("prettier"), ["--check", "--log-level", "warn", "."], { env, label: "format check (fix with: npx prettier --write .)" });
+run(bin("knip"), [], { env, label: "dead-code check (knip)" });
 
 say("unit and integration tests");
 run(bin("vitest"), ["run"], { env, label: "vitest" });
