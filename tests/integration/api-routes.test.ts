@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { eventViewSchema, monitorViewSchema, resultSchema, uptimeSchema } from "../../src/server/api/openapi";
+import { eventViewSchema, resultSchema, uptimeSchema } from "../../src/server/api/openapi";
+import { monitorViewSchema } from "../../src/server/monitors/schema";
 import { Redis } from "ioredis";
 import { env } from "../../src/server/env";
 import { db } from "../../src/server/db/client";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { assertTargetsAllowed } from "../../src/server/monitors/targets";
-import { monitorInputSchema } from "../../src/server/validation/monitors";
+import { monitorInputSchema } from "../../src/server/monitors/schema";
 
 const dns = (resolver: string) => monitorInputSchema.safeParse({ name: "d", type: "dns", hostname: "example.com", resolver });
 

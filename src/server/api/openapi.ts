@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { channelInputSchema, channelViewSchema } from "../validation/channels";
-import { monitorInputSchema } from "../validation/monitors";
+import { monitorInputSchema, monitorViewSchema } from "../monitors/schema";
 import { SCOPE_DESCRIPTIONS, SCOPE_NAMES, type Scope } from "./scopes";
 
 /**
@@ -8,55 +8,6 @@ import { SCOPE_DESCRIPTIONS, SCOPE_NAMES, type Scope } from "./scopes";
  * schemas the services validate with, and the API tests check real answers against them.
  */
 const isoTime = z.string().describe("ISO 8601 time");
-
-export const monitorViewSchema = z
-  .object({
-    id: z.uuid(),
-    name: z.string(),
-    type: z.enum(["http", "tcp", "ssl", "dns", "heartbeat"]),
-    url: z.string().optional(),
-    host: z.string().optional(),
-    port: z.number().optional(),
-    method: z.string().optional(),
-    headers: z.record(z.string(), z.string()).describe("Header names; values are write-only and shown masked"),
-    body: z.string().optional(),
-    authType: z.string(),
-    authUsername: z.string().optional(),
-    followRedirects: z.boolean().optional(),
-    expectedStatus: z.unknown().optional(),
-    keyword: z.string().optional(),
-    keywordAbsent: z.boolean().optional(),
-    jsonPath: z.string().optional(),
-    jsonExpected: z.string().optional(),
-    jsonMatch: z.string().optional(),
-    degradedAboveMs: z.number().optional(),
-    sslExpiryDays: z.number().optional(),
-    hostname: z.string().optional(),
-    recordType: z.string().optional(),
-    expected: z.array(z.string()).optional(),
-    resolver: z.string().optional(),
-    expiryThresholdDays: z.number().optional(),
-    heartbeatGraceSeconds: z.number().optional(),
-    heartbeatUrl: z.string().optional().describe("Heartbeat monitors: the secret URL your job calls. Only in answers to keys with monitors:write (whoever holds it can report success)."),
-    intervalSeconds: z.number(),
-    timeoutMs: z.number(),
-    confirmations: z.number(),
-    recoveries: z.number(),
-    regions: z.array(z.string()),
-    quorum: z.number().nullable(),
-    paused: z.boolean(),
-    channelIds: z.array(z.uuid()).nullable().describe("null: the organization's default channels"),
-    reminderIntervalMinutes: z.number().nullable(),
-    reminderMax: z.number(),
-    recoveryDelaySeconds: z.number(),
-    state: z.enum(["PENDING", "UP", "DEGRADED", "DOWN", "PAUSED"]),
-    stateChangedAt: isoTime,
-    lastCheckedAt: isoTime.nullable(),
-    certExpiresAt: isoTime.nullable(),
-    createdAt: isoTime,
-    updatedAt: isoTime,
-  })
-  .meta({ id: "Monitor" });
 
 export const resultSchema = z
   .object({

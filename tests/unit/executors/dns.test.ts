@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseResolver } from "../../../src/server/checks/executors/dns";
+import { parseResolver } from "../../../src/server/checks/resolver";
 import { runCheck } from "../../../src/server/checks/run-check";
 import type { DnsConfig } from "../../../src/server/checks/types";
 import { startDnsTarget, startSilentResolver } from "../../helpers/targets/dns-target";
