@@ -11,6 +11,11 @@ export const KINDS = [http, tcp, ssl, dns, heartbeat] as const;
 type Kinds = typeof KINDS;
 export type MonitorType = Kinds[number]["type"];
 
+// A kind without a check (heartbeat) infers `unknown` for its executable config: not part of the union.
+type ExecutableOf<K> = K extends { check?: { toExecutable: (...a: never[]) => infer E } } ? (unknown extends E ? never : E) : never;
+/** The config an executor runs, for any kind that is checked. */
+export type KindExecutable = ExecutableOf<Kinds[number]>;
+
 /** The monitor types, in registry order (the pg enum's values). */
 export const MONITOR_TYPES = KINDS.map((k) => k.type) as unknown as [MonitorType, ...MonitorType[]];
 
