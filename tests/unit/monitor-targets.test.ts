@@ -24,3 +24,28 @@ describe("DNS resolver targets", () => {
     expect(() => assertTargetsAllowed(dns("2606:4700::1111").data!)).not.toThrow();
   });
 });
+
+describe("HTTP URL targets", () => {
+  const refusal = (url: string) => {
+    const parsed = monitorInputSchema.safeParse({ name: "h", type: "http", url });
+    expect(parsed.success, url).toBe(true);
+    try {
+      assertTargetsAllowed(parsed.data!);
+    } catch (e) {
+      return (e as { fields?: unknown }).fields;
+    }
+    return undefined;
+  };
+  it("a URL without // is judged by the host a URL parser sees, with the same answer as with //", () => {
+    for (const [url, canonical] of [
+      ["http:/127.0.0.1/", "http://127.0.0.1/"],
+      ["http:127.0.0.1/", "http://127.0.0.1/"],
+      ["http:\\\\127.0.0.1\\", "http://127.0.0.1/"],
+      ["https:/[::1]/", "https://[::1]/"],
+      ["http:/169.254.169.254/", "http://169.254.169.254/"],
+    ]) {
+      expect(refusal(canonical), canonical).toBeDefined();
+      expect(refusal(url!), url).toEqual(refusal(canonical!));
+    }
+  });
+});

@@ -258,6 +258,29 @@ describe("assertPublicTarget (create/update time)", () => {
     expect(e.fields).toEqual({ url: [msg] });
   });
 
+  // A URL parser reads "http:/h/", "http:h/" and "http:\\h\\" as http://h/: the check must see the same host.
+  it.each([
+    ["http:/127.0.0.1/", "http://127.0.0.1/"],
+    ["http:127.0.0.1/", "http://127.0.0.1/"],
+    ["http:\\\\127.0.0.1\\", "http://127.0.0.1/"],
+    ["https:/[::1]/", "https://[::1]/"],
+    ["http:/169.254.169.254/", "http://169.254.169.254/"],
+    ["HTTP:/0x7f.1/", "http://0x7f.1/"],
+    ["http:///10.0.0.1/", "http://10.0.0.1/"],
+  ])("refuses %s exactly as %s", (target, canonical) => {
+    expect(new URL(target).hostname).toBe(new URL(canonical).hostname);
+    const want = refusal(canonical) as Invalid;
+    const got = refusal(target) as Invalid;
+    expect(want).toBeInstanceOf(Invalid);
+    expect(got).toBeInstanceOf(Invalid);
+    expect(got.fields).toEqual(want.fields);
+  });
+
+  it("a bare host:port is a host, not a scheme", () => {
+    expect(refusal("localhost:6379")).toBeInstanceOf(Invalid);
+    expect(refusal("example.com:8080")).toBeUndefined();
+  });
+
   it("reports under the field it is given and never echoes credentials", () => {
     const e = refusal("tcp://admin:hunter2@192.168.1.1:22", "host") as Invalid;
     expect(Object.keys(e.fields ?? {})).toEqual(["host"]);

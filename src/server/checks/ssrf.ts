@@ -257,13 +257,19 @@ function isLocalhostName(host: string): boolean {
 // ---------------------------------------------------------------------------------------------
 // Create/update time.
 
-/** The host as written (for messages) and as a URL parser reads it (for the check). */
+/** Schemes a URL parser treats specially: any run of "/" or "\\" after the colon (even none) leads to the host. */
+const SPECIAL_SCHEME = /^(?:https?|wss?|ftp):/i;
+
+/**
+ * The host as written (for messages) and as the WHATWG URL parser reads it (for the check):
+ * "http:/h/", "http:h/" and "http:\\h\\" all mean http://h/, as the executors will see them.
+ */
 function hostOf(hostOrUrl: string): { written: string; parsed: string } {
   const s = hostOrUrl.trim();
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(s);
-  if (!withScheme && parseLiteral(s)) return { written: s, parsed: s }; // "::1", "fe80::1%eth0"
-  const url = withScheme ? s : `http://${s}`;
-  const written = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(\[[^\]/?#]*\]|[^:/?#]*)/i.exec(url)?.[1];
+  const isUrl = SPECIAL_SCHEME.test(s) || /^[a-z][a-z0-9+.-]*:\/\//i.test(s);
+  if (!isUrl && parseLiteral(s)) return { written: s, parsed: s }; // "::1", "fe80::1%eth0"
+  const url = isUrl ? s : `http://${s}`;
+  const written = /^[a-z][a-z0-9+.-]*:[/\\]*(?:[^@/\\?#]*@)?(\[[^\]/\\?#]*\]|[^:/\\?#]*)/i.exec(url)?.[1];
   try {
     const parsed = new URL(url).hostname;
     return { written: written || parsed, parsed };
