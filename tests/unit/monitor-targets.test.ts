@@ -44,8 +44,24 @@ describe("HTTP URL targets", () => {
       ["https:/[::1]/", "https://[::1]/"],
       ["http:/169.254.169.254/", "http://169.254.169.254/"],
     ]) {
-      expect(refusal(canonical), canonical).toBeDefined();
+      expect(refusal(canonical!), canonical).toBeDefined();
       expect(refusal(url!), url).toEqual(refusal(canonical!));
     }
+  });
+});
+
+describe("DNS names (private targets disallowed)", () => {
+  const create = (hostname: string) => {
+    const parsed = monitorInputSchema.safeParse({ name: "d", type: "dns", hostname });
+    expect(parsed.success, hostname).toBe(true);
+    return () => assertTargetsAllowed(parsed.data!);
+  };
+  it("refuses single-label and reserved names on the hostname field", () => {
+    for (const h of ["kubernetes.default.svc.cluster.local", "kubernetes", "printer.local", "metadata.google.internal", "x.svc", "nas.home.arpa", "router.lan", "foo.localhost", "Printer.LOCAL."]) {
+      expect(create(h), h).toThrow(expect.objectContaining({ fields: { hostname: [expect.stringMatching(/(single-label name|private zone).*not allowed here/)] } }));
+    }
+  });
+  it("accepts public names", () => {
+    for (const h of ["example.com", "mail.example.co.uk", "localdomain.example.com"]) expect(create(h), h).not.toThrow();
   });
 });

@@ -257,6 +257,33 @@ function isLocalhostName(host: string): boolean {
 // ---------------------------------------------------------------------------------------------
 // Create/update time.
 
+/**
+ * Zones that only mean something inside a network (mDNS, cluster DNS, corporate and home
+ * zones, reverse zones, RFC 6761/8375 special-use names): resolving them from the server
+ * reads the server's own private DNS.
+ */
+const PRIVATE_ZONES = ["local", "localhost", "localdomain", "internal", "intranet", "lan", "home", "corp", "private", "home.arpa", "svc", "cluster.local", "in-addr.arpa", "ip6.arpa", "test", "invalid"];
+
+/** Why a DNS name is private (single label or in a private zone), or null for a public name. */
+export function privateNameReason(name: string): string | null {
+  const h = toAscii(name.trim()).replace(/\.$/, "");
+  if (!h.includes(".")) return `${name.trim()} is a single-label name (resolved by the server's own search domains)`;
+  const zone = PRIVATE_ZONES.find((z) => h === z || h.endsWith(`.${z}`));
+  return zone ? `${name.trim()} is in the private zone .${zone}` : null;
+}
+
+/** Create/update-time check of a name a DNS monitor resolves. */
+export function assertPublicName(name: string, allowPrivate: boolean, field = "hostname"): void {
+  if (allowPrivate) return;
+  const why = privateNameReason(name);
+  if (why) {
+    const msg = `${why}; monitoring it is not allowed here (self-hosted installs can set ALLOW_PRIVATE_TARGETS=true)`;
+    throw new Invalid(msg, { [field]: [msg] });
+  }
+}
+
+
+
 /** Schemes a URL parser treats specially: any run of "/" or "\\" after the colon (even none) leads to the host. */
 const SPECIAL_SCHEME = /^(?:https?|wss?|ftp):/i;
 

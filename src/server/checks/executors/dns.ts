@@ -1,7 +1,7 @@
 import { Resolver } from "node:dns/promises";
 import { performance } from "node:perf_hooks";
 import { parseResolver } from "../resolver";
-import { classifyAddress } from "../ssrf";
+import { classifyAddress, privateNameReason } from "../ssrf";
 import type { CheckResult, DnsConfig, DnsRecordType, Executor } from "../types";
 
 /** Names compare case-insensitively, without a trailing dot, with runs of spaces collapsed. */
@@ -45,6 +45,19 @@ function matches(answer: string[], expected: string, type: DnsRecordType): boole
   return answer.some((a) => norm(a) === e);
 }
 
+/**
+ * An answer as results may show it: without private targets allowed, private addresses and
+ * names in private zones are not echoed (they map the server's own network).
+ */
+export function shownAnswer(answer: string[], type: DnsRecordType, allowPrivate: boolean): string[] {
+  if (allowPrivate || type === "TXT") return answer;
+  return answer.map((a) => {
+    if (type === "A" || type === "AAAA") return classifyAddress(a).allowed ? a : "(a private address)";
+    const name = type === "MX" ? (a.split(" ")[1] ?? a) : a;
+    return privateNameReason(name) ? "(a private name)" : a;
+  });
+}
+
 const RECORD_TYPES: readonly DnsRecordType[] = ["A", "AAAA", "CNAME", "MX", "TXT", "NS"];
 
 const DNS_ERRORS: Record<string, string> = {
@@ -74,6 +87,9 @@ export const dnsExecutor: Executor<DnsConfig> = async (cfg, opts) => {
     if (!opts.allowPrivate && !c.allowed) return down("blocked", `Blocked by the SSRF guard: resolver is a ${c.reason}`);
     r.setServers([parsed.server]);
   }
+  // Checked at create time too; again here for monitors stored before that rule.
+  const privateName = opts.allowPrivate ? null : privateNameReason(name);
+  if (privateName) return down("blocked", `Blocked by the SSRF guard: ${privateName}`);
 
   let timer: NodeJS.Timeout | undefined;
   let answer: string[];
@@ -97,9 +113,10 @@ export const dnsExecutor: Executor<DnsConfig> = async (cfg, opts) => {
   const totalMs = elapsed();
   const timings = { dnsMs: totalMs, totalMs };
   const missing = (cfg.expected ?? []).filter((e) => !matches(answer, e, cfg.recordType));
+  const shown = shownAnswer(answer, cfg.recordType, opts.allowPrivate);
   if (missing.length) {
     const list = (xs: string[]) => xs.map((x) => JSON.stringify(x)).join(", ") || "nothing";
-    return { outcome: "down", errorClass: "dns_mismatch", message: `${name} ${cfg.recordType}: expected ${list(cfg.expected)}, got ${list(answer)} (missing ${list(missing)})`, timings };
+    return { outcome: "down", errorClass: "dns_mismatch", message: `${name} ${cfg.recordType}: expected ${list(cfg.expected)}, got ${list(shown)} (missing ${list(missing)})`, timings };
   }
-  return { outcome: "up", message: `${name} ${cfg.recordType}: ${answer.join(", ")}`, timings };
+  return { outcome: "up", message: `${name} ${cfg.recordType}: ${shown.join(", ")}`, timings };
 };

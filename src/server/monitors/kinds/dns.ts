@@ -42,6 +42,9 @@ export const dns = defineKind({
   },
   target: (c) => (typeof c.hostname === "string" ? `${c.hostname} ${str(c.recordType) ?? "A"}` : null),
   targets(d, check) {
+    // The name itself: resolving a private zone from here reads the server's own DNS.
+    const name = d.hostname ?? d.host;
+    if (name) check(name, "hostname", "name");
     // parseResolver understands "ip", "ip:port", bare IPv6 and "[v6]:port"; validation already refused anything else.
     const parsed = d.resolver ? parseResolver(d.resolver) : null;
     if (parsed) check(parsed.ip, "resolver");

@@ -73,8 +73,8 @@ export type MonitorKind<T extends string = string, F extends z.ZodRawShape = z.Z
   };
   /** One line naming what is watched, from stored config, view or executable config (same keys); null when nothing is. */
   target: (c: Stored) => string | null;
-  /** Create/update time: each literal destination, checked by the SSRF guard under its field name. */
-  targets: (d: z.output<z.ZodObject<F>>, check: (hostOrUrl: string, field: string) => void) => void;
+  /** Create/update time: each literal destination (or, with `name`, a DNS name to resolve), checked by the SSRF guard under its field name. */
+  targets: (d: z.output<z.ZodObject<F>>, check: (hostOrUrl: string, field: string, what?: "name") => void) => void;
   form: KindForm;
   /** View fields (strict in the view schema); optional there since a view has only its kind's. */
   view: V;
