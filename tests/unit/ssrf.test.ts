@@ -5,7 +5,7 @@ import tls from "node:tls";
 import fc from "fast-check";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Invalid } from "../../src/server/errors";
-import { SsrfBlockedError, assertConnectable, assertPublicTarget, classifyAddress, guardedLookup, isSsrfBlocked, parseHostLiteral } from "../../src/server/checks/ssrf";
+import { SsrfBlockedError, assertConnectable, assertPublicTarget, classifyAddress, guardedLookup, isSsrfBlocked, parseHostLiteral, resolvePinned } from "../../src/server/checks/ssrf";
 
 type Answer = { address: string; family: 4 | 6 };
 const v4 = (address: string): Answer => ({ address, family: 4 });
@@ -589,5 +589,20 @@ describe("guardedLookup on real sockets", () => {
     const r = await get("http://nope.invalid/", lookup);
     expect(r.err?.code).toBe("ENOTFOUND");
     expect(isSsrfBlocked(r.err)).toBe(false);
+  });
+});
+
+describe("resolvePinned (drivers given an address)", () => {
+  const resolve = (answers: Record<string, string[]>) => async (h: string) => (answers[h] ?? []).map((address) => ({ address, family: (address.includes(":") ? 6 : 4) as 4 | 6 }));
+  it("pins the one checked address of a name, and a literal as written", async () => {
+    expect(await resolvePinned("db.example.com", { allowPrivate: false, resolve: resolve({ "db.example.com": ["93.184.216.34"] }) })).toEqual({ address: "93.184.216.34", family: 4 });
+    expect(await resolvePinned("[2606:4700::1111]", { allowPrivate: false })).toEqual({ address: "2606:4700::1111", family: 6 });
+    expect(await resolvePinned("127.0.0.1", { allowPrivate: true })).toEqual({ address: "127.0.0.1", family: 4 });
+  });
+  it("refuses loopback, private answers and localhost names unless private targets are allowed", async () => {
+    await expect(resolvePinned("127.0.0.1", { allowPrivate: false })).rejects.toBeInstanceOf(SsrfBlockedError);
+    await expect(resolvePinned("0x7f.1", { allowPrivate: false })).rejects.toBeInstanceOf(SsrfBlockedError);
+    await expect(resolvePinned("localhost", { allowPrivate: false })).rejects.toBeInstanceOf(SsrfBlockedError);
+    await expect(resolvePinned("db.example.com", { allowPrivate: false, resolve: resolve({ "db.example.com": ["93.184.216.34", "10.0.0.5"] }) })).rejects.toThrow(/private address 10\.0\.0\.5/);
   });
 });

@@ -366,6 +366,22 @@ async function pinnedAddress(hostname: string, family: 0 | 4 | 6, opts: { allowP
 }
 
 /**
+ * The one address a connection to `host` must use, checked by the guard: for executors that
+ * hand a driver an address rather than a lookup (PostgreSQL, Redis). Literals need no DNS;
+ * names are resolved once and every answer must be allowed.
+ */
+export async function resolvePinned(host: string, opts: { allowPrivate: boolean; resolve?: Resolve }): Promise<Answer> {
+  const h = host.replace(/^\[|\]$/g, "");
+  const literal = parseLiteral(h);
+  if (literal) {
+    assertConnectable(h, opts.allowPrivate);
+    // A zone id stays as written: the canonical form drops it.
+    return { address: net.isIP(h) ? h : format(literal), family: literal.family };
+  }
+  return pinnedAddress(h, 0, { allowPrivate: opts.allowPrivate, resolve: opts.resolve ?? systemResolve });
+}
+
+/**
  * A drop-in `lookup` for http.request, https.request, net.connect and tls.connect. Honours
  * Node's call shapes: (hostname, options, callback) with options.all true → [{address, family}],
  * otherwise (address, family); also (hostname, family, callback) and (hostname, callback).
