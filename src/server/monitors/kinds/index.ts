@@ -2,11 +2,12 @@ import { dns } from "./dns";
 import { heartbeat } from "./heartbeat";
 import { http } from "./http";
 import type { MonitorKind } from "./kind";
+import { postgres } from "./postgres";
 import { ssl } from "./ssl";
 import { tcp } from "./tcp";
 
 /** Every monitor kind, one line each; the pg enum, schemas, dispatch, forms and views derive from it. */
-export const KINDS = [http, tcp, ssl, dns, heartbeat] as const;
+export const KINDS = [http, tcp, ssl, dns, heartbeat, postgres] as const;
 
 type Kinds = typeof KINDS;
 export type MonitorType = Kinds[number]["type"];
