@@ -3,11 +3,12 @@ import { heartbeat } from "./heartbeat";
 import { http } from "./http";
 import type { MonitorKind } from "./kind";
 import { postgres } from "./postgres";
+import { redis } from "./redis";
 import { ssl } from "./ssl";
 import { tcp } from "./tcp";
 
 /** Every monitor kind, one line each; the pg enum, schemas, dispatch, forms and views derive from it. */
-export const KINDS = [http, tcp, ssl, dns, heartbeat, postgres] as const;
+export const KINDS = [http, tcp, ssl, dns, heartbeat, postgres, redis] as const;
 
 type Kinds = typeof KINDS;
 export type MonitorType = Kinds[number]["type"];
