@@ -1,4 +1,5 @@
 import net, { type AddressInfo } from "node:net";
+import tls from "node:tls";
 import { eq } from "drizzle-orm";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,6 +11,7 @@ import { openSecrets, toExecutable } from "../../src/server/monitors/config";
 import type { PostgresConfig } from "../../src/server/monitors/kinds/postgres";
 import { monitorViewSchema } from "../../src/server/monitors/schema";
 import { api, apiTenant } from "../helpers/api";
+import { makeCa, makeLeaf } from "../helpers/certs";
 import { closedPort } from "../helpers/targets/tcp-target";
 
 const local: PostgresConfig = { type: "postgres", host: "127.0.0.1", port: 5432, database: "postgres", username: "postgres", password: "", tlsMode: "disable", timeoutMs: 3000 };
@@ -19,17 +21,19 @@ const check = (over: Partial<PostgresConfig> = {}, opts: ExecOptions = { allowPr
  * A loopback server speaking just enough of the PostgreSQL protocol to ask for a cleartext
  * password and refuse it (the local server trusts every password), recording what it got.
  */
-async function startPasswordRefuser() {
+async function startPasswordRefuser(o: { tls?: { key: string; cert: string } } = {}) {
   const passwords: string[] = [];
-  const server = net.createServer((s) => {
+  const serve = (s: net.Socket) => {
     let buf = Buffer.alloc(0);
     let started = false;
-    s.on("data", (d) => {
+    const onData = (d: Buffer) => {
       buf = Buffer.concat([buf, d]);
-      // SSLRequest: this server has no TLS ("N"), like a server without ssl = on.
+      // SSLRequest: "S" and a TLS handshake when this server has a certificate, "N" otherwise.
       if (!started && buf.length >= 8 && buf.readInt32BE(0) === 8 && buf.readInt32BE(4) === 80877103) {
         buf = buf.subarray(8);
-        s.write("N");
+        if (!o.tls) return void s.write("N");
+        s.removeListener("data", onData);
+        s.write("S", () => serve(new tls.TLSSocket(s, { isServer: true, key: o.tls!.key, cert: o.tls!.cert })));
         return;
       }
       if (!started && buf.length >= 8 && buf.length >= buf.readInt32BE(0)) {
@@ -39,15 +43,18 @@ async function startPasswordRefuser() {
       }
       if (started && buf.length >= 5 && buf[0] === 0x70 && buf.length >= 1 + buf.readInt32BE(1)) {
         passwords.push(buf.subarray(5, 1 + buf.readInt32BE(1) - 1).toString());
+        buf = buf.subarray(1 + buf.readInt32BE(1));
         const fields = Buffer.from("SFATAL\0C28P01\0Mpassword authentication failed for user \"postgres\"\0\0");
         const head = Buffer.alloc(5);
         head[0] = 0x45; // ErrorResponse
         head.writeInt32BE(4 + fields.length, 1);
         s.end(Buffer.concat([head, fields]));
       }
-    });
+    };
+    s.on("data", onData);
     s.on("error", () => undefined);
-  });
+  };
+  const server = net.createServer(serve);
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   return { port: (server.address() as AddressInfo).port, passwords, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
@@ -118,6 +125,27 @@ describe("PostgreSQL executor against the local server", () => {
     try {
       expect(await check({ port: srv.port, tlsMode: "require" })).toMatchObject({ outcome: "down", errorClass: "tls", message: `127.0.0.1:${srv.port} does not support TLS (TLS mode require)` });
       expect(srv.passwords).toEqual([]);
+    } finally {
+      await srv.close();
+    }
+  });
+
+  it("TLS: verify-full checks the certificate against the host name while connecting to the pinned address", async () => {
+    const ca = makeCa();
+    const srv = await startPasswordRefuser({ tls: makeLeaf(ca, ["db.example.test"]) });
+    const pinned = { allowPrivate: true, resolve: async () => [{ address: "127.0.0.1", family: 4 as const }] };
+    try {
+      // The handshake succeeds (then the password is refused): the TLS phase is timed and the password went over TLS.
+      const ok = await check({ host: "db.example.test", port: srv.port, tlsMode: "verify-full", tlsCa: ca.cert, password: "over-tls" }, pinned);
+      expect(ok).toMatchObject({ outcome: "down", errorClass: "refused", message: 'Authentication failed for user "postgres" (wrong user name or password)' });
+      expect(ok.timings.tlsMs).toBeGreaterThanOrEqual(0);
+      expect(srv.passwords).toEqual(["over-tls"]);
+      // Without the CA, or for another name, verify-full refuses before sending anything.
+      expect(await check({ host: "db.example.test", port: srv.port, tlsMode: "verify-full" }, pinned)).toMatchObject({ outcome: "down", errorClass: "tls" });
+      expect(await check({ host: "other.example.test", port: srv.port, tlsMode: "verify-full", tlsCa: ca.cert }, pinned)).toMatchObject({ outcome: "down", errorClass: "tls" });
+      // require encrypts without verifying.
+      expect(await check({ host: "other.example.test", port: srv.port, tlsMode: "require", password: "p2" }, pinned)).toMatchObject({ outcome: "down", errorClass: "refused" });
+      expect(srv.passwords).toEqual(["over-tls", "p2"]);
     } finally {
       await srv.close();
     }
