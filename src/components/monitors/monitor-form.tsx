@@ -2,8 +2,6 @@ import { KINDS } from "@/server/monitors/kinds";
 import type { MonitorView } from "@/server/services/monitors/view";
 import { type ChannelOption, type KindFieldset, MonitorFormClient } from "./monitor-form-client";
 
-export type { ChannelOption };
-
 /** The kinds' fieldsets, as plain data the client form can take. */
 const KIND_FIELDSETS: KindFieldset[] = KINDS.map((k) => ({ type: k.type, ...k.form }));
 

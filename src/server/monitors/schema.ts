@@ -9,7 +9,7 @@ import type { MonitorKind } from "./kinds/kind";
  * The JSON stays flat.
  */
 
-export const MONITOR_LIMITS = { minInterval: 30, maxInterval: 86_400, minTimeout: 500, maxTimeout: 60_000 } as const;
+const MONITOR_LIMITS = { minInterval: 30, maxInterval: 86_400, minTimeout: 500, maxTimeout: 60_000 } as const;
 
 const common = {
   name: z.string({ error: "Name is required" }).trim().min(1, "Name is required").max(120, "Name must be at most 120 characters"),
@@ -84,9 +84,6 @@ export function parseMonitorInput(input: unknown): MonitorData {
   return r.data!;
 }
 export type MonitorData = z.output<typeof monitorInputSchema>;
-
-/** PATCH: any subset; the merged result is validated with the full schema. */
-export const monitorPatchSchema = z.record(z.string(), z.unknown());
 
 const isoTime = z.string().describe("ISO 8601 time");
 

@@ -11,7 +11,7 @@ import { tcp } from "./tcp";
 export const KINDS = [http, tcp, ssl, dns, heartbeat, postgres, redis] as const;
 
 type Kinds = typeof KINDS;
-export type MonitorType = Kinds[number]["type"];
+type MonitorType = Kinds[number]["type"];
 
 // A kind without a check (heartbeat) infers `unknown` for its executable config: not part of the union.
 type ExecutableOf<K> = K extends { check?: { toExecutable: (...a: never[]) => infer E } } ? (unknown extends E ? never : E) : never;

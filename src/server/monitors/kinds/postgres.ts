@@ -48,7 +48,7 @@ function checkQuery(q: string): string {
  * optional query returns a row. The host is resolved once by the SSRF guard and the driver is
  * given that address; TLS still verifies the name.
  */
-export function postgresExecutor(cfg: PostgresConfig, opts: ExecOptions): Promise<CheckResult> {
+function postgresExecutor(cfg: PostgresConfig, opts: ExecOptions): Promise<CheckResult> {
   return new Promise<CheckResult>((resolve) => {
     const clock = new PhaseClock(performance.now());
     const target = hostPort(cfg.host, cfg.port) ?? "the server";

@@ -37,7 +37,7 @@ function excerpt(line: string): string {
  * resolved once by the SSRF guard and the socket connects to that address; TLS verifies the
  * host name (or `servername`). A raw RESP exchange: two commands, no client library.
  */
-export function redisExecutor(cfg: RedisConfig, opts: ExecOptions): Promise<CheckResult> {
+function redisExecutor(cfg: RedisConfig, opts: ExecOptions): Promise<CheckResult> {
   return new Promise<CheckResult>((resolve) => {
     const clock = new PhaseClock(performance.now());
     const h = stripBrackets(cfg.host);
