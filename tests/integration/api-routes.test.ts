@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { monitorViewSchema } from "../../src/server/api/openapi";
+import { monitorViewSchema } from "../../src/server/monitors/schema";
 import { resultSchema, uptimeSchema } from "../../src/server/api/views";
 import { eventViewSchema } from "../../src/server/services/events/view";
 import { Redis } from "ioredis";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { assertTargetsAllowed } from "../../src/server/monitors/targets";
-import { monitorInputSchema } from "../../src/server/validation/monitors";
+import { monitorInputSchema } from "../../src/server/monitors/schema";
 
 const dns = (resolver: string) => monitorInputSchema.safeParse({ name: "d", type: "dns", hostname: "example.com", resolver });
 
@@ -22,5 +22,46 @@ describe("DNS resolver targets", () => {
       expect(() => assertTargetsAllowed(parsed.data!), r).toThrow(/resolver|private|loopback/i);
     }
     expect(() => assertTargetsAllowed(dns("2606:4700::1111").data!)).not.toThrow();
+  });
+});
+
+describe("HTTP URL targets", () => {
+  const refusal = (url: string) => {
+    const parsed = monitorInputSchema.safeParse({ name: "h", type: "http", url });
+    expect(parsed.success, url).toBe(true);
+    try {
+      assertTargetsAllowed(parsed.data!);
+    } catch (e) {
+      return (e as { fields?: unknown }).fields;
+    }
+    return undefined;
+  };
+  it("a URL without // is judged by the host a URL parser sees, with the same answer as with //", () => {
+    for (const [url, canonical] of [
+      ["http:/127.0.0.1/", "http://127.0.0.1/"],
+      ["http:127.0.0.1/", "http://127.0.0.1/"],
+      ["http:\\\\127.0.0.1\\", "http://127.0.0.1/"],
+      ["https:/[::1]/", "https://[::1]/"],
+      ["http:/169.254.169.254/", "http://169.254.169.254/"],
+    ]) {
+      expect(refusal(canonical!), canonical).toBeDefined();
+      expect(refusal(url!), url).toEqual(refusal(canonical!));
+    }
+  });
+});
+
+describe("DNS names (private targets disallowed)", () => {
+  const create = (hostname: string) => {
+    const parsed = monitorInputSchema.safeParse({ name: "d", type: "dns", hostname });
+    expect(parsed.success, hostname).toBe(true);
+    return () => assertTargetsAllowed(parsed.data!);
+  };
+  it("refuses single-label and reserved names on the hostname field", () => {
+    for (const h of ["kubernetes.default.svc.cluster.local", "kubernetes", "printer.local", "metadata.google.internal", "x.svc", "nas.home.arpa", "router.lan", "foo.localhost", "Printer.LOCAL."]) {
+      expect(create(h), h).toThrow(expect.objectContaining({ fields: { hostname: [expect.stringMatching(/(single-label name|private zone).*not allowed here/)] } }));
+    }
+  });
+  it("accepts public names", () => {
+    for (const h of ["example.com", "mail.example.co.uk", "localdomain.example.com"]) expect(create(h), h).not.toThrow();
   });
 });

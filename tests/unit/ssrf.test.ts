@@ -5,7 +5,7 @@ import tls from "node:tls";
 import fc from "fast-check";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Invalid } from "../../src/server/errors";
-import { SsrfBlockedError, assertConnectable, assertPublicTarget, classifyAddress, guardedLookup, isSsrfBlocked, parseHostLiteral } from "../../src/server/checks/ssrf";
+import { SsrfBlockedError, assertConnectable, assertPublicTarget, classifyAddress, guardedLookup, isSsrfBlocked, parseHostLiteral, resolvePinned } from "../../src/server/checks/ssrf";
 
 type Answer = { address: string; family: 4 | 6 };
 const v4 = (address: string): Answer => ({ address, family: 4 });
@@ -256,6 +256,29 @@ describe("assertPublicTarget (create/update time)", () => {
     const msg = `${what}; monitoring it is not allowed here (self-hosted installs can set ALLOW_PRIVATE_TARGETS=true)`;
     expect(e.message).toBe(msg);
     expect(e.fields).toEqual({ url: [msg] });
+  });
+
+  // A URL parser reads "http:/h/", "http:h/" and "http:\\h\\" as http://h/: the check must see the same host.
+  it.each([
+    ["http:/127.0.0.1/", "http://127.0.0.1/"],
+    ["http:127.0.0.1/", "http://127.0.0.1/"],
+    ["http:\\\\127.0.0.1\\", "http://127.0.0.1/"],
+    ["https:/[::1]/", "https://[::1]/"],
+    ["http:/169.254.169.254/", "http://169.254.169.254/"],
+    ["HTTP:/0x7f.1/", "http://0x7f.1/"],
+    ["http:///10.0.0.1/", "http://10.0.0.1/"],
+  ])("refuses %s exactly as %s", (target, canonical) => {
+    expect(new URL(target).hostname).toBe(new URL(canonical).hostname);
+    const want = refusal(canonical) as Invalid;
+    const got = refusal(target) as Invalid;
+    expect(want).toBeInstanceOf(Invalid);
+    expect(got).toBeInstanceOf(Invalid);
+    expect(got.fields).toEqual(want.fields);
+  });
+
+  it("a bare host:port is a host, not a scheme", () => {
+    expect(refusal("localhost:6379")).toBeInstanceOf(Invalid);
+    expect(refusal("example.com:8080")).toBeUndefined();
   });
 
   it("reports under the field it is given and never echoes credentials", () => {
@@ -566,5 +589,20 @@ describe("guardedLookup on real sockets", () => {
     const r = await get("http://nope.invalid/", lookup);
     expect(r.err?.code).toBe("ENOTFOUND");
     expect(isSsrfBlocked(r.err)).toBe(false);
+  });
+});
+
+describe("resolvePinned (drivers given an address)", () => {
+  const resolve = (answers: Record<string, string[]>) => async (h: string) => (answers[h] ?? []).map((address) => ({ address, family: (address.includes(":") ? 6 : 4) as 4 | 6 }));
+  it("pins the one checked address of a name, and a literal as written", async () => {
+    expect(await resolvePinned("db.example.com", { allowPrivate: false, resolve: resolve({ "db.example.com": ["93.184.216.34"] }) })).toEqual({ address: "93.184.216.34", family: 4 });
+    expect(await resolvePinned("[2606:4700::1111]", { allowPrivate: false })).toEqual({ address: "2606:4700::1111", family: 6 });
+    expect(await resolvePinned("127.0.0.1", { allowPrivate: true })).toEqual({ address: "127.0.0.1", family: 4 });
+  });
+  it("refuses loopback, private answers and localhost names unless private targets are allowed", async () => {
+    await expect(resolvePinned("127.0.0.1", { allowPrivate: false })).rejects.toBeInstanceOf(SsrfBlockedError);
+    await expect(resolvePinned("0x7f.1", { allowPrivate: false })).rejects.toBeInstanceOf(SsrfBlockedError);
+    await expect(resolvePinned("localhost", { allowPrivate: false })).rejects.toBeInstanceOf(SsrfBlockedError);
+    await expect(resolvePinned("db.example.com", { allowPrivate: false, resolve: resolve({ "db.example.com": ["93.184.216.34", "10.0.0.5"] }) })).rejects.toThrow(/private address 10\.0\.0\.5/);
   });
 });

@@ -1,6 +1,6 @@
 "use client";
 import { useActionState, useCallback, useEffect, useRef, useState } from "react";
-import { bulkAction } from "@/app/(dashboard)/monitors/actions";
+import { bulkAction } from "@/web/actions/monitors";
 import type { FormState } from "@/web/action";
 
 /**

@@ -1,9 +1,15 @@
 import Link from "next/link";
+import { labelOf, targetOf } from "@/server/monitors/kinds";
 import type { MonitorListItem } from "@/server/services/monitors/list";
 import { RelativeTime } from "./relative-time";
 import { Sparkline } from "./sparkline";
 import { StateBadge } from "./state-badge";
-import { every, pct, targetOf, TYPE_LABEL } from "./target";
+import { every, pct } from "./target";
+
+/** What a monitor watches; a heartbeat watches nothing, it expects pings. */
+function targetLine(m: MonitorListItem): string {
+  return targetOf(m.type, m) ?? `expects a ping every ${every(m.intervalSeconds)}`;
+}
 
 function uptimeClass(u: number | null): string {
   if (u === null) return "muted";
@@ -56,9 +62,9 @@ export function MonitorTable({ monitors, selectable, now }: { monitors: MonitorL
                   {m.name}
                 </Link>
                 <div className="monitor-sub">
-                  <span className="type-tag">{TYPE_LABEL[m.type]}</span>
-                  <span className="mono target" title={targetOf(m)}>
-                    {targetOf(m)}
+                  <span className="type-tag">{labelOf(m.type)}</span>
+                  <span className="mono target" title={targetLine(m)}>
+                    {targetLine(m)}
                   </span>
                   {m.type !== "heartbeat" && <span className="muted">· every {every(m.intervalSeconds)}</span>}
                 </div>

@@ -1,23 +1,3 @@
-import type { MonitorView } from "@/server/services/monitors/view";
-
-/** What a monitor watches, in one line. */
-export function targetOf(m: Pick<MonitorView, "type" | "url" | "host" | "port" | "hostname" | "recordType" | "intervalSeconds">): string {
-  switch (m.type) {
-    case "http":
-      return m.url ?? "";
-    case "tcp":
-      return `${m.host}:${m.port}`;
-    case "ssl":
-      return `${m.host}:${m.port ?? 443}`;
-    case "dns":
-      return `${m.hostname} ${m.recordType}`;
-    default:
-      return `expects a ping every ${every(m.intervalSeconds)}`;
-  }
-}
-
-export const TYPE_LABEL: Record<MonitorView["type"], string> = { http: "HTTP", tcp: "TCP", ssl: "SSL", dns: "DNS", heartbeat: "Heartbeat" };
-
 /** 30 → "30 s", 300 → "5 min", 86400 → "24 h". */
 export function every(seconds: number): string {
   if (seconds < 60) return `${seconds} s`;

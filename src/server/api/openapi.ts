@@ -2,62 +2,12 @@ import { z } from "zod";
 import { ERROR_CODES, type ErrorCode } from "../errors";
 import { acceptsBody, errorCodesOf, type OperationDecl } from "./operation";
 import { SCOPE_DESCRIPTIONS, SCOPE_NAMES } from "../auth/scopes";
-import { errorSchema, isoTime } from "./views";
+import { errorSchema } from "./views";
 
 /**
  * The OpenAPI 3.1 document for /api/v1, built from the operations the route files declare
  * (passed in: src/server never imports the web layer) and the zod schemas they name.
  */
-
-export const monitorViewSchema = z
-  .object({
-    id: z.uuid(),
-    name: z.string(),
-    type: z.enum(["http", "tcp", "ssl", "dns", "heartbeat"]),
-    url: z.string().optional(),
-    host: z.string().optional(),
-    port: z.number().optional(),
-    method: z.string().optional(),
-    headers: z.record(z.string(), z.string()).describe("Header names; values are write-only and shown masked"),
-    body: z.string().optional(),
-    authType: z.string(),
-    authUsername: z.string().optional(),
-    followRedirects: z.boolean().optional(),
-    expectedStatus: z.unknown().optional(),
-    keyword: z.string().optional(),
-    keywordAbsent: z.boolean().optional(),
-    jsonPath: z.string().optional(),
-    jsonExpected: z.string().optional(),
-    jsonMatch: z.string().optional(),
-    degradedAboveMs: z.number().optional(),
-    sslExpiryDays: z.number().optional(),
-    hostname: z.string().optional(),
-    recordType: z.string().optional(),
-    expected: z.array(z.string()).optional(),
-    resolver: z.string().optional(),
-    expiryThresholdDays: z.number().optional(),
-    heartbeatGraceSeconds: z.number().optional(),
-    heartbeatUrl: z.string().optional().describe("Heartbeat monitors: the secret URL your job calls. Only in answers to keys with monitors:write (whoever holds it can report success)."),
-    intervalSeconds: z.number(),
-    timeoutMs: z.number(),
-    confirmations: z.number(),
-    recoveries: z.number(),
-    regions: z.array(z.string()),
-    quorum: z.number().nullable(),
-    paused: z.boolean(),
-    channelIds: z.array(z.uuid()).nullable().describe("null: the organization's default channels"),
-    reminderIntervalMinutes: z.number().nullable(),
-    reminderMax: z.number(),
-    recoveryDelaySeconds: z.number(),
-    state: z.enum(["PENDING", "UP", "DEGRADED", "DOWN", "PAUSED"]),
-    stateChangedAt: isoTime,
-    lastCheckedAt: isoTime.nullable(),
-    certExpiresAt: isoTime.nullable(),
-    createdAt: isoTime,
-    updatedAt: isoTime,
-  })
-  .strict()
-  .meta({ id: "Monitor" });
 
 /** Headers every authenticated answer carries (401s carry only X-Request-Id). */
 const HEADERS: Record<string, { description: string; schema: Record<string, unknown> }> = {

@@ -76,10 +76,6 @@ export async function validateSession(token: string | undefined | null): Promise
   };
 }
 
-export async function revokeSession(tx: DbOrTx, idHash: string): Promise<void> {
-  await tx.delete(sessions).where(eq(sessions.idHash, idHash));
-}
-
 /** Ends every session of a user, optionally keeping the one making the change. */
 export async function revokeUserSessions(tx: DbOrTx, userId: string, exceptIdHash?: string): Promise<void> {
   await tx

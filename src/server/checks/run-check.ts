@@ -1,9 +1,6 @@
 import { log } from "../log";
-import { dnsExecutor } from "./executors/dns";
+import { kindOf, targetOf } from "../monitors/kinds";
 import { classifyError } from "./executors/errors";
-import { httpExecutor } from "./executors/http";
-import { sslExecutor } from "./executors/ssl";
-import { tcpExecutor } from "./executors/tcp";
 import type { CheckResult, ExecOptions, ExecutableConfig } from "./types";
 
 // Each executor enforces the monitor's timeout itself; this backstop only guarantees that a
@@ -12,30 +9,11 @@ const BACKSTOP_GRACE_MS = 2_000;
 const BACKSTOP_FALLBACK_MS = 60_000;
 const BACKSTOP_MAX_MS = 600_000;
 
-function targetOf(config: ExecutableConfig): string {
-  try {
-    if (config.type === "http") return new URL(config.url).host; // host only: the URL may carry credentials
-    if (config.type === "tcp" || config.type === "ssl") return `${config.host}:${config.port}`;
-    if (config.type === "dns") return config.hostname;
-  } catch {
-    // Fall through to a neutral name.
-  }
-  return "the target";
-}
-
 function dispatch(config: ExecutableConfig, opts: ExecOptions): Promise<CheckResult> {
-  switch (config.type) {
-    case "http":
-      return httpExecutor(config, opts);
-    case "tcp":
-      return tcpExecutor(config, opts);
-    case "ssl":
-      return sslExecutor(config, opts);
-    case "dns":
-      return dnsExecutor(config, opts);
-    default:
-      return Promise.resolve({ outcome: "down", errorClass: "internal", message: "Unknown monitor type", timings: { totalMs: 0 } });
-  }
+  const check = kindOf(config.type)?.check;
+  if (!check) return Promise.resolve({ outcome: "down", errorClass: "internal", message: "Unknown monitor type", timings: { totalMs: 0 } });
+  // The registry pairs each type with its own executor.
+  return check.execute(config, opts);
 }
 
 /**
@@ -57,7 +35,7 @@ export async function runCheck(config: ExecutableConfig, opts: ExecOptions): Pro
     });
     return await Promise.race([dispatch(config, opts), backstop]);
   } catch (e) {
-    const c = classifyError(e, config && typeof config === "object" ? targetOf(config) : "the target");
+    const c = classifyError(e, (config && typeof config === "object" ? targetOf(config.type, config as unknown as Record<string, unknown>) : null) ?? "the target");
     // Only the type and the error's name/code: configs and messages may hold credentials.
     if (c.errorClass === "internal") log.error("check executor threw", { type: config?.type, error: (e as Error)?.name, errno: (e as NodeJS.ErrnoException)?.code });
     return { outcome: "down", errorClass: c.errorClass, message: c.message, timings: { totalMs: Date.now() - started } };

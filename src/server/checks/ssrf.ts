@@ -257,13 +257,46 @@ function isLocalhostName(host: string): boolean {
 // ---------------------------------------------------------------------------------------------
 // Create/update time.
 
-/** The host as written (for messages) and as a URL parser reads it (for the check). */
+/**
+ * Zones that only mean something inside a network (mDNS, cluster DNS, corporate and home
+ * zones, reverse zones, RFC 6761/8375 special-use names): resolving them from the server
+ * reads the server's own private DNS.
+ */
+const PRIVATE_ZONES = ["local", "localhost", "localdomain", "internal", "intranet", "lan", "home", "corp", "private", "home.arpa", "svc", "cluster.local", "in-addr.arpa", "ip6.arpa", "test", "invalid"];
+
+/** Why a DNS name is private (single label or in a private zone), or null for a public name. */
+export function privateNameReason(name: string): string | null {
+  const h = toAscii(name.trim()).replace(/\.$/, "");
+  if (!h.includes(".")) return `${name.trim()} is a single-label name (resolved by the server's own search domains)`;
+  const zone = PRIVATE_ZONES.find((z) => h === z || h.endsWith(`.${z}`));
+  return zone ? `${name.trim()} is in the private zone .${zone}` : null;
+}
+
+/** Create/update-time check of a name a DNS monitor resolves. */
+export function assertPublicName(name: string, allowPrivate: boolean, field = "hostname"): void {
+  if (allowPrivate) return;
+  const why = privateNameReason(name);
+  if (why) {
+    const msg = `${why}; monitoring it is not allowed here (self-hosted installs can set ALLOW_PRIVATE_TARGETS=true)`;
+    throw new Invalid(msg, { [field]: [msg] });
+  }
+}
+
+
+
+/** Schemes a URL parser treats specially: any run of "/" or "\\" after the colon (even none) leads to the host. */
+const SPECIAL_SCHEME = /^(?:https?|wss?|ftp):/i;
+
+/**
+ * The host as written (for messages) and as the WHATWG URL parser reads it (for the check):
+ * "http:/h/", "http:h/" and "http:\\h\\" all mean http://h/, as the executors will see them.
+ */
 function hostOf(hostOrUrl: string): { written: string; parsed: string } {
   const s = hostOrUrl.trim();
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(s);
-  if (!withScheme && parseLiteral(s)) return { written: s, parsed: s }; // "::1", "fe80::1%eth0"
-  const url = withScheme ? s : `http://${s}`;
-  const written = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(\[[^\]/?#]*\]|[^:/?#]*)/i.exec(url)?.[1];
+  const isUrl = SPECIAL_SCHEME.test(s) || /^[a-z][a-z0-9+.-]*:\/\//i.test(s);
+  if (!isUrl && parseLiteral(s)) return { written: s, parsed: s }; // "::1", "fe80::1%eth0"
+  const url = isUrl ? s : `http://${s}`;
+  const written = /^[a-z][a-z0-9+.-]*:[/\\]*(?:[^@/\\?#]*@)?(\[[^\]/\\?#]*\]|[^:/\\?#]*)/i.exec(url)?.[1];
   try {
     const parsed = new URL(url).hostname;
     return { written: written || parsed, parsed };
@@ -330,6 +363,22 @@ async function pinnedAddress(hostname: string, family: 0 | 4 | 6, opts: { allowP
   const chosen = family ? answers.find((a) => a.family === family) : answers[0];
   if (!chosen) throw dnsError("ENOTFOUND", hostname, `getaddrinfo ENOTFOUND ${hostname} (no IPv${family} address)`);
   return chosen;
+}
+
+/**
+ * The one address a connection to `host` must use, checked by the guard: for executors that
+ * hand a driver an address rather than a lookup (PostgreSQL, Redis). Literals need no DNS;
+ * names are resolved once and every answer must be allowed.
+ */
+export async function resolvePinned(host: string, opts: { allowPrivate: boolean; resolve?: Resolve }): Promise<Answer> {
+  const h = host.replace(/^\[|\]$/g, "");
+  const literal = parseLiteral(h);
+  if (literal) {
+    assertConnectable(h, opts.allowPrivate);
+    // A zone id stays as written: the canonical form drops it.
+    return { address: net.isIP(h) ? h : format(literal), family: literal.family };
+  }
+  return pinnedAddress(h, 0, { allowPrivate: opts.allowPrivate, resolve: opts.resolve ?? systemResolve });
 }
 
 /**

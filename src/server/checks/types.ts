@@ -1,3 +1,5 @@
+import type { KindExecutable } from "../monitors/kinds";
+
 /**
  * The contract between monitor configuration, the pure check executors and the engine
  * that schedules them and stores their results. Executors never touch the database.
@@ -90,7 +92,8 @@ export type DnsConfig = {
   timeoutMs: number;
 };
 
-export type ExecutableConfig = HttpConfig | TcpConfig | SslConfig | DnsConfig;
+/** What any kind's executor runs: derived from the registry of monitor kinds. */
+export type ExecutableConfig = KindExecutable;
 
 export type ExecOptions = {
   /** ALLOW_PRIVATE_TARGETS: self-hosted installs and tests that target loopback. */
@@ -103,4 +106,4 @@ export type ExecOptions = {
   ca?: string | string[];
 };
 
-export type Executor<C extends ExecutableConfig> = (config: C, opts: ExecOptions) => Promise<CheckResult>;
+export type Executor<C extends { type: string; timeoutMs: number }> = (config: C, opts: ExecOptions) => Promise<CheckResult>;

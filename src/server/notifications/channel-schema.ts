@@ -29,11 +29,7 @@ export const channelInputSchema = z.discriminatedUnion("type", PROVIDERS.map((p)
   error: (iss) => (iss.code === "invalid_union" ? `Type must be one of ${CHANNEL_TYPES.join(", ")}` : undefined),
 });
 
-export type ChannelInput = z.input<typeof channelInputSchema>;
 export type ChannelData = z.output<typeof channelInputSchema>;
-
-/** PATCH: any subset; merged onto the stored channel and validated whole. */
-export const channelPatchSchema = z.record(z.string(), z.unknown());
 
 /**
  * What every channel answers to a reader: the common fields and the type's own view fields

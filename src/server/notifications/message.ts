@@ -1,4 +1,5 @@
 import { env } from "../env";
+import { targetOf } from "../monitors/kinds";
 
 /**
  * What a notification says, independent of the channel. Every sender renders this one
@@ -67,14 +68,6 @@ type EventRow = {
 
 type MonitorRow = { id: string; name: string; type: string; config: Record<string, unknown> };
 
-export function targetOf(m: MonitorRow): string | null {
-  const c = m.config;
-  if (typeof c.url === "string") return c.url;
-  if (typeof c.hostname === "string") return c.hostname;
-  if (typeof c.host === "string") return c.port ? `${c.host}:${String(c.port)}` : c.host;
-  return null;
-}
-
 /** Builds the message for an outbox event (and, for reminders, the incident it repeats). */
 export function buildMessage(e: EventRow, m: MonitorRow): AlertMessage {
   const p = e.payload;
@@ -141,7 +134,7 @@ export function buildMessage(e: EventRow, m: MonitorRow): AlertMessage {
   return {
     kind,
     eventId: String(e.id),
-    monitor: { id: m.id, name: m.name, type: m.type, target: targetOf(m) },
+    monitor: { id: m.id, name: m.name, type: m.type, target: targetOf(m.type, m.config) },
     // A relapse folded into an earlier alert is reported as that alert's incident.
     incidentId: str(p.alertedIncidentId) ?? e.incidentId,
     state: e.toState ?? (kind === "ssl_expiring" ? "UP" : kind === "reminder" ? "DOWN" : "UP"),

@@ -38,4 +38,3 @@ export const probeResultsSchema = z.object({
     .min(1)
     .max(1000),
 });
-export type ProbeResults = z.infer<typeof probeResultsSchema>;

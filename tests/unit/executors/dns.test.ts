@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseResolver } from "../../../src/server/checks/executors/dns";
+import { shownAnswer } from "../../../src/server/checks/executors/dns";
+import { parseResolver } from "../../../src/server/checks/resolver";
 import { runCheck } from "../../../src/server/checks/run-check";
 import type { DnsConfig } from "../../../src/server/checks/types";
 import { startDnsTarget, startSilentResolver } from "../../helpers/targets/dns-target";
@@ -104,5 +105,22 @@ describe("parseResolver", () => {
     ["", null],
   ])("%s", (spec, want) => {
     expect(parseResolver(spec)).toEqual(want);
+  });
+});
+
+describe("private DNS zones (private targets disallowed)", () => {
+  it.each(["kubernetes.default.svc.cluster.local", "redis", "printer.local", "db.internal", "nas.home.arpa", "router.lan", "api.localhost", "10.in-addr.arpa"])("refuses to resolve %s", async (hostname) => {
+    const r = await runCheck({ type: "dns", hostname, recordType: "A", expected: [], timeoutMs: 1000 }, { allowPrivate: false });
+    expect(r).toMatchObject({ outcome: "down", errorClass: "blocked" });
+    expect(r.message).toMatch(/^Blocked by the SSRF guard: .*(single-label|private zone)/);
+  });
+
+  it("never echoes private answers: private addresses and private names are masked", () => {
+    expect(shownAnswer(["93.184.216.34", "10.0.0.5", "127.0.0.1", "169.254.169.254"], "A", false)).toEqual(["93.184.216.34", "(a private address)", "(a private address)", "(a private address)"]);
+    expect(shownAnswer(["2606:4700::1111", "fd00::1", "::1"], "AAAA", false)).toEqual(["2606:4700::1111", "(a private address)", "(a private address)"]);
+    expect(shownAnswer(["db.svc.cluster.local", "www.example.com"], "CNAME", false)).toEqual(["(a private name)", "www.example.com"]);
+    expect(shownAnswer(["10 mx.corp", "20 mx.example.com"], "MX", false)).toEqual(["(a private name)", "20 mx.example.com"]);
+    // Self-hosted installs (private targets allowed) see the answer as it is.
+    expect(shownAnswer(["10.0.0.5"], "A", true)).toEqual(["10.0.0.5"]);
   });
 });

@@ -1,25 +1,11 @@
 import { Resolver } from "node:dns/promises";
-import net from "node:net";
 import { performance } from "node:perf_hooks";
-import { classifyAddress } from "../ssrf";
+import { parseResolver } from "../resolver";
+import { classifyAddress, privateNameReason } from "../ssrf";
 import type { CheckResult, DnsConfig, DnsRecordType, Executor } from "../types";
 
 /** Names compare case-insensitively, without a trailing dot, with runs of spaces collapsed. */
 const norm = (s: string) => s.trim().toLowerCase().replace(/\.$/, "").replace(/\s+/g, " ");
-
-/** "ip", "ip:port", "v6", "[v6]:port" → the form Resolver.setServers accepts, or null. */
-export function parseResolver(spec: string): { server: string; ip: string } | null {
-  const s = spec.trim();
-  let ip = s;
-  let port: string | undefined;
-  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(s);
-  if (bracketed) [ip, port] = [bracketed[1]!, bracketed[2]];
-  else if (!net.isIPv6(s) && s.includes(":")) [ip, port] = s.split(":") as [string, string];
-  if (!net.isIP(ip)) return null;
-  if (port !== undefined && !(/^\d+$/.test(port) && Number(port) >= 1 && Number(port) <= 65535)) return null;
-  const v6 = net.isIPv6(ip);
-  return { ip, server: port ? (v6 ? `[${ip}]:${port}` : `${ip}:${port}`) : ip };
-}
 
 async function query(r: Resolver, name: string, type: DnsRecordType): Promise<string[]> {
   switch (type) {
@@ -59,6 +45,19 @@ function matches(answer: string[], expected: string, type: DnsRecordType): boole
   return answer.some((a) => norm(a) === e);
 }
 
+/**
+ * An answer as results may show it: without private targets allowed, private addresses and
+ * names in private zones are not echoed (they map the server's own network).
+ */
+export function shownAnswer(answer: string[], type: DnsRecordType, allowPrivate: boolean): string[] {
+  if (allowPrivate || type === "TXT") return answer;
+  return answer.map((a) => {
+    if (type === "A" || type === "AAAA") return classifyAddress(a).allowed ? a : "(a private address)";
+    const name = type === "MX" ? (a.split(" ")[1] ?? a) : a;
+    return privateNameReason(name) ? "(a private name)" : a;
+  });
+}
+
 const RECORD_TYPES: readonly DnsRecordType[] = ["A", "AAAA", "CNAME", "MX", "TXT", "NS"];
 
 const DNS_ERRORS: Record<string, string> = {
@@ -88,6 +87,9 @@ export const dnsExecutor: Executor<DnsConfig> = async (cfg, opts) => {
     if (!opts.allowPrivate && !c.allowed) return down("blocked", `Blocked by the SSRF guard: resolver is a ${c.reason}`);
     r.setServers([parsed.server]);
   }
+  // Checked at create time too; again here for monitors stored before that rule.
+  const privateName = opts.allowPrivate ? null : privateNameReason(name);
+  if (privateName) return down("blocked", `Blocked by the SSRF guard: ${privateName}`);
 
   let timer: NodeJS.Timeout | undefined;
   let answer: string[];
@@ -111,9 +113,10 @@ export const dnsExecutor: Executor<DnsConfig> = async (cfg, opts) => {
   const totalMs = elapsed();
   const timings = { dnsMs: totalMs, totalMs };
   const missing = (cfg.expected ?? []).filter((e) => !matches(answer, e, cfg.recordType));
+  const shown = shownAnswer(answer, cfg.recordType, opts.allowPrivate);
   if (missing.length) {
     const list = (xs: string[]) => xs.map((x) => JSON.stringify(x)).join(", ") || "nothing";
-    return { outcome: "down", errorClass: "dns_mismatch", message: `${name} ${cfg.recordType}: expected ${list(cfg.expected)}, got ${list(answer)} (missing ${list(missing)})`, timings };
+    return { outcome: "down", errorClass: "dns_mismatch", message: `${name} ${cfg.recordType}: expected ${list(cfg.expected)}, got ${list(shown)} (missing ${list(missing)})`, timings };
   }
-  return { outcome: "up", message: `${name} ${cfg.recordType}: ${answer.join(", ")}`, timings };
+  return { outcome: "up", message: `${name} ${cfg.recordType}: ${shown.join(", ")}`, timings };
 };

@@ -18,10 +18,11 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import { MONITOR_TYPES } from "../../monitors/kinds";
 import { organizations } from "./organizations";
 import { users } from "./users";
 
-export const monitorTypeEnum = pgEnum("monitor_type", ["http", "tcp", "ssl", "dns", "heartbeat"]);
+export const monitorTypeEnum = pgEnum("monitor_type", MONITOR_TYPES);
 export const monitorStateEnum = pgEnum("monitor_state", ["PENDING", "UP", "DEGRADED", "DOWN", "PAUSED"]);
 export type MonitorType = (typeof monitorTypeEnum.enumValues)[number];
 export type MonitorState = (typeof monitorStateEnum.enumValues)[number];

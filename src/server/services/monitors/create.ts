@@ -6,19 +6,18 @@ import type { Ctx } from "../../context";
 import { Invalid, LimitExceeded } from "../../errors";
 import { requirePermission } from "../../auth/permissions";
 import { encrypt, hashToken, randomToken } from "../../lib/crypto";
-import { parseInput } from "../../lib/parse";
 import { sealSecrets, splitConfig } from "../../monitors/config";
 import { syncScheduleSafely } from "../../monitors/schedule";
 import { assertTargetsAllowed } from "../../monitors/targets";
 import { assertRegionsExist } from "../../monitors/regions";
-import { monitorInputSchema, type MonitorInput } from "../../validation/monitors";
+import { parseMonitorInput, type MonitorInput } from "../../monitors/schema";
 import { recordAudit } from "../audit/record";
 import { setMonitorChannels } from "./channels";
 import { toMonitorView, type MonitorView } from "./view";
 
 export async function createMonitor({ ctx, input }: { ctx: Ctx; input: MonitorInput | unknown }): Promise<MonitorView> {
   requirePermission(ctx, "monitors:write");
-  const d = parseInput(monitorInputSchema, input);
+  const d = parseMonitorInput(input);
   assertTargetsAllowed(d);
   await assertRegionsExist(d.regions);
 

@@ -6,10 +6,9 @@ import { runCheck } from "../../checks/run-check";
 import type { CheckResult } from "../../checks/types";
 import { Invalid } from "../../errors";
 import { assertNotThrottled, hit } from "../../auth/throttle";
-import { parseInput } from "../../lib/parse";
-import { sealSecrets, splitConfig, toExecutable, toInput } from "../../monitors/config";
+import { sealSecrets, secretFieldsOf, splitConfig, toExecutable, toInput } from "../../monitors/config";
 import { assertTargetsAllowed } from "../../monitors/targets";
-import { monitorInputSchema } from "../../validation/monitors";
+import { parseMonitorInput } from "../../monitors/schema";
 import { db } from "../../db/client";
 import { getMonitorOrThrow } from "./internal";
 
@@ -28,9 +27,9 @@ export async function testMonitorNow({ ctx, input, monitorId }: { ctx: Ctx; inpu
   if (monitorId) {
     const base = toInput(await getMonitorOrThrow(db(), ctx.org.id, monitorId));
     merged = { ...base, ...input };
-    for (const f of ["authPassword", "authToken"]) if (!input[f] || input[f] === "••••••") merged[f] = base[f];
+    for (const f of secretFieldsOf(String(base.type))) if (!input[f] || input[f] === "••••••") merged[f] = base[f];
   }
-  const d = parseInput(monitorInputSchema, merged);
+  const d = parseMonitorInput(merged);
   if (d.type === "heartbeat") throw new Invalid("Heartbeat monitors are checked by pings from your job, not by Perigee; there is nothing to test.");
   assertTargetsAllowed(d);
   await hit(key, TEST_LIMIT);

@@ -4,12 +4,11 @@ import { monitors, organizations } from "../../db/schema";
 import type { Ctx } from "../../context";
 import { Invalid } from "../../errors";
 import { requirePermission } from "../../auth/permissions";
-import { parseInput } from "../../lib/parse";
-import { sealSecrets, splitConfig, toInput } from "../../monitors/config";
+import { sealSecrets, secretFieldsOf, splitConfig, toInput } from "../../monitors/config";
 import { syncScheduleSafely } from "../../monitors/schedule";
 import { assertTargetsAllowed } from "../../monitors/targets";
 import { assertRegionsExist } from "../../monitors/regions";
-import { monitorInputSchema } from "../../validation/monitors";
+import { parseMonitorInput } from "../../monitors/schema";
 import { recordAudit } from "../audit/record";
 import { getMonitorOrThrow } from "./internal";
 import { setMonitorChannels } from "./channels";
@@ -35,8 +34,8 @@ export async function updateMonitor({ ctx, monitorId, patch }: { ctx: Ctx; monit
       const old = (base.headers ?? {}) as Record<string, string>;
       merged.headers = Object.fromEntries(Object.entries(patch.headers as Record<string, string>).map(([k, v]) => [k, v === MASK ? (old[k] ?? "") : v]));
     }
-    for (const f of ["authPassword", "authToken"]) if (patch[f] === MASK || patch[f] === "") merged[f] = base[f];
-    const d = parseInput(monitorInputSchema, merged);
+    for (const f of secretFieldsOf(current.type)) if (patch[f] === MASK || patch[f] === "") merged[f] = base[f];
+    const d = parseMonitorInput(merged);
     assertTargetsAllowed(d);
     await assertRegionsExist(d.regions);
     const [org] = await tx.select().from(organizations).where(eq(organizations.id, ctx.org.id));
@@ -59,7 +58,7 @@ export async function updateMonitor({ ctx, monitorId, patch }: { ctx: Ctx; monit
         regions: current.type === "heartbeat" ? ["default"] : d.regions,
         quorum: d.quorum ?? null,
         paused: d.paused,
-        heartbeatGraceSeconds: current.type === "heartbeat" ? d.heartbeatGraceSeconds : null,
+        heartbeatGraceSeconds: d.type === "heartbeat" ? d.heartbeatGraceSeconds : null,
         customChannels: d.channelIds != null,
         reminderIntervalMinutes: d.reminderIntervalMinutes ?? null,
         reminderMax: d.reminderMax,

@@ -1,49 +1,26 @@
+import type { z } from "zod";
 import { inArray } from "drizzle-orm";
 import { db, type DbOrTx } from "../../db/client";
 import { monitorChannels, type Monitor } from "../../db/schema";
 import { can } from "../../auth/permissions";
 import type { Ctx } from "../../context";
-import { env } from "../../env";
-import { decrypt } from "../../lib/crypto";
-import { openSecrets } from "../../monitors/config";
+import { openSecrets, type MonitorSecrets } from "../../monitors/config";
+import { kindOf } from "../../monitors/kinds";
+import type { monitorViewSchema } from "../../monitors/schema";
 
 /** The public shape of a monitor (dashboard and API). Secret values are never returned. */
-export type MonitorView = ReturnType<typeof toMonitorView>;
+export type MonitorView = z.output<typeof monitorViewSchema>;
 
-export function toMonitorView(m: Monitor, channelIds: string[] = []) {
-  const c = m.config as Record<string, unknown>;
-  // Only basic auth shows something from the sealed secrets (the username); header names are in config.
-  const secrets = m.type === "http" && c.authType === "basic" ? openSecrets(m.id, m.secretsEnc) : {};
-  const headerNames = (c.headerNames as string[] | undefined) ?? [];
+/** Common fields plus the view fields of the monitor's kind. */
+export function toMonitorView(m: Monitor, channelIds: string[] = []): MonitorView {
+  const kind = kindOf(m.type);
+  let secrets: MonitorSecrets | undefined;
+  const kindFields = kind ? kind.toView(m, m.config, () => (secrets ??= openSecrets(m.id, m.secretsEnc))) : {};
   return {
     id: m.id,
     name: m.name,
     type: m.type,
-    url: c.url as string | undefined,
-    host: c.host as string | undefined,
-    port: c.port as number | undefined,
-    method: c.method as string | undefined,
-    // Header names are shown; values may be secrets and are masked.
-    headers: Object.fromEntries(headerNames.map((k) => [k, "••••••"])),
-    body: c.body as string | undefined,
-    authType: (c.authType as string | undefined) ?? "none",
-    authUsername: secrets.authUsername,
-    followRedirects: c.followRedirects as boolean | undefined,
-    expectedStatus: c.expectedStatus,
-    keyword: c.keyword as string | undefined,
-    keywordAbsent: c.keywordAbsent as boolean | undefined,
-    jsonPath: c.jsonPath as string | undefined,
-    jsonExpected: c.jsonExpected as string | undefined,
-    jsonMatch: c.jsonMatch as string | undefined,
-    degradedAboveMs: c.degradedAboveMs as number | undefined,
-    sslExpiryDays: c.sslExpiryDays as number | undefined,
-    hostname: c.hostname as string | undefined,
-    recordType: c.recordType as string | undefined,
-    expected: c.expected as string[] | undefined,
-    resolver: c.resolver as string | undefined,
-    expiryThresholdDays: c.expiryThresholdDays as number | undefined,
-    heartbeatGraceSeconds: c.graceSeconds as number | undefined,
-    heartbeatUrl: m.heartbeatTokenEnc ? `${env().APP_URL}/api/heartbeat/${decrypt(m.heartbeatTokenEnc, `monitor:${m.id}:heartbeat`)}` : undefined,
+    ...kindFields,
     intervalSeconds: m.intervalSeconds,
     timeoutMs: m.timeoutMs,
     confirmations: m.confirmations,

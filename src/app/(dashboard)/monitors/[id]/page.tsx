@@ -5,15 +5,16 @@ import { CopyButton } from "@/components/monitors/copy-button";
 import { duration, RelativeTime } from "@/components/monitors/relative-time";
 import { ResponseChart } from "@/components/monitors/response-chart";
 import { StateBadge } from "@/components/monitors/state-badge";
-import { every, pct, targetOf, TYPE_LABEL, utc } from "@/components/monitors/target";
+import { every, pct, utc } from "@/components/monitors/target";
 import { UptimeBars } from "@/components/monitors/uptime-bars";
 import { can } from "@/server/auth/permissions";
+import { labelOf, targetOf } from "@/server/monitors/kinds";
 import { NotFound } from "@/server/errors";
 import { listIncidents, recentFailures, recentResults } from "@/server/services/monitors/activity";
 import { getMonitor } from "@/server/services/monitors/get";
 import { dailyBars, getUptime, WINDOWS, type UptimeWindow } from "@/server/services/monitors/uptime";
 import { requireCtx } from "@/web/session";
-import { monitorOpAction } from "../actions";
+import { monitorOpAction } from "@/web/actions/monitors";
 
 const WINDOW_LABEL: Record<UptimeWindow, string> = { "24h": "Last 24 hours", "7d": "Last 7 days", "30d": "Last 30 days", "90d": "Last 90 days" };
 
@@ -59,7 +60,7 @@ export default async function MonitorPage({ params }: PageProps<"/monitors/[id]"
             <h1>{monitor.name}</h1>
           </div>
           <p className="monitor-target">
-            <span className="type-tag">{TYPE_LABEL[monitor.type]}</span> {!heartbeat && <span className="mono">{targetOf(monitor)}</span>}
+            <span className="type-tag">{labelOf(monitor.type)}</span> {!heartbeat && <span className="mono">{targetOf(monitor.type, monitor)}</span>}
           </p>
           <p className="monitor-meta small-text">
             {heartbeat ? (

@@ -1,11 +1,11 @@
 import { z } from "zod";
 import { encodeCursor } from "@/server/api/cursor";
-import { monitorViewSchema } from "@/server/api/openapi";
+import { monitorViewSchema } from "@/server/monitors/schema";
 import { pageQuery } from "@/server/api/query";
 import { pageOf } from "@/server/api/views";
 import { createMonitor } from "@/server/services/monitors/create";
 import { listMonitorsPage } from "@/server/services/monitors/list-page";
-import { monitorInputSchema } from "@/server/validation/monitors";
+import { monitorInputSchema } from "@/server/monitors/schema";
 import { operation } from "@/web/api-v1";
 
 export const dynamic = "force-dynamic";

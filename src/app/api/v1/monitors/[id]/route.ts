@@ -1,8 +1,8 @@
-import { monitorViewSchema } from "@/server/api/openapi";
+import { monitorViewSchema } from "@/server/monitors/schema";
 import { deleteMonitors } from "@/server/services/monitors/delete";
 import { getMonitor } from "@/server/services/monitors/get";
 import { updateMonitor } from "@/server/services/monitors/update";
-import { monitorInputSchema } from "@/server/validation/monitors";
+import { monitorInputSchema } from "@/server/monitors/schema";
 import { operation } from "@/web/api-v1";
 
 export const dynamic = "force-dynamic";

@@ -1,4 +1,4 @@
-import { monitorViewSchema } from "@/server/api/openapi";
+import { monitorViewSchema } from "@/server/monitors/schema";
 import { getMonitor } from "@/server/services/monitors/get";
 import { setMonitorsPaused } from "@/server/services/monitors/set-paused";
 import { operation } from "@/web/api-v1";

@@ -2,6 +2,7 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { Invalid } from "@/server/errors";
+import { kindOf } from "@/server/monitors/kinds";
 import { createMonitor } from "@/server/services/monitors/create";
 import { deleteMonitors } from "@/server/services/monitors/delete";
 import { setMonitorsPaused } from "@/server/services/monitors/set-paused";
@@ -10,16 +11,14 @@ import { updateMonitor } from "@/server/services/monitors/update";
 import { runAction, type FormState } from "@/web/action";
 import { requireCtx } from "@/web/session";
 
-const TEXT_FIELDS = ["url", "host", "method", "body", "authType", "authUsername", "keyword", "jsonPath", "jsonExpected", "jsonMatch", "hostname", "recordType", "resolver"];
-const NUMBER_FIELDS = ["port", "degradedAboveMs", "sslExpiryDays", "expiryThresholdDays", "heartbeatGraceSeconds", "intervalSeconds", "timeoutMs", "confirmations", "recoveries", "quorum", "reminderMax", "recoveryDelaySeconds"];
-const CHECKBOXES = ["followRedirects", "keywordAbsent", "paused"];
-const SECRET_FIELDS = ["authPassword", "authToken"];
+const COMMON_NUMBERS = ["intervalSeconds", "timeoutMs", "confirmations", "recoveries", "quorum", "reminderMax", "recoveryDelaySeconds"];
 const MASK = "••••••";
 
 /**
- * FormData from the monitor form → the monitor schema's input. Only fields the form rendered
- * are sent; a rendered field left empty is sent as undefined so that an edit can clear it
- * (the update service merges the patch over the stored monitor).
+ * FormData from the monitor form → the monitor schema's input, read by the chosen kind's
+ * fieldset. Only fields the form rendered are sent; a rendered field left empty is sent as
+ * undefined so that an edit can clear it (the update service merges the patch over the
+ * stored monitor).
  */
 function formToInput(fd: FormData): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -29,29 +28,50 @@ function formToInput(fd: FormData): Record<string, unknown> {
   };
   out.name = text("name") ?? "";
   out.type = text("type");
-  for (const k of [...TEXT_FIELDS, ...NUMBER_FIELDS]) if (fd.has(k)) out[k] = text(k);
-  // Secrets are taken as typed (spaces may matter); an empty one on edit means "keep the
-  // stored value", so it is left out of the patch.
-  for (const k of SECRET_FIELDS) {
-    const v = fd.get(k);
-    if (typeof v === "string" && v !== "") out[k] = v;
+  for (const k of COMMON_NUMBERS) if (fd.has(k)) out[k] = text(k);
+  if (fd.has("paused__present")) out.paused = fd.get("paused") === "on";
+  const fields = kindOf(String(out.type ?? ""))?.form.fields ?? [];
+  for (const f of fields) {
+    switch (f.control) {
+      case "checkbox":
+        if (fd.has(`${f.name}__present`)) out[f.name] = fd.get(f.name) === "on";
+        break;
+      case "password": {
+        // Secrets are taken as typed (spaces may matter); an empty one on edit means "keep the
+        // stored value", so it is left out of the patch.
+        const v = fd.get(f.name);
+        if (typeof v === "string" && v !== "") out[f.name] = v;
+        break;
+      }
+      case "headers":
+        if (fd.has("headers__present")) {
+          const names = fd.getAll("headerName").map(String);
+          const values = fd.getAll("headerValue").map(String);
+          out.headers = Object.fromEntries(names.map((n, i) => [n.trim(), values[i] ?? ""] as const).filter(([n]) => n));
+        }
+        break;
+      case "codes":
+        if (fd.has(f.name)) {
+          const codes = text(f.name)?.split(/[\s,]+/).filter(Boolean);
+          const bad = codes?.find((c) => !/^\d{3}(-\d{3})?$/.test(c));
+          // The schema's union only says "Invalid input"; name the entry that is wrong.
+          if (bad) throw new Invalid(`"${bad}" is not a status code`, { [f.name]: [`"${bad}" is not a status code; use codes like 200 or ranges like 200-299, separated by commas`] });
+          out[f.name] = codes;
+        }
+        break;
+      case "list":
+        if (fd.has(f.name)) out[f.name] = (text(f.name) ?? "").split(/[\n,]+/).map((x) => x.trim()).filter(Boolean);
+        break;
+      default:
+        if (fd.has(f.name)) out[f.name] = text(f.name);
+    }
   }
-  for (const k of CHECKBOXES) if (fd.has(`${k}__present`)) out[k] = fd.get(k) === "on";
-  // A body left over from an earlier POST would make a GET invalid; the field is hidden then.
-  if (out.method === "GET" || out.method === "HEAD") out.body = undefined;
-  if (fd.has("headers__present")) {
-    const names = fd.getAll("headerName").map(String);
-    const values = fd.getAll("headerValue").map(String);
-    out.headers = Object.fromEntries(names.map((n, i) => [n.trim(), values[i] ?? ""] as const).filter(([n]) => n));
+  // A field hidden by another's value is cleared: a body left over from an earlier POST would make a GET invalid.
+  for (const f of fields) {
+    if (!f.when || !(f.when.field in out) || f.control === "password") continue;
+    const v = String(out[f.when.field] ?? "");
+    if ((f.when.in && !f.when.in.includes(v)) || f.when.notIn?.includes(v)) out[f.name] = undefined;
   }
-  if (fd.has("expectedStatus")) {
-    const codes = text("expectedStatus")?.split(/[\s,]+/).filter(Boolean);
-    const bad = codes?.find((c) => !/^\d{3}(-\d{3})?$/.test(c));
-    // The schema's union only says "Invalid input"; name the entry that is wrong.
-    if (bad) throw new Invalid(`"${bad}" is not a status code`, { expectedStatus: [`"${bad}" is not a status code; use codes like 200 or ranges like 200-299, separated by commas`] });
-    out.expectedStatus = codes;
-  }
-  if (fd.has("expected")) out.expected = (text("expected") ?? "").split(/[\n,]+/).map((x) => x.trim()).filter(Boolean);
   if (fd.has("regions__present")) out.regions = fd.getAll("regions").map(String);
   if (fd.has("channels__present")) {
     // Default routing is null (the organization's default channels); chosen is a list, maybe empty.
