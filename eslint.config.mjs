@@ -39,7 +39,10 @@ export default tseslint.config(
   {
     files: ["src/**/*.{ts,tsx}", "workers/**/*.ts", "scripts/**/*.ts"],
     rules: {
-      "no-restricted-properties": ["error", { object: "process", property: "env", message: "Read settings through env() from src/server/env.ts, the one place the environment is read and validated." }],
+      "no-restricted-properties": [
+        "error",
+        { object: "process", property: "env", message: "Read settings through env() from src/server/env.ts, the one place the environment is read and validated." },
+      ],
     },
   },
   { files: ["src/server/env.ts"], rules: { "no-restricted-properties": "off" } },

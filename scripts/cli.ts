@@ -43,7 +43,9 @@ async function userCreate(argv: string[]) {
   });
   const { email, password, org, name, admin } = values;
   if (!email || !password || !org) {
-    const missing = Object.entries({ email, password, org }).filter(([, v]) => !v).map(([k]) => `--${k}`);
+    const missing = Object.entries({ email, password, org })
+      .filter(([, v]) => !v)
+      .map(([k]) => `--${k}`);
     throw new UsageError(`user:create needs ${missing.join(", ")}`);
   }
   return createAccount({ input: { email, password, organizationName: org, name, isAdmin: admin }, meta });
@@ -83,7 +85,11 @@ async function probeRevoke(argv: string[]) {
 }
 
 async function apiKeyCreate(argv: string[]) {
-  const { values } = parseArgs({ args: argv, options: { email: { type: "string" }, org: { type: "string" }, scopes: { type: "string" }, name: { type: "string" }, expires: { type: "string" } }, strict: true });
+  const { values } = parseArgs({
+    args: argv,
+    options: { email: { type: "string" }, org: { type: "string" }, scopes: { type: "string" }, name: { type: "string" }, expires: { type: "string" } },
+    strict: true,
+  });
   const missing = (["email", "org", "scopes"] as const).filter((k) => !values[k]).map((k) => `--${k}`);
   if (missing.length) throw new UsageError(`apikey:create needs ${missing.join(", ")}`);
   const [row] = await db()
@@ -94,7 +100,17 @@ async function apiKeyCreate(argv: string[]) {
     .where(and(sql`lower(${users.email}) = lower(${values.email!})`, eq(organizations.slug, values.org!)));
   if (!row) throw new NotFound(`${values.email} is not a member of an organization with slug ${values.org}`);
   const ctx = { actor: { userId: row.user.id, email: row.user.email, isAdmin: row.user.isAdmin }, org: { id: row.org.id, slug: row.org.slug, name: row.org.name, role: row.role }, meta };
-  const k = await createApiKey({ ctx, input: { name: values.name ?? "CLI key", scopes: values.scopes!.split(",").map((s) => s.trim()).filter(Boolean), expiresAt: values.expires } });
+  const k = await createApiKey({
+    ctx,
+    input: {
+      name: values.name ?? "CLI key",
+      scopes: values
+        .scopes!.split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+      expiresAt: values.expires,
+    },
+  });
   return { id: k.id, key: k.key, scopes: k.scopes };
 }
 
@@ -122,7 +138,7 @@ function report(e: unknown): { lines: string[]; code: number } {
 function describeFailure(e: unknown): string {
   // Drizzle wraps driver errors in one whose message repeats the SQL and its parameters
   // (a password hash, for one); only the driver's own error is shown.
-  let err = (e as { cause?: unknown }).cause instanceof Error ? ((e as { cause: Error }).cause) : (e as Error);
+  let err = (e as { cause?: unknown }).cause instanceof Error ? (e as { cause: Error }).cause : (e as Error);
   if (err instanceof AggregateError && err.errors[0] instanceof Error) err = err.errors[0];
   const sys = err as NodeJS.ErrnoException & { address?: string; port?: number };
   if (sys.syscall && sys.code) {

@@ -38,7 +38,10 @@ export async function startProbe(o: ProbeOptions) {
   const locks = new Redis(o.redisUrl, { keyPrefix: o.prefix, maxRetriesPerRequest: 2 });
   // A probe's host should hold only its own Redis user (ADR 5): say so when it holds more.
   const user = await locks.call("ACL", "WHOAMI").catch(() => null);
-  if (user !== probeRedisUser(o.probeId)) log(`warning: connected to Redis as "${String(user)}", not as this probe's own user ${probeRedisUser(o.probeId)}; use the REDIS_URL printed by probe:create so this host can reach nothing but its region's jobs`);
+  if (user !== probeRedisUser(o.probeId))
+    log(
+      `warning: connected to Redis as "${String(user)}", not as this probe's own user ${probeRedisUser(o.probeId)}; use the REDIS_URL printed by probe:create so this host can reach nothing but its region's jobs`,
+    );
   let token = { value: "", mintedAt: 0 };
   const bearer = () => {
     const now = Math.floor(Date.now() / 1000);

@@ -41,9 +41,7 @@ const secret = (name: string) =>
     .refine((v) => !WEAK.has(v.toLowerCase()) && !/^(.)\1+$/.test(v), `${name} is a placeholder or too weak`);
 
 const base64Key = (name: string) =>
-  z
-    .string({ error: `${name} is required` })
-    .refine((v) => Buffer.from(v, "base64").length === 32, `${name} must be 32 bytes, base64-encoded (openssl rand -base64 32)`);
+  z.string({ error: `${name} is required` }).refine((v) => Buffer.from(v, "base64").length === 32, `${name} must be 32 bytes, base64-encoded (openssl rand -base64 32)`);
 
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -54,7 +52,10 @@ const schema = z.object({
   REDIS_PREFIX: z.string().default("perigee:"),
   AUTH_SECRET: secret("AUTH_SECRET"),
   ENCRYPTION_KEY: base64Key("ENCRYPTION_KEY"),
-  ENCRYPTION_KEY_ID: z.string().regex(/^[a-z0-9]{1,16}$/, "ENCRYPTION_KEY_ID must be 1-16 lowercase letters/digits").default("k1"),
+  ENCRYPTION_KEY_ID: z
+    .string()
+    .regex(/^[a-z0-9]{1,16}$/, "ENCRYPTION_KEY_ID must be 1-16 lowercase letters/digits")
+    .default("k1"),
   // Retired keys kept for decryption during rotation: "k0:BASE64,k-1:BASE64".
   ENCRYPTION_KEYS_RETIRED: z.string().default(""),
   SMTP_URL: z.string().default("smtp://127.0.0.1:1025"),
@@ -69,7 +70,10 @@ const schema = z.object({
     .default("false")
     .transform((v) => v === "true"),
   /** Region the worker runs checks for itself; remote probes serve the others. */
-  WORKER_REGION: z.string().regex(/^[a-z0-9-]{1,32}$/).default("default"),
+  WORKER_REGION: z
+    .string()
+    .regex(/^[a-z0-9-]{1,32}$/)
+    .default("default"),
   CHECK_CONCURRENCY: z.coerce.number().int().min(1).max(2000).default(200),
   /** How long a crashed worker's checks stay claimed before another worker re-runs them. */
   CHECK_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),

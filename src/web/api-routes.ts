@@ -18,7 +18,20 @@ import type { ApiOperation } from "./api-v1";
  * is the only thing kept by hand: paths, methods, scopes and schemas come from each module's
  * declared operations, and a test fails if a route file is missing here.
  */
-export const API_ROUTE_MODULES: Record<string, unknown>[] = [monitors, monitorById, monitorPause, monitorResume, monitorResults, monitorUptime, events, eventById, channels, channelById, accountExport, openapi];
+export const API_ROUTE_MODULES: Record<string, unknown>[] = [
+  monitors,
+  monitorById,
+  monitorPause,
+  monitorResume,
+  monitorResults,
+  monitorUptime,
+  events,
+  eventById,
+  channels,
+  channelById,
+  accountExport,
+  openapi,
+];
 
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response> | Response;
 type ApiRouteEntry = { pattern: string; re: RegExp; module: Record<string, unknown>; handlers: Partial<Record<string, Handler>> };
@@ -52,7 +65,11 @@ export function apiRoutes(): ApiRouteEntry[] {
 
 /** Every declared operation: what the OpenAPI document, the dispatcher and the tests read. */
 export function apiOperations(): OperationDecl[] {
-  return (operations ??= apiRoutes().flatMap((r) => Object.values(r.handlers).filter(isOperation).map((h) => h.operation)));
+  return (operations ??= apiRoutes().flatMap((r) =>
+    Object.values(r.handlers)
+      .filter(isOperation)
+      .map((h) => h.operation),
+  ));
 }
 
 export function matchApiRoute(pathname: string, method: string): { handler: Handler | null; params: Record<string, string>; allowed: string[] } | null {

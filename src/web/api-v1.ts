@@ -59,7 +59,17 @@ export function operation<const O extends OperationDecl>(op: O, fn: Handler<O>):
         const known = e instanceof ApiKeyRefused ? e.key : null;
         // A key that exists (revoked, expired, creator gone) is logged in its organization's
         // access log; a key that names no tenant goes to the server log only.
-        if (known) recordAccess({ organizationId: known.organizationId, apiKeyId: known.id, method: req.method, route: op.path, status: e.status, latencyMs: Math.round(performance.now() - started), ip: meta.ip, requestId });
+        if (known)
+          recordAccess({
+            organizationId: known.organizationId,
+            apiKeyId: known.id,
+            method: req.method,
+            route: op.path,
+            status: e.status,
+            latencyMs: Math.round(performance.now() - started),
+            ip: meta.ip,
+            requestId,
+          });
         else log.info("API request with an unknown key", { requestId, method: req.method, route: op.path, ip: meta.ip, status: e.status });
       }
       const res = errorResponse(e, requestId, { route: op.path });
@@ -91,9 +101,13 @@ export function operation<const O extends OperationDecl>(op: O, fn: Handler<O>):
 
 async function handle<O extends OperationDecl>(req: Request, routeCtx: RouteCtx, caller: ApiCaller, op: O, fn: Handler<O>, requestId: string): Promise<Response> {
   const rate = caller.rate;
-  if (rate.limited) throw new RequestRefused("rate_limited", `This key is limited to ${rate.limit} requests a minute. Retry after ${rate.resetSeconds} s.`, { "retry-after": String(rate.resetSeconds) });
+  if (rate.limited)
+    throw new RequestRefused("rate_limited", `This key is limited to ${rate.limit} requests a minute. Retry after ${rate.resetSeconds} s.`, { "retry-after": String(rate.resetSeconds) });
   if (!caller.scopes.includes(op.scope)) {
-    throw new RequestRefused("insufficient_scope", `This key lacks the ${op.scope} scope${SCOPES[op.scope] !== "VIEWER" ? ` (which also needs its creator to be ${SCOPES[op.scope]} or higher)` : ""}.`);
+    throw new RequestRefused(
+      "insufficient_scope",
+      `This key lacks the ${op.scope} scope${SCOPES[op.scope] !== "VIEWER" ? ` (which also needs its creator to be ${SCOPES[op.scope]} or higher)` : ""}.`,
+    );
   }
   const url = new URL(req.url);
   const query = parseQuery(url, op.query ?? NO_QUERY) as Query<O>;
@@ -121,7 +135,10 @@ async function handle<O extends OperationDecl>(req: Request, routeCtx: RouteCtx,
   if (begin.kind === "mismatch") throw new RequestRefused("idempotency_key_reused", "This Idempotency-Key was used for a different request.");
   if (begin.kind === "running") throw new RequestRefused("idempotency_in_progress", "A request with this Idempotency-Key is still in progress; retry shortly.", { "retry-after": "1" });
   if (begin.kind === "replay") {
-    return new Response(begin.body, { status: begin.status, headers: { ...JSON_HEADERS, "x-request-id": requestId, "idempotent-replayed": "true", ...(begin.location ? { location: begin.location } : {}) } });
+    return new Response(begin.body, {
+      status: begin.status,
+      headers: { ...JSON_HEADERS, "x-request-id": requestId, "idempotent-replayed": "true", ...(begin.location ? { location: begin.location } : {}) },
+    });
   }
   const res = await run();
   await finishIdempotent(caller.keyId, idemKey, fp, res.status, await res.clone().text(), res.headers.get("location"));

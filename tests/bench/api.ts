@@ -44,10 +44,20 @@ async function main() {
   const { createApiKey } = await import("../../src/server/services/api-keys/create");
   const { refreshUptimeSummaries } = await import("../../src/server/monitors/uptime-summary");
 
-  const [org] = await db().insert(organizations).values({ name: "Bench", slug: `bench-${randomBytes(4).toString("hex")}`, maxMonitors: 1000 }).returning();
-  const [user] = await db().insert(users).values({ email: `bench-${randomBytes(4).toString("hex")}@example.test`, name: "Bench", passwordHash: "x" }).returning();
+  const [org] = await db()
+    .insert(organizations)
+    .values({ name: "Bench", slug: `bench-${randomBytes(4).toString("hex")}`, maxMonitors: 1000 })
+    .returning();
+  const [user] = await db()
+    .insert(users)
+    .values({ email: `bench-${randomBytes(4).toString("hex")}@example.test`, name: "Bench", passwordHash: "x" })
+    .returning();
   await db().insert(memberships).values({ organizationId: org!.id, userId: user!.id, role: "ADMIN" });
-  const ctx = { actor: { userId: user!.id, email: user!.email, isAdmin: false }, org: { id: org!.id, slug: org!.slug, name: org!.name, role: "ADMIN" as const }, meta: { ip: null, userAgent: "bench" } };
+  const ctx = {
+    actor: { userId: user!.id, email: user!.email, isAdmin: false },
+    org: { id: org!.id, slug: org!.slug, name: org!.name, role: "ADMIN" as const },
+    meta: { ip: null, userAgent: "bench" },
+  };
   const rows = Array.from({ length: 100 }, (_, i) => ({
     id: randomUUID(),
     organizationId: org!.id,
@@ -86,7 +96,15 @@ async function main() {
 
   const web: ChildProcess = spawn(process.execPath, [...(process.env.BENCH_WEB_NODE_ARGS?.split(" ").filter(Boolean) ?? []), "--import", "tsx", "workers/web.ts"], {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: "production", PORT: String(PORT), HOST: "127.0.0.1", API_RATE_LIMIT_PER_MINUTE: "100000000", LOG_LEVEL: "error", WEB_CONCURRENCY: process.env.WEB_CONCURRENCY ?? "1" },
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      PORT: String(PORT),
+      HOST: "127.0.0.1",
+      API_RATE_LIMIT_PER_MINUTE: "100000000",
+      LOG_LEVEL: "error",
+      WEB_CONCURRENCY: process.env.WEB_CONCURRENCY ?? "1",
+    },
     stdio: ["ignore", "ignore", "inherit"],
   });
   const base = `http://127.0.0.1:${PORT}`;

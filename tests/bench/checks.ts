@@ -266,7 +266,9 @@ async function main() {
     const scan: number[] = [];
     for (let i = 0; i < 5; i++) {
       const t = performance.now();
-      await db.query(`select monitor_seq, sum(successes)::float8 / nullif(sum(checks), 0) as uptime from check_rollups_daily where bucket >= date_trunc('day', now()) - interval '89 days' group by monitor_seq`);
+      await db.query(
+        `select monitor_seq, sum(successes)::float8 / nullif(sum(checks), 0) as uptime from check_rollups_daily where bucket >= date_trunc('day', now()) - interval '89 days' group by monitor_seq`,
+      );
       scan.push(performance.now() - t);
     }
     const { refreshUptimeSummaries, uptime90dFor } = await import("../../src/server/monitors/uptime-summary");

@@ -69,10 +69,20 @@ async function main() {
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const [org] = await db().insert(organizations).values({ name: "Bench", slug: `bench-${randomBytes(4).toString("hex")}`, maxMonitors: 1_000_000 }).returning();
-  const [user] = await db().insert(users).values({ email: `bench-${randomBytes(4).toString("hex")}@example.test`, name: "Bench", passwordHash: "x" }).returning();
+  const [org] = await db()
+    .insert(organizations)
+    .values({ name: "Bench", slug: `bench-${randomBytes(4).toString("hex")}`, maxMonitors: 1_000_000 })
+    .returning();
+  const [user] = await db()
+    .insert(users)
+    .values({ email: `bench-${randomBytes(4).toString("hex")}@example.test`, name: "Bench", passwordHash: "x" })
+    .returning();
   await db().insert(memberships).values({ organizationId: org!.id, userId: user!.id, role: "ADMIN" });
-  const ctx = { actor: { userId: user!.id, email: user!.email, isAdmin: false }, org: { id: org!.id, slug: org!.slug, name: org!.name, role: "ADMIN" as const }, meta: { ip: null, userAgent: "bench" } };
+  const ctx = {
+    actor: { userId: user!.id, email: user!.email, isAdmin: false },
+    org: { id: org!.id, slug: org!.slug, name: org!.name, role: "ADMIN" as const },
+    meta: { ip: null, userAgent: "bench" },
+  };
   await createChannel({ ctx, input: { name: "Webhook", type: "webhook", url: `${base}/hook`, isDefault: true } });
   await createChannel({ ctx, input: { name: "PagerDuty", type: "pagerduty", routingKey: "R0UT1NGKEY0123456789abcdefghijkl", baseUrl: `${base}/pd`, isDefault: true } });
   await createChannel({ ctx, input: { name: "Telegram", type: "telegram", botToken: "123456789:AAE_bench-token-0123456789abcdefgh", chatId: "1", baseUrl: `${base}/tg`, isDefault: true } });
@@ -93,12 +103,19 @@ async function main() {
       lastHeartbeatAt: new Date(),
       heartbeatGraceSeconds: 60,
     }));
-    for (let i = 0; i < rows.length; i += 500) await db().insert(monitors).values(rows.slice(i, i + 500));
+    for (let i = 0; i < rows.length; i += 500)
+      await db()
+        .insert(monitors)
+        .values(rows.slice(i, i + 500));
     return rows.map((r) => r.id);
   }
   const downResult = { outcome: "down" as const, errorClass: "refused" as const, message: "connection refused", timings: { totalMs: 1 } };
 
-  const worker: ChildProcess = spawn(process.execPath, [...(process.env.BENCH_WORKER_NODE_ARGS?.split(" ").filter(Boolean) ?? []), "--import", "tsx", "workers/worker.ts"], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: "error" }, stdio: ["ignore", "ignore", "inherit"] });
+  const worker: ChildProcess = spawn(process.execPath, [...(process.env.BENCH_WORKER_NODE_ARGS?.split(" ").filter(Boolean) ?? []), "--import", "tsx", "workers/worker.ts"], {
+    cwd: ROOT,
+    env: { ...process.env, LOG_LEVEL: "error" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
   await sleep(3000);
 
   const recordMs: number[] = [];

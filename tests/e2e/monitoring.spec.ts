@@ -11,7 +11,11 @@ function startTarget(port = 0): Promise<http.Server> {
   });
   return new Promise((resolve) => server.listen(port, "127.0.0.1", () => resolve(server)));
 }
-const stop = (s: http.Server) => new Promise<void>((r) => { s.closeAllConnections(); s.close(() => r()); });
+const stop = (s: http.Server) =>
+  new Promise<void>((r) => {
+    s.closeAllConnections();
+    s.close(() => r());
+  });
 
 test("an HTTP monitor on a local target goes UP, DOWN with an incident, and recovers", async ({ page }) => {
   test.setTimeout(300_000);

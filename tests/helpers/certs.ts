@@ -28,11 +28,7 @@ export function makeCa(name = "Perigee Test CA"): TestCa {
   const attrs = [{ name: "commonName", value: name }];
   cert.setSubject(attrs);
   cert.setIssuer(attrs);
-  cert.setExtensions([
-    { name: "basicConstraints", cA: true, critical: true },
-    { name: "keyUsage", keyCertSign: true, cRLSign: true, critical: true },
-    { name: "subjectKeyIdentifier" },
-  ]);
+  cert.setExtensions([{ name: "basicConstraints", cA: true, critical: true }, { name: "keyUsage", keyCertSign: true, cRLSign: true, critical: true }, { name: "subjectKeyIdentifier" }]);
   cert.sign(keys.privateKey, forge.md.sha256.create());
   return { privateKey: keys.privateKey, subject: cert.subject.attributes, key: keys.privatePem, cert: forge.pki.certificateToPem(cert) };
 }

@@ -24,7 +24,10 @@ export async function createUser(opts: { email?: string; name?: string; isAdmin?
 }
 
 export async function createOrg(name = "Test Org") {
-  const [o] = await db().insert(organizations).values({ name, slug: `t-${randomBytes(6).toString("hex")}` }).returning();
+  const [o] = await db()
+    .insert(organizations)
+    .values({ name, slug: `t-${randomBytes(6).toString("hex")}` })
+    .returning();
   return o!;
 }
 

@@ -75,7 +75,18 @@ describe("strict response views", () => {
   });
 
   it("a field a view gains without its schema fails the answer's check", () => {
-    const view = { id: "00000000-0000-4000-8000-000000000000", monitorId: "00000000-0000-4000-8000-000000000001", monitorName: "M", state: "open", openedAt: new Date().toISOString(), closedAt: null, durationSeconds: 1, cause: { errorClass: null, message: null, statusCode: null }, regionsDown: [], duringMaintenance: false };
+    const view = {
+      id: "00000000-0000-4000-8000-000000000000",
+      monitorId: "00000000-0000-4000-8000-000000000001",
+      monitorName: "M",
+      state: "open",
+      openedAt: new Date().toISOString(),
+      closedAt: null,
+      durationSeconds: 1,
+      cause: { errorClass: null, message: null, statusCode: null },
+      regionsDown: [],
+      duringMaintenance: false,
+    };
     expect(eventViewSchema.safeParse(view).success).toBe(true);
     expect(eventViewSchema.safeParse({ ...view, internalNote: "x" }).success).toBe(false);
     expect(eventViewSchema.safeParse({ ...view, cause: { ...view.cause, raw: "x" } }).success).toBe(false);
@@ -200,14 +211,19 @@ describe("control characters", () => {
 
   it("are refused by the services too, with the field's path", async () => {
     await expect(createMonitor({ ctx: t.ctx.ADMIN, input: tcp({ name: "svc\u0000" }) })).rejects.toMatchObject({ status: 400, fields: { name: [expect.stringMatching(/control characters/)] } });
-    await expect(createChannel({ ctx: t.ctx.ADMIN, input: { name: "svc", type: "slack", url: "https://hooks.slack.com/services/T0\u0000" } })).rejects.toMatchObject({ status: 400, fields: { url: [expect.any(String)] } });
+    await expect(createChannel({ ctx: t.ctx.ADMIN, input: { name: "svc", type: "slack", url: "https://hooks.slack.com/services/T0\u0000" } })).rejects.toMatchObject({
+      status: 400,
+      fields: { url: [expect.any(String)] },
+    });
   });
 });
 
 describe("errors share one shape", () => {
   it("including the heartbeat route's", async () => {
     const { GET } = await import("../../src/app/api/heartbeat/[token]/route");
-    const r = await GET(new Request("http://localhost:3000/api/heartbeat/abcdefghijklmnopqrstuvwxyz012345", { headers: { "x-perigee-client-ip": "198.51.100.200" } }), { params: Promise.resolve({ token: "abcdefghijklmnopqrstuvwxyz012345" }) });
+    const r = await GET(new Request("http://localhost:3000/api/heartbeat/abcdefghijklmnopqrstuvwxyz012345", { headers: { "x-perigee-client-ip": "198.51.100.200" } }), {
+      params: Promise.resolve({ token: "abcdefghijklmnopqrstuvwxyz012345" }),
+    });
     expect(r.status).toBe(404);
     const body = await r.json();
     expect(errorShaped(body)).toBe(true);

@@ -55,7 +55,8 @@ describe("API dispatcher", () => {
     const r = await fetch(`${base}/api/v1/monitors/${m.id}`, { headers: { authorization: `Bearer ${key}` } });
     expect(r.status).toBe(200);
     expect(await r.json()).toMatchObject({ id: m.id, name: "Via HTTP" });
-    for (const h of ["x-content-type-options", "x-frame-options", "referrer-policy", "content-security-policy", "strict-transport-security", "ratelimit-limit", "x-request-id"]) expect(r.headers.get(h), h).toBeTruthy();
+    for (const h of ["x-content-type-options", "x-frame-options", "referrer-policy", "content-security-policy", "strict-transport-security", "ratelimit-limit", "x-request-id"])
+      expect(r.headers.get(h), h).toBeTruthy();
     expect(r.headers.get("cache-control")).toBe("no-store");
 
     const nf = await fetch(`${base}/api/v1/nothing-here`, { headers: { authorization: `Bearer ${key}` } });
@@ -79,11 +80,20 @@ describe("API dispatcher", () => {
       new Promise<{ status: number; body: string }>((resolve, reject) => {
         const u = new URL(base);
         // node:http sends exactly these headers: no Content-Type unless given.
-        const req = http.request({ host: u.hostname, port: u.port, method: "POST", path: `/api/v1/monitors${query}`, headers: { authorization: `Bearer ${key}`, "content-length": String(Buffer.byteLength(body)), ...headers } }, (res) => {
-          let text = "";
-          res.on("data", (c: Buffer) => (text += c));
-          res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
-        });
+        const req = http.request(
+          {
+            host: u.hostname,
+            port: u.port,
+            method: "POST",
+            path: `/api/v1/monitors${query}`,
+            headers: { authorization: `Bearer ${key}`, "content-length": String(Buffer.byteLength(body)), ...headers },
+          },
+          (res) => {
+            let text = "";
+            res.on("data", (c: Buffer) => (text += c));
+            res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
+          },
+        );
         req.on("error", reject);
         req.end(body);
       });

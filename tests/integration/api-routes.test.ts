@@ -25,7 +25,21 @@ describe("/monitors", () => {
   it("creates, reads, changes, pauses, resumes and deletes a monitor; answers match the documented schema", async () => {
     const c = await api("POST", "/api/v1/monitors", {
       key,
-      body: { name: "Web", type: "http", url: "http://127.0.0.1:9/health", method: "GET", headers: { "X-Token": "s3cret" }, expectedStatus: [200, "300-399"], keyword: "ok", intervalSeconds: 60, timeoutMs: 5000, confirmations: 3, regions: ["default"], channelIds: [], paused: true },
+      body: {
+        name: "Web",
+        type: "http",
+        url: "http://127.0.0.1:9/health",
+        method: "GET",
+        headers: { "X-Token": "s3cret" },
+        expectedStatus: [200, "300-399"],
+        keyword: "ok",
+        intervalSeconds: 60,
+        timeoutMs: 5000,
+        confirmations: 3,
+        regions: ["default"],
+        channelIds: [],
+        paused: true,
+      },
     });
     expect(c.status, c.text).toBe(201);
     const m = monitorViewSchema.parse(c.body);
@@ -305,7 +319,11 @@ describe("OpenAPI document", () => {
     const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/([^"]+)"/g)].map((m) => m[1]!);
     expect(refs.length).toBeGreaterThan(0);
     expect(JSON.stringify(doc)).not.toContain("$defs");
-    for (const ref of new Set(refs)) expect(ref.split("/").reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], doc), ref).toBeDefined();
+    for (const ref of new Set(refs))
+      expect(
+        ref.split("/").reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], doc),
+        ref,
+      ).toBeDefined();
     const documented = (path: string, method: string, status: number) => Object.keys(doc.paths[path]![method]!.responses[String(status)]!.headers ?? {}).filter((h) => h !== "Idempotent-Replayed");
     const cases: [string, string, string, number, unknown?][] = [
       ["GET", "/api/v1/monitors", "/monitors", 200],

@@ -30,7 +30,9 @@ let myIds: Ids;
 async function seed(t: Awaited<ReturnType<typeof apiTenant>>): Promise<Ids> {
   const m = await createMonitor({ ctx: t.ctx.ADMIN, input: { name: "Seed", type: "tcp", host: "127.0.0.1", port: 9, confirmations: 1, paused: false } });
   await recordResults([res(m.id, down())]);
-  const [ev] = await db().execute<{ id: string }>(`select id from incidents where monitor_id = '${m.id}'` as never).then((r) => r.rows);
+  const [ev] = await db()
+    .execute<{ id: string }>(`select id from incidents where monitor_id = '${m.id}'` as never)
+    .then((r) => r.rows);
   const ch = await createChannel({ ctx: t.ctx.ADMIN, input: { name: "Seed", type: "email", to: "a@example.test" } });
   return { monitor: m.id, event: ev!.id, channel: ch.id };
 }
@@ -56,7 +58,10 @@ describe("authentication", () => {
   it("refuses a missing, non-bearer, malformed, unknown, revoked or expired key with 401 in the error shape", async () => {
     const { key, id } = await mine.key();
     const expiring = await mine.key(["monitors:read"], { expiresAt: new Date(Date.now() + 120_000) });
-    await db().update(apiKeys).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(apiKeys.id, expiring.id));
+    await db()
+      .update(apiKeys)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(apiKeys.id, expiring.id));
     const unknown = (await import("../../src/server/api/keys")).generateApiKey().key;
     const revoked = await mine.key(["monitors:read"]);
     await revokeApiKey({ ctx: mine.ctx.ADMIN, keyId: revoked.id });
@@ -146,9 +151,14 @@ describe("authentication", () => {
 
   it("an ADMIN cannot grant more than their role, and only ADMINs create keys", async () => {
     await expect(createApiKey({ ctx: mine.ctx.EDITOR, input: { name: "x", scopes: ["monitors:read"] } })).rejects.toMatchObject({ status: 403 });
-    await expect(createApiKey({ ctx: mine.ctx.ADMIN, input: { name: "x", scopes: ["monitors:fly"] } })).rejects.toMatchObject({ status: 400, fields: { "scopes.0": [expect.stringMatching(/one of/)] } });
+    await expect(createApiKey({ ctx: mine.ctx.ADMIN, input: { name: "x", scopes: ["monitors:fly"] } })).rejects.toMatchObject({
+      status: 400,
+      fields: { "scopes.0": [expect.stringMatching(/one of/)] },
+    });
     await expect(createApiKey({ ctx: mine.ctx.ADMIN, input: { name: "x", scopes: [] } })).rejects.toMatchObject({ fields: { scopes: ["Choose at least one scope"] } });
-    await expect(createApiKey({ ctx: mine.ctx.ADMIN, input: { name: "x", scopes: ["monitors:read"], expiresAt: "2001-01-01" } })).rejects.toMatchObject({ fields: { expiresAt: ["Expiry must be in the future"] } });
+    await expect(createApiKey({ ctx: mine.ctx.ADMIN, input: { name: "x", scopes: ["monitors:read"], expiresAt: "2001-01-01" } })).rejects.toMatchObject({
+      fields: { expiresAt: ["Expiry must be in the future"] },
+    });
   });
 
   it("records every authenticated request in the access log, with route pattern and no ids or secrets", async () => {
@@ -195,7 +205,10 @@ describe("access log of refused keys", () => {
     const revoked = await mine.key(["monitors:read"]);
     await revokeApiKey({ ctx: mine.ctx.ADMIN, keyId: revoked.id });
     const expired = await mine.key(["monitors:read"], { expiresAt: new Date(Date.now() + 120_000) });
-    await db().update(apiKeys).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(apiKeys.id, expired.id));
+    await db()
+      .update(apiKeys)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(apiKeys.id, expired.id));
     await flushAccessLog();
     const before = (await db().select().from(apiAccessLog).where(eq(apiAccessLog.organizationId, mine.org.id))).length;
     await api("GET", "/api/v1/monitors", { key: revoked.key });
@@ -269,10 +282,12 @@ describe("access log retention", () => {
     const { purgeApiAccessLog } = await import("../../src/server/api/retention");
     const k = await mine.key(["monitors:read"]);
     const old = new Date(Date.now() - 31 * 86_400_000);
-    await db().insert(apiAccessLog).values([
-      { organizationId: mine.org.id, apiKeyId: k.id, method: "GET", route: "/api/v1/monitors", status: 200, latencyMs: 1, createdAt: old },
-      { organizationId: mine.org.id, apiKeyId: k.id, method: "GET", route: "/api/v1/events", status: 200, latencyMs: 1 },
-    ]);
+    await db()
+      .insert(apiAccessLog)
+      .values([
+        { organizationId: mine.org.id, apiKeyId: k.id, method: "GET", route: "/api/v1/monitors", status: 200, latencyMs: 1, createdAt: old },
+        { organizationId: mine.org.id, apiKeyId: k.id, method: "GET", route: "/api/v1/events", status: 200, latencyMs: 1 },
+      ]);
     expect(await purgeApiAccessLog()).toBeGreaterThanOrEqual(1);
     const left = await db().select().from(apiAccessLog).where(eq(apiAccessLog.apiKeyId, k.id));
     expect(left.map((r) => r.route)).toEqual(["/api/v1/events"]);

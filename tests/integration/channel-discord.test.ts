@@ -48,7 +48,13 @@ describe("discord", () => {
     expect(body.content).toBeUndefined();
     expect(body.embeds).toHaveLength(1);
     const e = body.embeds[0]!;
-    expect(e).toMatchObject({ title: "🔴 Checkout API is DOWN", description: "Expected status 200\\-299, got 503.", color: 0xd92d20, url: expect.stringContaining(`/monitors/${m.id}`), footer: { text: "Perigee" } });
+    expect(e).toMatchObject({
+      title: "🔴 Checkout API is DOWN",
+      description: "Expected status 200\\-299, got 503.",
+      color: 0xd92d20,
+      url: expect.stringContaining(`/monitors/${m.id}`),
+      footer: { text: "Perigee" },
+    });
     expect(Date.parse(e.timestamp)).not.toBeNaN();
     expect(e.fields).toEqual([
       { name: "Monitor", value: "Checkout API", inline: true },

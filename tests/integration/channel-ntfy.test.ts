@@ -39,8 +39,14 @@ describe("ntfy", () => {
     const seen = JSON.stringify(await getChannel({ ctx: ctx!, channelId: ch.id }));
     expect(seen).not.toContain(TOPIC);
     expect(seen).not.toContain(TOKEN);
-    await expect(createChannel({ ctx: ctx!, input: { name: "x", type: "ntfy", url: "https://ntfy.sh/" } })).rejects.toMatchObject({ status: 400, fields: { url: [expect.stringMatching(/^Topic URL is the server and topic/)] } });
-    await expect(createChannel({ ctx: ctx!, input: { name: "x", type: "ntfy", url: "https://ntfy.sh/a", priority: 7 } })).rejects.toMatchObject({ status: 400, fields: { priority: ["Priority is 1 to 5"] } });
+    await expect(createChannel({ ctx: ctx!, input: { name: "x", type: "ntfy", url: "https://ntfy.sh/" } })).rejects.toMatchObject({
+      status: 400,
+      fields: { url: [expect.stringMatching(/^Topic URL is the server and topic/)] },
+    });
+    await expect(createChannel({ ctx: ctx!, input: { name: "x", type: "ntfy", url: "https://ntfy.sh/a", priority: 7 } })).rejects.toMatchObject({
+      status: 400,
+      fields: { priority: ["Priority is 1 to 5"] },
+    });
   });
 
   it("publishes JSON at the server's root: topic, title, text, priority 5 and a siren when down, 3 and a check mark when back up", async () => {

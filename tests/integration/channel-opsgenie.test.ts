@@ -94,7 +94,10 @@ describe("opsgenie", () => {
 
   it("keeps the message within 130 characters, as plain text without control characters", async () => {
     const { rx, m } = await setup();
-    await db().update(monitors).set({ name: `Checkout\u0007\u001b[31m ${"x".repeat(200)}` }).where(eq(monitors.id, m.id));
+    await db()
+      .update(monitors)
+      .set({ name: `Checkout\u0007\u001b[31m ${"x".repeat(200)}` })
+      .where(eq(monitors.id, m.id));
     const [d] = await goDown(m.id);
     await attempt(d!.id);
     const alert = rx.requests[0]!.json as Alert;

@@ -78,7 +78,10 @@ describe("teams", () => {
   });
 
   it("a 4xx fails at once with Teams' answer and without the URL's signature", async () => {
-    const { rx, ch, m } = await setup({ status: 400, body: { error: { code: "TriggerInputSchemaMismatch", message: "The input body for trigger 'manual' of type 'Request' did not match its schema" } } });
+    const { rx, ch, m } = await setup({
+      status: 400,
+      body: { error: { code: "TriggerInputSchemaMismatch", message: "The input body for trigger 'manual' of type 'Request' did not match its schema" } },
+    });
     const [d] = await goDown(m.id);
     const a = await attempt(d!.id);
     expect(a.row).toMatchObject({ status: "failed", attempts: 1, lastError: expect.stringMatching(/^Microsoft Teams answered HTTP 400: .*TriggerInputSchemaMismatch/) });

@@ -43,7 +43,10 @@ describe("operator CLI", { timeout: 60_000 }, () => {
     expect(u!.isAdmin).toBe(true);
     // No --name: the email's local part.
     expect(u!.name).toBe(email.split("@")[0]);
-    const [m] = await db().select().from(memberships).where(and(eq(memberships.userId, u!.id), eq(memberships.organizationId, out.organization.id)));
+    const [m] = await db()
+      .select()
+      .from(memberships)
+      .where(and(eq(memberships.userId, u!.id), eq(memberships.organizationId, out.organization.id)));
     expect(m!.role).toBe("ADMIN");
     const audits = await db().select().from(auditLog).where(eq(auditLog.actorUserId, u!.id));
     expect(audits.map((a) => a.action)).toContain("account.created_by_cli");
@@ -53,7 +56,10 @@ describe("operator CLI", { timeout: 60_000 }, () => {
   it("without --admin the user is not a site admin; --name is used", async () => {
     const r = cli(["user:create", "--email", uniqueEmail("plain"), "--password", PW, "--org", "Plain Org", "--name", "Pat Plain"]);
     expect(r.code).toBe(0);
-    const [u] = await db().select().from(users).where(eq(users.id, JSON.parse(r.stdout).user.id));
+    const [u] = await db()
+      .select()
+      .from(users)
+      .where(eq(users.id, JSON.parse(r.stdout).user.id));
     expect(u!.isAdmin).toBe(false);
     expect(u!.name).toBe("Pat Plain");
   });
@@ -62,10 +68,7 @@ describe("operator CLI", { timeout: 60_000 }, () => {
     const r = cli(["user:create", "--email", "nope", "--password", "short", "--org", "Valid Org"]);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
-    expect(stderrLines(r.stderr)).toEqual([
-      "error: --email: Enter a valid email address, like you@example.com",
-      "error: --password: Password must be at least 10 characters",
-    ]);
+    expect(stderrLines(r.stderr)).toEqual(["error: --email: Enter a valid email address, like you@example.com", "error: --password: Password must be at least 10 characters"]);
     const missing = cli(["user:create", "--email", "a@b.co"]);
     expect(missing.code).toBe(2);
     expect(missing.stdout).toBe("");
@@ -141,7 +144,11 @@ describe("operator CLI", { timeout: 60_000 }, () => {
       // What `npm start` does first (scripts/start.mjs): read .env, generate the missing secrets.
       const lib = pathToFileURL(path.join(ROOT, "scripts/lib.mjs")).href;
       const start = () => {
-        const r = spawnSync(process.execPath, ["--input-type=module", "-e", `const l = await import(${JSON.stringify(lib)}); l.loadEnvFile(".env"); l.ensureLocalSecrets(".perigee/local.env");`], { cwd: dir, env: bare, encoding: "utf8" });
+        const r = spawnSync(process.execPath, ["--input-type=module", "-e", `const l = await import(${JSON.stringify(lib)}); l.loadEnvFile(".env"); l.ensureLocalSecrets(".perigee/local.env");`], {
+          cwd: dir,
+          env: bare,
+          encoding: "utf8",
+        });
         expect(r.status, r.stderr).toBe(0);
         return readFileSync(path.join(dir, ".perigee/local.env"), "utf8");
       };
@@ -152,12 +159,16 @@ describe("operator CLI", { timeout: 60_000 }, () => {
       expect(start()).toBe(secrets);
 
       // The services are this test's; everything else comes from the two files.
-      const r = spawnSync(path.join(ROOT, "node_modules/.bin/tsx"), ["--tsconfig", path.join(ROOT, "tsconfig.json"), path.join(ROOT, "scripts/cli.ts"), "user:create", "--email", uniqueEmail("fresh"), "--password", PW, "--org", "Fresh Clone"], {
-        cwd: dir,
-        env: { ...bare, DATABASE_URL: inject("databaseUrl"), REDIS_PREFIX: inject("redisPrefix"), LOG_LEVEL: "silent" } as NodeJS.ProcessEnv,
-        encoding: "utf8",
-        timeout: 60_000,
-      });
+      const r = spawnSync(
+        path.join(ROOT, "node_modules/.bin/tsx"),
+        ["--tsconfig", path.join(ROOT, "tsconfig.json"), path.join(ROOT, "scripts/cli.ts"), "user:create", "--email", uniqueEmail("fresh"), "--password", PW, "--org", "Fresh Clone"],
+        {
+          cwd: dir,
+          env: { ...bare, DATABASE_URL: inject("databaseUrl"), REDIS_PREFIX: inject("redisPrefix"), LOG_LEVEL: "silent" } as NodeJS.ProcessEnv,
+          encoding: "utf8",
+          timeout: 60_000,
+        },
+      );
       expect(r.stderr).toBe("");
       expect(r.status).toBe(0);
       expect(JSON.parse(r.stdout).organization.name).toBe("Fresh Clone");

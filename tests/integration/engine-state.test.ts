@@ -107,7 +107,14 @@ describe("idempotency", () => {
 describe("multi-region quorum", () => {
   it("is DOWN only when a majority of regions agree, and recovers when a majority is healthy", async () => {
     const org = await createOrg();
-    await db().insert(regions).values([{ id: 901, name: "q-a" }, { id: 902, name: "q-b" }, { id: 903, name: "q-c" }]).onConflictDoNothing();
+    await db()
+      .insert(regions)
+      .values([
+        { id: 901, name: "q-a" },
+        { id: 902, name: "q-b" },
+        { id: 903, name: "q-c" },
+      ])
+      .onConflictDoNothing();
     const m = await insertMonitor(org.id, { regions: ["q-a", "q-b", "q-c"], confirmations: 1 });
     const t1 = slot();
     await recordResults([res(m.id, up(), "q-a", t1), res(m.id, up(), "q-b", t1), res(m.id, up(), "q-c", t1)]);
@@ -128,7 +135,14 @@ describe("multi-region quorum", () => {
 
   it("stays DOWN while no majority is healthy", async () => {
     const org = await createOrg();
-    await db().insert(regions).values([{ id: 921, name: "s-a" }, { id: 922, name: "s-b" }, { id: 923, name: "s-c" }]).onConflictDoNothing();
+    await db()
+      .insert(regions)
+      .values([
+        { id: 921, name: "s-a" },
+        { id: 922, name: "s-b" },
+        { id: 923, name: "s-c" },
+      ])
+      .onConflictDoNothing();
     const m = await insertMonitor(org.id, { regions: ["s-a", "s-b", "s-c"], confirmations: 1 });
     const t = slot();
     await recordResults([res(m.id, down(), "s-a", t), res(m.id, down(), "s-b", t)]);
@@ -139,7 +153,13 @@ describe("multi-region quorum", () => {
 
   it("honours an explicit quorum", async () => {
     const org = await createOrg();
-    await db().insert(regions).values([{ id: 911, name: "x-a" }, { id: 912, name: "x-b" }]).onConflictDoNothing();
+    await db()
+      .insert(regions)
+      .values([
+        { id: 911, name: "x-a" },
+        { id: 912, name: "x-b" },
+      ])
+      .onConflictDoNothing();
     const m = await insertMonitor(org.id, { regions: ["x-a", "x-b"], confirmations: 1, quorum: 1 });
     await recordResults([res(m.id, down(), "x-a")]);
     expect(await state(m.id)).toBe("DOWN");
@@ -151,7 +171,9 @@ describe("maintenance windows", () => {
     const org = await createOrg();
     const m = await insertMonitor(org.id, { confirmations: 1 });
     const now = new Date();
-    await db().insert(maintenanceWindows).values({ organizationId: org.id, name: "Deploy", kind: "one_off", startsAt: new Date(now.getTime() - 60_000), endsAt: new Date(now.getTime() + 60_000), monitorIds: [m.id] });
+    await db()
+      .insert(maintenanceWindows)
+      .values({ organizationId: org.id, name: "Deploy", kind: "one_off", startsAt: new Date(now.getTime() - 60_000), endsAt: new Date(now.getTime() + 60_000), monitorIds: [m.id] });
     await recordResults([res(m.id, down())], now);
     expect(await state(m.id)).toBe("DOWN");
     const [ev] = await events(m.id);
@@ -165,9 +187,14 @@ describe("maintenance windows", () => {
     const m = await insertMonitor(org.id, { confirmations: 1 });
     const other = await insertMonitor(org.id);
     const now = new Date();
-    await db().insert(maintenanceWindows).values({ organizationId: org.id, name: "Other", kind: "one_off", startsAt: new Date(now.getTime() - 60_000), endsAt: new Date(now.getTime() + 60_000), monitorIds: [other.id] });
+    await db()
+      .insert(maintenanceWindows)
+      .values({ organizationId: org.id, name: "Other", kind: "one_off", startsAt: new Date(now.getTime() - 60_000), endsAt: new Date(now.getTime() + 60_000), monitorIds: [other.id] });
     await recordResults([res(m.id, down())], now);
-    const [ev] = await db().select().from(monitorEvents).where(and(eq(monitorEvents.monitorId, m.id)));
+    const [ev] = await db()
+      .select()
+      .from(monitorEvents)
+      .where(and(eq(monitorEvents.monitorId, m.id)));
     expect(ev!.suppressed).toBe(false);
   });
 });

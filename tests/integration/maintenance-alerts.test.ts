@@ -31,7 +31,6 @@ afterAll(async () => {
 const WINDOW_LEFT_MS = 2000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
-
 /** A tenant with default webhook (and optionally Slack) channels under `/<tag>/…`, one monitor, and a window over it ending shortly. */
 async function setUp(tag: string, over: Parameters<typeof insertMonitor>[1] = {}, slack = false) {
   const t = await createTenant();
@@ -101,7 +100,13 @@ describe("alerts around maintenance windows", () => {
     expect(hooks).toHaveLength(1);
     expect(hooks[0]!.json).toMatchObject({
       type: "monitor.down",
-      data: { monitor: { id: m.id, name: "Checkout API" }, incidentId: inc!.id, state: "DOWN", title: "Checkout API is still DOWN after the maintenance window ended", cause: "Expected status 200-299, got 503" },
+      data: {
+        monitor: { id: m.id, name: "Checkout API" },
+        incidentId: inc!.id,
+        state: "DOWN",
+        title: "Checkout API is still DOWN after the maintenance window ended",
+        cause: "Expected status 200-299, got 503",
+      },
     });
     expect((hooks[0]!.json as { data: { summary: string } }).data.summary).toMatch(/^It went down during the maintenance window, 1h( \d+m)? ago: Expected status 200-299, got 503\.$/);
     const slack = requestsUnder("a").filter((r) => r.path.startsWith("/a/slack/"));
@@ -120,7 +125,11 @@ describe("alerts around maintenance windows", () => {
     const recovered = await sendEvent(rec.id);
     expect(recovered.event.payload.notSentBecause).toBeUndefined();
     expect(recovered.deliveries).toHaveLength(2);
-    expect(requestsUnder("a").filter((r) => r.path === "/a/hook").map((r) => (r.json as { type: string }).type)).toEqual(["monitor.down", "monitor.recovered"]);
+    expect(
+      requestsUnder("a")
+        .filter((r) => r.path === "/a/hook")
+        .map((r) => (r.json as { type: string }).type),
+    ).toEqual(["monitor.down", "monitor.recovered"]);
   });
 
   it("sends neither DOWN nor recovery when the monitor recovers after the window, before its DOWN was alerted", async () => {

@@ -44,7 +44,7 @@ async function startPasswordRefuser(o: { tls?: { key: string; cert: string } } =
       if (started && buf.length >= 5 && buf[0] === 0x70 && buf.length >= 1 + buf.readInt32BE(1)) {
         passwords.push(buf.subarray(5, 1 + buf.readInt32BE(1) - 1).toString());
         buf = buf.subarray(1 + buf.readInt32BE(1));
-        const fields = Buffer.from("SFATAL\0C28P01\0Mpassword authentication failed for user \"postgres\"\0\0");
+        const fields = Buffer.from('SFATAL\0C28P01\0Mpassword authentication failed for user "postgres"\0\0');
         const head = Buffer.alloc(5);
         head[0] = 0x45; // ErrorResponse
         head.writeInt32BE(4 + fields.length, 1);

@@ -39,14 +39,18 @@ afterAll(async () => {
   await Promise.all(receivers.map((r) => r.close()));
 });
 
-
 const rowOf = async (id: string) => (await db().select().from(notificationDeliveries).where(eq(notificationDeliveries.id, id)))[0]!;
 const logOf = (id: string) => db().select().from(notificationLog).where(eq(notificationLog.deliveryId, id)).orderBy(asc(notificationLog.id));
 
 /** Takes the monitor DOWN (confirmations 1) and returns the deliveries of that DOWN event. */
 async function downDeliveries(monitorId: string) {
   await recordResults([res(monitorId, down("Expected status 200-299, got 503"))]);
-  const events = () => db().select().from(monitorEvents).where(and(eq(monitorEvents.monitorId, monitorId), eq(monitorEvents.kind, "down"))).orderBy(asc(monitorEvents.id));
+  const events = () =>
+    db()
+      .select()
+      .from(monitorEvents)
+      .where(and(eq(monitorEvents.monitorId, monitorId), eq(monitorEvents.kind, "down")))
+      .orderBy(asc(monitorEvents.id));
   const e = (await events()).at(-1)!;
   // Another file's worker may be draining the same outbox (skip-locked): wait for whoever has it.
   await until(async () => {
@@ -158,7 +162,11 @@ const PROVIDERS: Provider[] = [
       { status: 404, answer: telegramError(404, "Not Found"), error: "Telegram answered HTTP 404: Not Found" },
     ],
     busy: [
-      { status: 429, answer: { ...telegramError(429, "Too Many Requests: retry after 2", { parameters: { retry_after: 2 } }), retryAfter: 2 }, error: "Telegram answered HTTP 429: Too Many Requests: retry after 2" },
+      {
+        status: 429,
+        answer: { ...telegramError(429, "Too Many Requests: retry after 2", { parameters: { retry_after: 2 } }), retryAfter: 2 },
+        error: "Telegram answered HTTP 429: Too Many Requests: retry after 2",
+      },
       { status: 500, answer: telegramError(500, "Internal Server Error"), error: "Telegram answered HTTP 500: Internal Server Error" },
       { status: 408, answer: { status: 408, body: "Request Timeout" }, error: "Telegram answered HTTP 408: Request Timeout" },
     ],
@@ -170,9 +178,17 @@ const PROVIDERS: Provider[] = [
     secret: TWILIO_TOKEN,
     healthy: { status: 201, body: { sid: "SM0123456789abcdef0123456789abcdef", status: "queued" } },
     refusals: [
-      { status: 400, answer: twilioError(400, 21211, "The 'To' number +14155550123 is not a valid phone number."), error: "Twilio answered HTTP 400: The 'To' number +14155550123 is not a valid phone number." },
+      {
+        status: 400,
+        answer: twilioError(400, 21211, "The 'To' number +14155550123 is not a valid phone number."),
+        error: "Twilio answered HTTP 400: The 'To' number +14155550123 is not a valid phone number.",
+      },
       { status: 401, answer: twilioError(401, 20003, "Authenticate"), error: "Twilio answered HTTP 401: Authenticate" },
-      { status: 404, answer: twilioError(404, 20404, `The requested resource /2010-04-01/Accounts/${SID}/Messages.json was not found`), error: `Twilio answered HTTP 404: The requested resource /2010-04-01/Accounts/${SID}/Messages.json was not found` },
+      {
+        status: 404,
+        answer: twilioError(404, 20404, `The requested resource /2010-04-01/Accounts/${SID}/Messages.json was not found`),
+        error: `Twilio answered HTTP 404: The requested resource /2010-04-01/Accounts/${SID}/Messages.json was not found`,
+      },
     ],
     busy: [
       { status: 429, answer: { ...twilioError(429, 20429, "Too Many Requests"), retryAfter: 2 }, error: "Twilio answered HTTP 429: Too Many Requests" },
@@ -309,7 +325,10 @@ describe("deleting a channel", () => {
     expect(await channelsOf(search.id)).toEqual([y.id]); // still has a channel of its own
     expect(await channelsOf(batch.id)).toEqual([]); // chose no channels on purpose: left alone
     expect(await channelsOf(docs.id)).toBeNull();
-    const rows = await db().select({ id: monitors.id, customChannels: monitors.customChannels }).from(monitors).where(inArray(monitors.id, [checkout.id, billing.id, search.id, batch.id]));
+    const rows = await db()
+      .select({ id: monitors.id, customChannels: monitors.customChannels })
+      .from(monitors)
+      .where(inArray(monitors.id, [checkout.id, billing.id, search.id, batch.id]));
     expect(Object.fromEntries(rows.map((m) => [m.id, m.customChannels]))).toEqual({ [checkout.id]: false, [billing.id]: false, [search.id]: true, [batch.id]: true });
 
     // Audited in the same transaction: the deletion, and each monitor's change of routing.
@@ -366,7 +385,13 @@ describe("deleting a channel", () => {
     const t = await createTenant("Providers race");
     const ids: Record<string, string> = {};
     for (const n of ["x", "y"]) ids[n] = (await createChannel({ ctx: t.ctx.ADMIN, input: { name: n, type: "email", to: `${n}@example.test` } })).id;
-    const m = await createMonitor({ ctx: t.ctx.ADMIN, input: tcp("Raced", before.map((n) => ids[n]!)) });
+    const m = await createMonitor({
+      ctx: t.ctx.ADMIN,
+      input: tcp(
+        "Raced",
+        before.map((n) => ids[n]!),
+      ),
+    });
     const edit = await pool().connect();
     try {
       // What updateMonitor does: lock the monitor, then replace its links.

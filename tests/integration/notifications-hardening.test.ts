@@ -49,7 +49,10 @@ describe("send test notification", () => {
     const ch = await createChannel({ ctx: t.ctx.ADMIN, input: { name: "Hook", type: "webhook", url: `${rx.url}/hook` } });
     rx.requests.length = 0;
     for (let i = 0; i < TEST_SEND_PER_CHANNEL.limit; i++) expect((await sendChannelTest({ ctx: t.ctx.EDITOR, channelId: ch.id })).ok).toBe(true);
-    await expect(sendChannelTest({ ctx: t.ctx.EDITOR, channelId: ch.id })).rejects.toMatchObject({ status: 429, message: expect.stringMatching(/Too many test sends on this channel\. Try again in \d+ minutes/) });
+    await expect(sendChannelTest({ ctx: t.ctx.EDITOR, channelId: ch.id })).rejects.toMatchObject({
+      status: 429,
+      message: expect.stringMatching(/Too many test sends on this channel\. Try again in \d+ minutes/),
+    });
     expect(rx.requests).toHaveLength(TEST_SEND_PER_CHANNEL.limit);
     // Another channel of the same organization still works.
     const other = await createChannel({ ctx: t.ctx.ADMIN, input: { name: "Hook 2", type: "webhook", url: `${rx.url}/hook2` } });

@@ -40,7 +40,9 @@ let rx: Receiver;
 beforeAll(async () => {
   smtp = await startSmtp({ rejectRecipient: (a) => a.startsWith("bounce-") });
   process.env.SMTP_URL = smtp.url; // before env() is first read in this file's worker
-  rx = await startReceiver((r) => (r.path.includes("/Messages.json") ? { status: 201, body: { sid: "SM0123456789abcdef0123456789abcdef", status: "queued" } } : { status: 200, body: { ok: true, status: "success" } }));
+  rx = await startReceiver((r) =>
+    r.path.includes("/Messages.json") ? { status: 201, body: { sid: "SM0123456789abcdef0123456789abcdef", status: "queued" } } : { status: 200, body: { ok: true, status: "success" } },
+  );
 });
 afterAll(async () => {
   await smtp.close();
@@ -110,10 +112,14 @@ describe("channels", () => {
 
   it("gives field-level messages, enforces roles and hides other tenants' channels", async () => {
     const t = await createTenant();
-    await expect(createChannel({ ctx: t.ctx.EDITOR, input: { name: "x", type: "email", to: "not-an-email" } })).rejects.toMatchObject({ fields: { to: ["Not an email address: not-an-email (expected e.g. ops@example.com)"] } });
+    await expect(createChannel({ ctx: t.ctx.EDITOR, input: { name: "x", type: "email", to: "not-an-email" } })).rejects.toMatchObject({
+      fields: { to: ["Not an email address: not-an-email (expected e.g. ops@example.com)"] },
+    });
     await expect(createChannel({ ctx: t.ctx.EDITOR, input: { name: "x", type: "sms", to: "0155 5555" } })).rejects.toMatchObject({ fields: { to: [expect.stringMatching(/international format/)] } });
     await expect(createChannel({ ctx: t.ctx.EDITOR, input: { name: "x", type: "pigeon" } })).rejects.toMatchObject({ fields: { type: [expect.stringMatching(/one of email, slack/)] } });
-    await expect(createChannel({ ctx: t.ctx.EDITOR, input: { name: "", type: "slack", url: "ftp://x" } })).rejects.toMatchObject({ fields: { name: [expect.any(String)], url: [expect.stringMatching(/http\(s\) URL/)] } });
+    await expect(createChannel({ ctx: t.ctx.EDITOR, input: { name: "", type: "slack", url: "ftp://x" } })).rejects.toMatchObject({
+      fields: { name: [expect.any(String)], url: [expect.stringMatching(/http\(s\) URL/)] },
+    });
     await expect(createChannel({ ctx: t.ctx.VIEWER, input: { name: "x", type: "email", to: "a@example.test" } })).rejects.toMatchObject({ status: 403 });
     const ch = await createChannel({ ctx: t.ctx.EDITOR, input: { name: "Mail", type: "email", to: ["a@example.test"] } });
     await expect(updateChannel({ ctx: t.ctx.EDITOR, channelId: ch.id, patch: { type: "slack" } })).rejects.toMatchObject({ fields: { type: [expect.stringMatching(/cannot change/)] } });
@@ -127,7 +133,9 @@ describe("channels", () => {
       await expect(call()).rejects.toMatchObject({ status: 404 });
     }
     // A monitor cannot pick another organization's channel.
-    await expect(createMonitor({ ctx: other.ctx.ADMIN, input: { name: "m", type: "tcp", host: "127.0.0.1", port: 9, channelIds: [ch.id] } })).rejects.toMatchObject({ fields: { channelIds: [expect.stringMatching(/Unknown channel/)] } });
+    await expect(createMonitor({ ctx: other.ctx.ADMIN, input: { name: "m", type: "tcp", host: "127.0.0.1", port: 9, channelIds: [ch.id] } })).rejects.toMatchObject({
+      fields: { channelIds: [expect.stringMatching(/Unknown channel/)] },
+    });
   });
 });
 
@@ -275,7 +283,10 @@ describe("delivery", () => {
     expect(a.channelIds).toBeNull();
     expect(b.channelIds).toEqual([own.id]);
     expect(c.channelIds).toEqual([]);
-    await db().update(monitors).set({ paused: false }).where(inArray(monitors.id, [a.id, b.id, c.id]));
+    await db()
+      .update(monitors)
+      .set({ paused: false })
+      .where(inArray(monitors.id, [a.id, b.id, c.id]));
     await recordResults([res(a.id, down()), res(b.id, down()), res(c.id, down())]);
     expect((await eventDeliveries(a.id, "down")).map((d) => d.channelId)).toEqual([def.id]);
     expect((await eventDeliveries(b.id, "down")).map((d) => d.channelId)).toEqual([own.id]);
@@ -303,7 +314,12 @@ describe("delivery", () => {
     const rec = after.find((e) => e.kind === "recovered")!;
     expect(relapse.payload).toMatchObject({ notSentBecause: "relapsed within the recovery delay" });
     expect(rec.processedAt).not.toBeNull();
-    expect(await db().select().from(notificationDeliveries).where(inArray(notificationDeliveries.eventId, [relapse.id, rec.id]))).toEqual([]);
+    expect(
+      await db()
+        .select()
+        .from(notificationDeliveries)
+        .where(inArray(notificationDeliveries.eventId, [relapse.id, rec.id])),
+    ).toEqual([]);
 
     // A recovery that holds for the whole delay is sent.
     await recordResults([res(m.id, up())]);
@@ -324,7 +340,11 @@ describe("delivery", () => {
     await queueReminders(at(15));
     await queueReminders(at(20));
     await queueReminders(at(60));
-    const reminders = await db().select().from(monitorEvents).where(and(eq(monitorEvents.monitorId, m.id), eq(monitorEvents.kind, "reminder"))).orderBy(monitorEvents.id);
+    const reminders = await db()
+      .select()
+      .from(monitorEvents)
+      .where(and(eq(monitorEvents.monitorId, m.id), eq(monitorEvents.kind, "reminder")))
+      .orderBy(monitorEvents.id);
     expect(reminders.map((r) => r.payload.reminderNumber)).toEqual([1, 2]);
     expect(reminders[1]!.payload.downtimeSeconds).toBe(20 * 60);
     await drainOutbox({ now: at(61) });
@@ -360,15 +380,27 @@ describe("delivery", () => {
   it("alerts once per SSL threshold crossed, and again after the certificate is renewed", async () => {
     const t = await createTenant();
     const m = await insertMonitor(t.org.id, { confirmations: 1 });
-    const cert = (days: number) => ({ ...up(), certificate: { subject: "example.test", issuer: "Test CA", validFrom: new Date(Date.now() - 86_400_000).toISOString(), validTo: new Date(Date.now() + days * 86_400_000 + 3_600_000).toISOString(), daysLeft: days } });
+    const cert = (days: number) => ({
+      ...up(),
+      certificate: {
+        subject: "example.test",
+        issuer: "Test CA",
+        validFrom: new Date(Date.now() - 86_400_000).toISOString(),
+        validTo: new Date(Date.now() + days * 86_400_000 + 3_600_000).toISOString(),
+        daysLeft: days,
+      },
+    });
     for (const d of [40, 20, 12, 12, 6, 5, 60, 29]) await recordResults([res(m.id, cert(d) as never)]);
-    const evs = await db().select().from(monitorEvents).where(and(eq(monitorEvents.monitorId, m.id), eq(monitorEvents.kind, "ssl_expiring"))).orderBy(monitorEvents.id);
+    const evs = await db()
+      .select()
+      .from(monitorEvents)
+      .where(and(eq(monitorEvents.monitorId, m.id), eq(monitorEvents.kind, "ssl_expiring")))
+      .orderBy(monitorEvents.id);
     expect(evs.map((e) => e.payload.threshold)).toEqual([30, 14, 7, 30]);
   });
 });
 
 const deliveriesOf = (channelId: string) => db().select().from(notificationDeliveries).where(eq(notificationDeliveries.channelId, channelId));
-
 
 /** Deletes the notification queue's keys only: other test files share this Redis prefix. */
 async function loseNotificationQueue() {
@@ -462,7 +494,18 @@ describe("retention", () => {
     const [e2] = await db().insert(monitorEvents).values({ organizationId: t.org.id, monitorId: m.id, kind: "down", payload: {}, processedAt: old, createdAt: old }).returning();
     const [done] = await db().insert(notificationDeliveries).values({ organizationId: t.org.id, eventId: e!.id, channelId: ch.id, status: "delivered", createdAt: old }).returning();
     const [pending] = await db().insert(notificationDeliveries).values({ organizationId: t.org.id, eventId: e2!.id, channelId: ch.id, status: "pending", createdAt: old }).returning();
-    await db().insert(notificationLog).values({ organizationId: t.org.id, deliveryId: done!.id, channelId: ch.id, channelName: "Old", channelType: "webhook", eventKind: "down", attempt: 1, status: "delivered", latencyMs: 3, createdAt: old });
+    await db().insert(notificationLog).values({
+      organizationId: t.org.id,
+      deliveryId: done!.id,
+      channelId: ch.id,
+      channelName: "Old",
+      channelType: "webhook",
+      eventKind: "down",
+      attempt: 1,
+      status: "delivered",
+      latencyMs: 3,
+      createdAt: old,
+    });
     const r = await purgeNotificationHistory();
     expect(r.log).toBeGreaterThanOrEqual(1);
     const left = await db().select().from(notificationDeliveries).where(eq(notificationDeliveries.channelId, ch.id));

@@ -88,7 +88,10 @@ describe("role × action matrix", () => {
     const audit = await listAuditLog({ ctx: b.ctx.ADMIN });
     expect(audit.data.every((r) => r.entry.organizationId === b.org.id || r.entry.organizationId === null)).toBe(true);
     // Unchanged in A.
-    const [still] = await db().select().from(memberships).where(and(eq(memberships.organizationId, a.org.id), eq(memberships.userId, a.viewer.id)));
+    const [still] = await db()
+      .select()
+      .from(memberships)
+      .where(and(eq(memberships.organizationId, a.org.id), eq(memberships.userId, a.viewer.id)));
     expect(still?.role).toBe("VIEWER");
   });
 });
@@ -128,11 +131,17 @@ describe("invitations", () => {
     await expect(acceptInvitation({ token, userId: stranger.id, meta })).rejects.toBeInstanceOf(Forbidden);
     // The failed attempt rolled back: the invitation is still usable by the right person.
     await acceptInvitation({ token, userId: invitee.id, meta });
-    const [m] = await db().select().from(memberships).where(and(eq(memberships.userId, invitee.id), eq(memberships.organizationId, t.org.id)));
+    const [m] = await db()
+      .select()
+      .from(memberships)
+      .where(and(eq(memberships.userId, invitee.id), eq(memberships.organizationId, t.org.id)));
     expect(m!.role).toBe("VIEWER");
 
     const late = await inviteMember({ ctx: t.ctx.ADMIN, input: { email: uniqueEmail("late"), role: "VIEWER" } });
-    await db().update(invitations).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(invitations.id, late.invitation.id));
+    await db()
+      .update(invitations)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(invitations.id, late.invitation.id));
     const e = await acceptInvitationAsNewUser({ token: late.token, input: { name: "Late", password: "a long password here" }, meta }).catch((x) => x);
     expect(e).toBeInstanceOf(Invalid);
     expect(e.message).toMatch(/expired/);
@@ -160,7 +169,10 @@ describe("members and the last ADMIN", () => {
     await expect(removeMember({ ctx: t.ctx.ADMIN, userId: t.admin.id })).rejects.toBeInstanceOf(Conflict);
     await changeRole({ ctx: t.ctx.ADMIN, input: { userId: t.editor.id, role: "ADMIN" } });
     await changeRole({ ctx: t.ctx.ADMIN, input: { userId: t.admin.id, role: "VIEWER" } });
-    const audit = await db().select().from(auditLog).where(and(eq(auditLog.organizationId, t.org.id), eq(auditLog.action, "member.role_changed")));
+    const audit = await db()
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.organizationId, t.org.id), eq(auditLog.action, "member.role_changed")));
     expect(audit.map((a) => a.metadata)).toContainEqual({ from: "ADMIN", to: "VIEWER" });
     expect(audit[0]!.ip).toBe(meta.ip);
     expect(audit[0]!.userAgent).toBe(meta.userAgent);
@@ -174,7 +186,10 @@ describe("members and the last ADMIN", () => {
       changeRole({ ctx: { ...t.ctx.EDITOR, org: { ...t.ctx.EDITOR.org, role: "ADMIN" } }, input: { userId: t.editor.id, role: "VIEWER" } }),
     ]);
     expect(r.filter((x) => x.status === "fulfilled")).toHaveLength(1);
-    const admins = await db().select().from(memberships).where(and(eq(memberships.organizationId, t.org.id), eq(memberships.role, "ADMIN")));
+    const admins = await db()
+      .select()
+      .from(memberships)
+      .where(and(eq(memberships.organizationId, t.org.id), eq(memberships.role, "ADMIN")));
     expect(admins).toHaveLength(1);
   });
 

@@ -86,9 +86,7 @@ describe("password reset by email", () => {
     const u = await createUser();
     await requestPasswordReset({ input: { email: u.email }, meta: ipMeta() });
     const token = await mailedToken(u.email);
-    const results = await Promise.allSettled(
-      ["first racing password", "second racing password", "third racing password"].map((password) => resetPassword({ input: { token, password }, meta })),
-    );
+    const results = await Promise.allSettled(["first racing password", "second racing password", "third racing password"].map((password) => resetPassword({ input: { token, password }, meta })));
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     for (const r of results.filter((r) => r.status === "rejected")) expect((r as PromiseRejectedResult).reason).toBeInstanceOf(Invalid);
     expect((await auditActions(u.id)).filter((a) => a === "auth.password_reset")).toHaveLength(1);
@@ -101,7 +99,10 @@ describe("password reset by email", () => {
     await requestPasswordReset({ input: { email: u.email }, meta: ipMeta() });
     const second = await mailedToken(u.email, first);
     await expect(resetPassword({ input: { token: first, password: "another long password" }, meta })).rejects.toBeInstanceOf(Invalid);
-    await db().update(passwordResetTokens).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(passwordResetTokens.userId, u.id));
+    await db()
+      .update(passwordResetTokens)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(passwordResetTokens.userId, u.id));
     const e = await resetPassword({ input: { token: second, password: "another long password" }, meta }).catch((x) => x);
     expect(e).toBeInstanceOf(Invalid);
     expect(e.message).toBe(RESET_LINK_INVALID);
@@ -111,8 +112,17 @@ describe("password reset by email", () => {
   it("answers the same for an unknown email: no mail, no token row, no audit row", async () => {
     const email = uniqueEmail("ghost");
     const count = async () => ({
-      tokens: (await db().select({ c: sql<number>`count(*)::int` }).from(passwordResetTokens))[0]!.c,
-      audits: (await db().select({ c: sql<number>`count(*)::int` }).from(auditLog).where(eq(auditLog.action, "auth.password_reset_requested")))[0]!.c,
+      tokens: (
+        await db()
+          .select({ c: sql<number>`count(*)::int` })
+          .from(passwordResetTokens)
+      )[0]!.c,
+      audits: (
+        await db()
+          .select({ c: sql<number>`count(*)::int` })
+          .from(auditLog)
+          .where(eq(auditLog.action, "auth.password_reset_requested"))
+      )[0]!.c,
     });
     const before = await count();
     await expect(requestPasswordReset({ input: { email }, meta: ipMeta() })).resolves.toBeUndefined();

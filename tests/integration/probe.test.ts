@@ -51,7 +51,22 @@ function request(body: string, opts: { token?: string | null; secret?: string; t
 const batch = (monitorId: string, outcome: "up" | "down" = "down", r = region, at = new Date()) =>
   JSON.stringify({
     batchId: randomBytes(9).toString("base64url"),
-    results: [{ monitorId, version: 1, region: r, scheduledAt: at.toISOString(), startedAt: at.toISOString(), result: { outcome, statusCode: outcome === "up" ? 200 : 503, errorClass: outcome === "down" ? "status" : undefined, message: outcome === "down" ? "Expected status 200-299, got 503" : undefined, timings: { totalMs: 12 } } }],
+    results: [
+      {
+        monitorId,
+        version: 1,
+        region: r,
+        scheduledAt: at.toISOString(),
+        startedAt: at.toISOString(),
+        result: {
+          outcome,
+          statusCode: outcome === "up" ? 200 : 503,
+          errorClass: outcome === "down" ? "status" : undefined,
+          message: outcome === "down" ? "Expected status 200-299, got 503" : undefined,
+          timings: { totalMs: 12 },
+        },
+      },
+    ],
   });
 
 describe("probe results ingest", () => {
@@ -96,7 +111,13 @@ describe("probe results ingest", () => {
     const m = await insertMonitor(orgId, { regions: [region] });
     const now = Math.floor(Date.now() / 1000);
     const expired = mintProbeToken(probe.id, region, probe.secret, now - 86_400 - 5);
-    const r1 = await resultsRoute(new Request("http://x/api/probe/results", { method: "POST", headers: { authorization: `Bearer ${expired}`, "x-perigee-timestamp": String(now), "x-perigee-signature": signBody(probe.secret, dayOf(now - 86_400 - 5), String(now), batch(m.id)) }, body: batch(m.id) }));
+    const r1 = await resultsRoute(
+      new Request("http://x/api/probe/results", {
+        method: "POST",
+        headers: { authorization: `Bearer ${expired}`, "x-perigee-timestamp": String(now), "x-perigee-signature": signBody(probe.secret, dayOf(now - 86_400 - 5), String(now), batch(m.id)) },
+        body: batch(m.id),
+      }),
+    );
     expect(r1.status).toBe(401);
     expect((await r1.json()).error.message).toMatch(/expired|older than yesterday/);
     const skew = await resultsRoute(request(batch(m.id), { ts: now - 600, token: mintProbeToken(probe.id, region, probe.secret, now) }));
@@ -127,9 +148,18 @@ describe("probe results ingest", () => {
 
   it("serves config (with secrets) only for monitors of the probe's region", async () => {
     const id = randomUUID();
-    const m = await insertMonitor(orgId, { id, regions: [region], config: { url: "https://example.com/", method: "GET", authType: "bearer", expectedStatus: [200] }, secretsEnc: sealSecrets(id, { authToken: "tok-xyz" }) });
+    const m = await insertMonitor(orgId, {
+      id,
+      regions: [region],
+      config: { url: "https://example.com/", method: "GET", authType: "bearer", expectedStatus: [200] },
+      secretsEnc: sealSecrets(id, { authToken: "tok-xyz" }),
+    });
     const now = Math.floor(Date.now() / 1000);
-    const headers = { authorization: `Bearer ${mintProbeToken(probe.id, region, probe.secret, now)}`, "x-perigee-timestamp": String(now), "x-perigee-signature": signBody(probe.secret, dayOf(now), String(now), "") };
+    const headers = {
+      authorization: `Bearer ${mintProbeToken(probe.id, region, probe.secret, now)}`,
+      "x-perigee-timestamp": String(now),
+      "x-perigee-signature": signBody(probe.secret, dayOf(now), String(now), ""),
+    };
     const ok = await configRoute(new Request(`http://x/api/probe/monitors/${m.id}`, { headers }), { params: Promise.resolve({ id: m.id }) });
     expect(ok.status).toBe(200);
     expect((await ok.json()).config).toMatchObject({ type: "http", auth: { kind: "bearer", token: "tok-xyz" } });
@@ -174,7 +204,11 @@ describe("the probe process, end to end", () => {
   });
 
   it("takes its region's jobs, runs the check, and the signed results move the monitor UP then DOWN", { timeout: 30_000 }, async () => {
-    const m = await insertMonitor(orgId, { regions: [region], confirmations: 1, config: { url: `http://127.0.0.1:${(target.address() as AddressInfo).port}/`, method: "GET", expectedStatus: [{ from: 200, to: 299 }] } });
+    const m = await insertMonitor(orgId, {
+      regions: [region],
+      confirmations: 1,
+      config: { url: `http://127.0.0.1:${(target.address() as AddressInfo).port}/`, method: "GET", expectedStatus: [{ from: 200, to: 299 }] },
+    });
     // With its own Redis user: the probe needs nothing beyond its region's queue.
     const logs: string[] = [];
     const p = await startProbe({ region, webUrl, probeId: probe.id, secret: probe.secret, redisUrl: probe.redisUrl, prefix: inject("redisPrefix"), allowPrivate: true, log: (m) => logs.push(m) });
@@ -217,9 +251,21 @@ describe("the probe under its own Redis user, with the worker's job schedulers",
       res.end(await r.text());
     });
     await new Promise<void>((r) => web.listen(0, "127.0.0.1", r));
-    const m = await insertMonitor(orgId, { regions: [region], config: { url: `http://127.0.0.1:${(target.address() as AddressInfo).port}/`, method: "GET", expectedStatus: [{ from: 200, to: 299 }] } });
+    const m = await insertMonitor(orgId, {
+      regions: [region],
+      config: { url: `http://127.0.0.1:${(target.address() as AddressInfo).port}/`, method: "GET", expectedStatus: [{ from: 200, to: 299 }] },
+    });
     const logs: string[] = [];
-    const p = await startProbe({ region, webUrl: `http://127.0.0.1:${(web.address() as AddressInfo).port}`, probeId: own.id, secret: own.secret, redisUrl: own.redisUrl, prefix: inject("redisPrefix"), allowPrivate: true, log: (l) => logs.push(l) });
+    const p = await startProbe({
+      region,
+      webUrl: `http://127.0.0.1:${(web.address() as AddressInfo).port}`,
+      probeId: own.id,
+      secret: own.secret,
+      redisUrl: own.redisUrl,
+      prefix: inject("redisPrefix"),
+      allowPrivate: true,
+      log: (l) => logs.push(l),
+    });
     const count = async () => Number((await db().execute<{ n: string }>(sql`select count(*) as n from check_results where monitor_seq = ${m.seq}`)).rows[0]!.n);
     try {
       await checkQueue(region).upsertJobScheduler(`mon-${m.id}`, { every: 400 }, { name: "check", data: { monitorId: m.id, version: 1, region }, opts: { removeOnComplete: true, removeOnFail: 100 } });
@@ -253,7 +299,11 @@ describe("the probe's Redis user", () => {
       r.disconnect();
     }
   }
-  const refused = (p: Promise<unknown>) => p.then(() => "allowed", (e: Error) => (/NOPERM|can't access/.test(e.message) ? "refused" : `error: ${e.message}`));
+  const refused = (p: Promise<unknown>) =>
+    p.then(
+      () => "allowed",
+      (e: Error) => (/NOPERM|can't access/.test(e.message) ? "refused" : `error: ${e.message}`),
+    );
 
   it("is printed as the probe's REDIS_URL, with its own user and a password derived for it", () => {
     const u = new URL(probe.redisUrl);
@@ -312,7 +362,10 @@ describe("the probe's Redis user", () => {
     const ping = async () => {
       const conn = new Redis(BASE_REDIS_URL, { maxRetriesPerRequest: 0 });
       try {
-        return await conn.call("AUTH", probeRedisUser(p.id), probeRedisPassword(p.id)).then(() => "PONG", (e: Error) => `refused: ${e.message}`);
+        return await conn.call("AUTH", probeRedisUser(p.id), probeRedisPassword(p.id)).then(
+          () => "PONG",
+          (e: Error) => `refused: ${e.message}`,
+        );
       } finally {
         conn.disconnect();
       }

@@ -38,7 +38,10 @@ describe("sessions", () => {
     expect(await validateSession("x".repeat(500))).toBeNull();
     expect(await validateSession(undefined)).toBeNull();
     const { token } = await createSession(db(), u.id, null, meta);
-    await db().update(sessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(sessions.idHash, hashToken(token)));
+    await db()
+      .update(sessions)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(sessions.idHash, hashToken(token)));
     expect(await validateSession(token)).toBeNull();
   });
 

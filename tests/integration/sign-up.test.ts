@@ -63,7 +63,12 @@ describe("signUp", () => {
     } finally {
       await db().execute(sql`drop trigger if exists perigee_fail on memberships`);
     }
-    expect(await db().select().from(users).where(eq(sql`lower(${users.email})`, input.email))).toHaveLength(0);
+    expect(
+      await db()
+        .select()
+        .from(users)
+        .where(eq(sql`lower(${users.email})`, input.email)),
+    ).toHaveLength(0);
     expect(await db().select().from(organizations).where(eq(organizations.name, input.organizationName))).toHaveLength(0);
   });
 });

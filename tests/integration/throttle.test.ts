@@ -64,7 +64,9 @@ describe("sign-in throttling", () => {
     expect(bad.status).toBe(400);
     const b = await bad.json();
     expect(Object.keys(b.error.details).sort()).toEqual(["email", "password"]);
-    const garbage = await signInRoute(new Request("http://localhost:3000/api/auth/sign-in", { method: "POST", headers: { origin: "http://localhost:3000", host: "localhost:3000" }, body: "{not json" }));
+    const garbage = await signInRoute(
+      new Request("http://localhost:3000/api/auth/sign-in", { method: "POST", headers: { origin: "http://localhost:3000", host: "localhost:3000" }, body: "{not json" }),
+    );
     expect(garbage.status).toBe(400);
   });
 });

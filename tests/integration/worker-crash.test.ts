@@ -64,9 +64,7 @@ async function countFor(seqs: number[]) {
 async function enqueue(monitorIds: string[], slots: number) {
   const base = BASE;
   for (let k = 0; k < slots; k++) {
-    await checkQueue(region).addBulk(
-      monitorIds.map((monitorId) => ({ name: "check", data: { monitorId, version: 1, region }, opts: { timestamp: base + k * 60_000, removeOnComplete: true } })),
-    );
+    await checkQueue(region).addBulk(monitorIds.map((monitorId) => ({ name: "check", data: { monitorId, version: 1, region }, opts: { timestamp: base + k * 60_000, removeOnComplete: true } })));
   }
 }
 
@@ -76,7 +74,10 @@ describe("worker crash and shutdown", () => {
     const ms = await Promise.all(Array.from({ length: 12 }, () => insertMonitor(org.id, { regions: [region], config: { url, method: "GET", expectedStatus: [{ from: 200, to: 299 }] } })));
     const seqs = ms.map((m) => m.seq);
     const total = ms.length * 4;
-    await enqueue(ms.map((m) => m.id), 4);
+    await enqueue(
+      ms.map((m) => m.id),
+      4,
+    );
 
     const first = startWorker();
     while ((await countFor(seqs)).n < 8) await sleep(100);
@@ -100,7 +101,10 @@ describe("worker crash and shutdown", () => {
     const ms = await Promise.all(Array.from({ length: 10 }, () => insertMonitor(org.id, { regions: [region], config: { url, method: "GET", expectedStatus: [{ from: 200, to: 299 }] } })));
     const seqs = ms.map((m) => m.seq);
     const total = ms.length * 4;
-    await enqueue(ms.map((m) => m.id), 4);
+    await enqueue(
+      ms.map((m) => m.id),
+      4,
+    );
     const w = startWorker();
     while ((await countFor(seqs)).n < 4) await sleep(100);
     w.kill("SIGTERM");

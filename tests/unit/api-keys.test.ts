@@ -30,7 +30,10 @@ describe("API key format", () => {
     expect(caught).toBe(tried); // CRC-32 catches every single-character error
     for (const bad of [key.slice(0, -1), `${key}x`, key.replace("pk_live_", "pk_test_"), "", "Bearer", `pk_live_${"a".repeat(49)}`]) expect(isWellFormedKey(bad)).toBe(false);
     // Random strings of the right shape almost never pass (1 in ~4·10⁹).
-    fc.assert(fc.property(fc.string({ unit: fc.constantFrom(...alphabet.split("")), minLength: 49, maxLength: 49 }), (s) => !isWellFormedKey(`${KEY_PREFIX}${s}`)), { numRuns: 2000 });
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom(...alphabet.split("")), minLength: 49, maxLength: 49 }), (s) => !isWellFormedKey(`${KEY_PREFIX}${s}`)),
+      { numRuns: 2000 },
+    );
   });
   it("CRC-32 matches the reference value", () => {
     expect(crc32("123456789").toString(16)).toBe("cbf43926");

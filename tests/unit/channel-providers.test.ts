@@ -34,7 +34,21 @@ function rowOf(input: Record<string, unknown>): NotificationChannel {
   const d = channelInputSchema.parse(input);
   const { config } = splitChannel(d);
   const at = new Date("2026-11-22T12:00:00Z");
-  return { id: "5d0f4c7e-2b7a-4f3e-8a7c-0e1d2c3b4a59", organizationId: "0b6f7a0e-5c43-4b8e-9a51-6a1f0c9d2e77", name: "Ops", type: d.type, isDefault: false, config, secretsEnc: null, lastError: null, lastErrorAt: null, lastDeliveredAt: null, createdById: null, createdAt: at, updatedAt: at };
+  return {
+    id: "5d0f4c7e-2b7a-4f3e-8a7c-0e1d2c3b4a59",
+    organizationId: "0b6f7a0e-5c43-4b8e-9a51-6a1f0c9d2e77",
+    name: "Ops",
+    type: d.type,
+    isDefault: false,
+    config,
+    secretsEnc: null,
+    lastError: null,
+    lastErrorAt: null,
+    lastDeliveredAt: null,
+    createdById: null,
+    createdAt: at,
+    updatedAt: at,
+  };
 }
 
 describe("the registry", () => {

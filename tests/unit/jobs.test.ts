@@ -13,7 +13,11 @@ describe("job catalog", () => {
       expect(d.name).not.toContain(":");
       expect([CHECKS_QUEUE, NOTIFY_QUEUE, MAINTENANCE_QUEUE]).toContain(d.queue);
     }
-    expect(Object.keys(maintenanceJobs).sort()).toEqual(Object.keys(JOBS).filter((k) => JOBS[k as JobKey].queue === MAINTENANCE_QUEUE).sort());
+    expect(Object.keys(maintenanceJobs).sort()).toEqual(
+      Object.keys(JOBS)
+        .filter((k) => JOBS[k as JobKey].queue === MAINTENANCE_QUEUE)
+        .sort(),
+    );
   });
 
   it("gives each job a retry policy: deliveries retry with the Retry-After aware backoff, the rest run once", () => {
@@ -25,7 +29,12 @@ describe("job catalog", () => {
 
   it("the dispatcher parses the payload where it is consumed: a malformed one fails for good, before its processor runs", async () => {
     const checks = dispatcher(CHECKS_QUEUE);
-    for (const data of [{}, { monitorId: "not-a-uuid", version: 1, region: "eu" }, { monitorId: crypto.randomUUID(), version: 0, region: "eu" }, { monitorId: crypto.randomUUID(), version: 1, region: "EU:1" }]) {
+    for (const data of [
+      {},
+      { monitorId: "not-a-uuid", version: 1, region: "eu" },
+      { monitorId: crypto.randomUUID(), version: 0, region: "eu" },
+      { monitorId: crypto.randomUUID(), version: 1, region: "EU:1" },
+    ]) {
       await expect(checks(job("check", data))).rejects.toThrow(UnrecoverableError);
     }
     await expect(dispatcher(NOTIFY_QUEUE)(job("deliver", { deliveryId: crypto.randomUUID(), extra: 1 }))).rejects.toThrow(/invalid deliver payload/);

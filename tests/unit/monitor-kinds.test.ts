@@ -22,7 +22,30 @@ describe("the monitor kinds registry", () => {
   });
 
   it("the view schema is strict: a field not declared by a kind fails", () => {
-    const view = { id: "00000000-0000-4000-8000-000000000000", name: "x", type: "tcp", host: "h", port: 1, intervalSeconds: 60, timeoutMs: 1000, confirmations: 1, recoveries: 1, regions: ["default"], quorum: null, paused: false, channelIds: null, reminderIntervalMinutes: null, reminderMax: 3, recoveryDelaySeconds: 0, state: "UP", stateChangedAt: "t", lastCheckedAt: null, certExpiresAt: null, createdAt: "t", updatedAt: "t" };
+    const view = {
+      id: "00000000-0000-4000-8000-000000000000",
+      name: "x",
+      type: "tcp",
+      host: "h",
+      port: 1,
+      intervalSeconds: 60,
+      timeoutMs: 1000,
+      confirmations: 1,
+      recoveries: 1,
+      regions: ["default"],
+      quorum: null,
+      paused: false,
+      channelIds: null,
+      reminderIntervalMinutes: null,
+      reminderMax: 3,
+      recoveryDelaySeconds: 0,
+      state: "UP",
+      stateChangedAt: "t",
+      lastCheckedAt: null,
+      certExpiresAt: null,
+      createdAt: "t",
+      updatedAt: "t",
+    };
     expect(monitorViewSchema.safeParse(view).success).toBe(true);
     expect(monitorViewSchema.safeParse({ ...view, surprise: 1 }).success).toBe(false);
   });

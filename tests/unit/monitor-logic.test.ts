@@ -81,7 +81,12 @@ describe("maintenance windows", () => {
 describe("packed result code", () => {
   it("round-trips outcome and error class", async () => {
     const { resultCode, decodeResultCode } = await import("../../src/server/monitors/result-codes");
-    for (const r of [{ outcome: "up" as const }, { outcome: "degraded" as const }, { outcome: "down" as const, errorClass: "timeout" as const }, { outcome: "down" as const, errorClass: "internal" as const }]) {
+    for (const r of [
+      { outcome: "up" as const },
+      { outcome: "degraded" as const },
+      { outcome: "down" as const, errorClass: "timeout" as const },
+      { outcome: "down" as const, errorClass: "internal" as const },
+    ]) {
       expect(decodeResultCode(resultCode(r))).toEqual({ outcome: r.outcome, errorClass: "errorClass" in r ? r.errorClass : null });
     }
   });

@@ -12,7 +12,10 @@ describe("DNS resolver targets", () => {
     for (const r of ["1.2.3", "1.1.1.1:0", "[::1", "::g"]) {
       const res = dns(r);
       expect(res.success, r).toBe(false);
-      expect(res.error!.issues.some((i) => i.path[0] === "resolver"), r).toBe(true);
+      expect(
+        res.error!.issues.some((i) => i.path[0] === "resolver"),
+        r,
+      ).toBe(true);
     }
   });
   it("judges bare IPv6 loopback as loopback, not as a mangled string", () => {

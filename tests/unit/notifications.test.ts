@@ -14,7 +14,14 @@ import { channelInputSchema } from "../../src/server/notifications/channel-schem
 Object.assign(process.env, { TWILIO_ACCOUNT_SID: `AC${"0".repeat(32)}`, TWILIO_AUTH_TOKEN: "install-token-never-leaves", TWILIO_FROM: "+15005550006" });
 
 const monitor = { id: "5d0f4c7e-2b7a-4f3e-8a7c-0e1d2c3b4a59", name: "Checkout API", type: "http", config: { url: "https://api.example.com/health" } };
-const event = (kind: string, payload: Record<string, unknown> = {}) => ({ id: 7, kind, incidentId: "0b6f7a0e-5c43-4b8e-9a51-6a1f0c9d2e77", toState: kind === "recovered" ? "UP" : "DOWN", payload, createdAt: new Date("2026-11-22T12:00:00Z") });
+const event = (kind: string, payload: Record<string, unknown> = {}) => ({
+  id: 7,
+  kind,
+  incidentId: "0b6f7a0e-5c43-4b8e-9a51-6a1f0c9d2e77",
+  toState: kind === "recovered" ? "UP" : "DOWN",
+  payload,
+  createdAt: new Date("2026-11-22T12:00:00Z"),
+});
 
 describe("message text", () => {
   it("formats durations a person reads", () => {
@@ -34,7 +41,11 @@ describe("message text", () => {
   it("PagerDuty: trigger and resolve share the incident's dedup key; reminders are not sent", () => {
     const down = renderPagerDuty(buildMessage(event("down", { cause: "timeout" }), monitor), "k")!;
     const up = renderPagerDuty(buildMessage(event("recovered"), monitor), "k")!;
-    expect(down).toMatchObject({ event_action: "trigger", dedup_key: "perigee-incident-0b6f7a0e-5c43-4b8e-9a51-6a1f0c9d2e77", payload: { severity: "critical", source: "https://api.example.com/health" } });
+    expect(down).toMatchObject({
+      event_action: "trigger",
+      dedup_key: "perigee-incident-0b6f7a0e-5c43-4b8e-9a51-6a1f0c9d2e77",
+      payload: { severity: "critical", source: "https://api.example.com/health" },
+    });
     expect(up).toMatchObject({ event_action: "resolve", dedup_key: down.dedup_key });
     expect(renderPagerDuty(buildMessage(event("reminder"), monitor), "k")).toBeNull();
   });
@@ -92,7 +103,9 @@ describe("SMS (Twilio) with a channel's own base URL", () => {
     const r = channelInputSchema.safeParse({ name: "s", type: "sms", to: "+14155550123", baseUrl: "https://sms-gateway.example.com" });
     expect(r.success).toBe(false);
     expect(r.error?.issues[0]).toMatchObject({ path: ["baseUrl"], message: expect.stringMatching(/own account SID and auth token/) });
-    expect(channelInputSchema.safeParse({ name: "s", type: "sms", to: "+14155550123", accountSid: `AC${"1".repeat(32)}`, authToken: "own-token-123", baseUrl: "https://sms-gateway.example.com" }).success).toBe(true);
+    expect(
+      channelInputSchema.safeParse({ name: "s", type: "sms", to: "+14155550123", accountSid: `AC${"1".repeat(32)}`, authToken: "own-token-123", baseUrl: "https://sms-gateway.example.com" }).success,
+    ).toBe(true);
   });
 
   it("never sends the install's credentials to a channel's URL, and guards that URL against SSRF at send time", async () => {
@@ -108,7 +121,9 @@ describe("SMS (Twilio) with a channel's own base URL", () => {
       const noCreds = await sms.send({ channel: channelWith({ baseUrl: base }), secrets: {}, message, deliveryId: "d1" }).catch((e: unknown) => e);
       expect(noCreds).toMatchObject({ retryable: false, message: expect.stringMatching(/own account SID and auth token/) });
       // Own credentials, but the host name resolves to loopback: blocked when connecting.
-      const blocked = await sms.send({ channel: channelWith({ baseUrl: base, accountSid: `AC${"1".repeat(32)}`, from: "+15005550006" }), secrets: { authToken: "own-token-123" }, message, deliveryId: "d2" }).catch((e: unknown) => e);
+      const blocked = await sms
+        .send({ channel: channelWith({ baseUrl: base, accountSid: `AC${"1".repeat(32)}`, from: "+15005550006" }), secrets: { authToken: "own-token-123" }, message, deliveryId: "d2" })
+        .catch((e: unknown) => e);
       expect(blocked).toBeInstanceOf(DeliveryError);
       expect(blocked).toMatchObject({ retryable: false, message: expect.stringMatching(/^Twilio: Blocked by the SSRF guard/) });
       expect(seen).toEqual([]);

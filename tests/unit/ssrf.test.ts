@@ -195,25 +195,46 @@ describe("parseHostLiteral", () => {
     expect(parseHostLiteral(input)).toBe(out);
   });
 
-  it.each(["example.com", "localhost", "1.2.3.4.5", "256.1.1.1", "1.2.3.256", "1.2.65536", "0x100000000", "4294967296", "08.1.1.1", "0x7g.1", "1..2", "127.0.0.1..", "", "[127.0.0.1]", "1::2::3", "::ffff:127.000.0.1", "127.0.0.1.example"])(
-    "%j is not a literal",
-    (h) => {
-      expect(parseHostLiteral(h)).toBeNull();
-    },
-  );
+  it.each([
+    "example.com",
+    "localhost",
+    "1.2.3.4.5",
+    "256.1.1.1",
+    "1.2.3.256",
+    "1.2.65536",
+    "0x100000000",
+    "4294967296",
+    "08.1.1.1",
+    "0x7g.1",
+    "1..2",
+    "127.0.0.1..",
+    "",
+    "[127.0.0.1]",
+    "1::2::3",
+    "::ffff:127.000.0.1",
+    "127.0.0.1.example",
+  ])("%j is not a literal", (h) => {
+    expect(parseHostLiteral(h)).toBeNull();
+  });
 
   it("agrees with the WHATWG URL parser on every IPv4 spelling", () => {
     const part = (n: number, style: number) => (style === 0 ? String(n) : style === 1 ? `0x${n.toString(16)}` : style === 2 ? `0X${n.toString(16).toUpperCase()}` : `0${n.toString(8)}`);
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 1, max: 4 }), fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 4, maxLength: 4 }), fc.boolean(), (n, count, styles, dot) => {
-        const bytes = [24, 16, 8, 0].map((s) => (n >>> s) & 0xff);
-        const head = bytes.slice(0, count - 1);
-        const rest = bytes.slice(count - 1).reduce((acc, b) => acc * 256 + b, 0);
-        const spelled = [...head, rest].map((x, i) => part(x, styles[i]!)).join(".") + (dot ? "." : "");
-        const viaUrl = new URL(`http://${spelled}/`).hostname;
-        expect(parseHostLiteral(spelled), spelled).toBe(viaUrl);
-        expect(viaUrl).toBe(bytes.join("."));
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 0xffffffff }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 4, maxLength: 4 }),
+        fc.boolean(),
+        (n, count, styles, dot) => {
+          const bytes = [24, 16, 8, 0].map((s) => (n >>> s) & 0xff);
+          const head = bytes.slice(0, count - 1);
+          const rest = bytes.slice(count - 1).reduce((acc, b) => acc * 256 + b, 0);
+          const spelled = [...head, rest].map((x, i) => part(x, styles[i]!)).join(".") + (dot ? "." : "");
+          const viaUrl = new URL(`http://${spelled}/`).hostname;
+          expect(parseHostLiteral(spelled), spelled).toBe(viaUrl);
+          expect(viaUrl).toBe(bytes.join("."));
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -397,7 +418,11 @@ describe("guardedLookup: Node's call shapes and the answer it pins", () => {
   });
 
   it("refuses when ANY answer is forbidden, whichever position it is in", async () => {
-    for (const answers of [[v4("93.184.216.34"), v4("127.0.0.1")], [v4("10.0.0.7"), v4("93.184.216.34")], [v6("2606:4700:4700::1111"), v6("::ffff:169.254.169.254")]]) {
+    for (const answers of [
+      [v4("93.184.216.34"), v4("127.0.0.1")],
+      [v4("10.0.0.7"), v4("93.184.216.34")],
+      [v6("2606:4700:4700::1111"), v6("::ffff:169.254.169.254")],
+    ]) {
       const r = await callLookup(guardedLookup({ allowPrivate: false, resolve: resolver(answers) }), "mixed.test", { all: true });
       expect(r.err).toBeInstanceOf(SsrfBlockedError);
       expect(r.err?.message).toMatch(/^Blocked by the SSRF guard: mixed\.test resolves to /);

@@ -17,16 +17,15 @@ export function SignUpForm() {
       {error && !error.details && <FormMessage message={error.message} />}
       <Field label="Your name" name="name" autoComplete="name" required errors={fieldErrors("name")} />
       <Field label="Work email" name="email" type="email" autoComplete="email" required errors={fieldErrors("email")} />
+      <Field label="Password" name="password" type="password" autoComplete="new-password" required hint="At least 10 characters. A passphrase works well." errors={fieldErrors("password")} />
       <Field
-        label="Password"
-        name="password"
-        type="password"
-        autoComplete="new-password"
+        label="Organization name"
+        name="organizationName"
+        autoComplete="organization"
         required
-        hint="At least 10 characters. A passphrase works well."
-        errors={fieldErrors("password")}
+        hint="Your team or company. You can invite others later."
+        errors={fieldErrors("organizationName")}
       />
-      <Field label="Organization name" name="organizationName" autoComplete="organization" required hint="Your team or company. You can invite others later." errors={fieldErrors("organizationName")} />
       <button className="btn" type="submit" disabled={pending} aria-busy={pending}>
         {pending ? "Creating your account…" : "Create account"}
       </button>

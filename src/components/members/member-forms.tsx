@@ -1,12 +1,6 @@
 "use client";
 import { useActionState } from "react";
-import {
-  changeRoleAction,
-  inviteAction,
-  leaveAction,
-  removeMemberAction,
-  revokeInvitationAction,
-} from "@/web/actions/members";
+import { changeRoleAction, inviteAction, leaveAction, removeMemberAction, revokeInvitationAction } from "@/web/actions/members";
 import { Field, FormMessage } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
 import type { FormState } from "@/web/action";

@@ -47,12 +47,7 @@ export function BulkActions({ children }: { children: React.ReactNode }) {
   }, [sync]);
 
   return (
-    <form
-      ref={formRef}
-      action={action}
-      className="card table-card"
-      onReset={() => setTimeout(sync, 0)}
-    >
+    <form ref={formRef} action={action} className="card table-card" onReset={() => setTimeout(sync, 0)}>
       <div className={`bulk-bar${count ? " active" : ""}`}>
         <span className="bulk-count" aria-live="polite">
           {count ? `${count} selected` : "Select monitors to pause, resume or delete them"}

@@ -193,20 +193,35 @@ export function MonitorFormClient({ kinds, monitor, regions, channels = [] }: Pr
       case "select":
         return (
           <div key={f.name}>
-            {select(f.name, f.label, (f.options ?? []).map((o) => (typeof o === "string" ? o : [o[0], o[1]] as [string, string])), {
-              hint: f.hint,
-              fallback,
-              ...(controlling.has(f.name) ? { value: valueOf(f.name), onChange: (v: string) => setChosen((c) => ({ ...c, [f.name]: v })) } : {}),
-            })}
+            {select(
+              f.name,
+              f.label,
+              (f.options ?? []).map((o) => (typeof o === "string" ? o : ([o[0], o[1]] as [string, string]))),
+              {
+                hint: f.hint,
+                fallback,
+                ...(controlling.has(f.name) ? { value: valueOf(f.name), onChange: (v: string) => setChosen((c) => ({ ...c, [f.name]: v })) } : {}),
+              },
+            )}
           </div>
         );
       case "checkbox":
-        return <div key={f.name} className="field-aside">{checkbox(f.name, f.label, (stored[f.name] as boolean | undefined) ?? (f.default as boolean | undefined), f.hint)}</div>;
+        return (
+          <div key={f.name} className="field-aside">
+            {checkbox(f.name, f.label, (stored[f.name] as boolean | undefined) ?? (f.default as boolean | undefined), f.hint)}
+          </div>
+        );
       case "textarea":
       case "list":
         return (
           <Field key={f.name} name={f.name} label={f.label} hint={f.hint} errors={err(f.name)}>
-            <textarea {...a11y(f.name, !!f.hint)} rows={f.control === "list" ? 2 : 4} className="mono" placeholder={f.placeholder} defaultValue={typed(f.name, Array.isArray(stored[f.name]) ? (stored[f.name] as string[]).join("\n") : stored[f.name])} />
+            <textarea
+              {...a11y(f.name, !!f.hint)}
+              rows={f.control === "list" ? 2 : 4}
+              className="mono"
+              placeholder={f.placeholder}
+              defaultValue={typed(f.name, Array.isArray(stored[f.name]) ? (stored[f.name] as string[]).join("\n") : stored[f.name])}
+            />
           </Field>
         );
       case "codes":
@@ -216,7 +231,11 @@ export function MonitorFormClient({ kinds, monitor, regions, channels = [] }: Pr
       case "number":
         return <div key={f.name}>{input(f.name, f.label, { type: "number", required: f.required, fallback, hint: f.hint, placeholder: f.placeholder, ...numeric })}</div>;
       default:
-        return <div key={f.name}>{input(f.name, f.label, { type: f.control === "url" ? "url" : "text", required: f.required, fallback, hint: f.hint, placeholder: f.placeholder, autoComplete: "off" })}</div>;
+        return (
+          <div key={f.name}>
+            {input(f.name, f.label, { type: f.control === "url" ? "url" : "text", required: f.required, fallback, hint: f.hint, placeholder: f.placeholder, autoComplete: "off" })}
+          </div>
+        );
     }
   };
   const fieldsIn = (section: NonNullable<FormField["section"]>) => kind.fields.filter((f) => (f.section ?? "target") === section && shownWith(f, valueOf));
@@ -338,7 +357,10 @@ export function MonitorFormClient({ kinds, monitor, regions, channels = [] }: Pr
         <legend>Alert these channels</legend>
         <label className="check">
           <input type="radio" name="channelRouting" value="default" checked={routing === "default"} onChange={() => setRouting("default")} /> The organization&rsquo;s default channels
-          <span className="muted small-text"> ({defaults.length ? defaults.map((c) => c.name).join(", ") : "none set yet: this monitor sends no alerts until a channel is marked default on the Notifications page"})</span>
+          <span className="muted small-text">
+            {" "}
+            ({defaults.length ? defaults.map((c) => c.name).join(", ") : "none set yet: this monitor sends no alerts until a channel is marked default on the Notifications page"})
+          </span>
         </label>
         <label className="check">
           <input type="radio" name="channelRouting" value="custom" checked={routing === "custom"} onChange={() => setRouting("custom")} /> Choose channels for this monitor
@@ -360,9 +382,21 @@ export function MonitorFormClient({ kinds, monitor, regions, channels = [] }: Pr
         )}
       </fieldset>
       <div className="grid-3">
-        {input("reminderIntervalMinutes", "Remind every (minutes)", { type: "number", min: 1, max: 1440, fallback: monitor?.reminderIntervalMinutes ?? "", hint: "While still DOWN; empty = no reminders" })}
+        {input("reminderIntervalMinutes", "Remind every (minutes)", {
+          type: "number",
+          min: 1,
+          max: 1440,
+          fallback: monitor?.reminderIntervalMinutes ?? "",
+          hint: "While still DOWN; empty = no reminders",
+        })}
         {input("reminderMax", "At most (reminders)", { type: "number", min: 1, max: 100, fallback: monitor?.reminderMax ?? 3 })}
-        {input("recoveryDelaySeconds", "Recovery delay (seconds)", { type: "number", min: 0, max: 3600, fallback: monitor?.recoveryDelaySeconds ?? 0, hint: "Hold the recovery alert; a relapse within it sends neither" })}
+        {input("recoveryDelaySeconds", "Recovery delay (seconds)", {
+          type: "number",
+          min: 0,
+          max: 3600,
+          fallback: monitor?.recoveryDelaySeconds ?? 0,
+          hint: "Hold the recovery alert; a relapse within it sends neither",
+        })}
       </div>
     </section>
   );

@@ -74,9 +74,7 @@ export function MonitorTable({ monitors, selectable, now }: { monitors: MonitorL
               </td>
               <td className={`num ${uptimeClass(m.uptime24h)}`}>{pct(m.uptime24h)}</td>
               <td className={`num col-90d ${uptimeClass(m.uptime90d)}`}>{pct(m.uptime90d)}</td>
-              <td className="col-latency">
-                {m.type === "heartbeat" ? <span className="muted">—</span> : <Sparkline points={m.sparkline} />}
-              </td>
+              <td className="col-latency">{m.type === "heartbeat" ? <span className="muted">—</span> : <Sparkline points={m.sparkline} />}</td>
             </tr>
           ))}
         </tbody>

@@ -100,7 +100,13 @@ export function ResponseChart({ points }: { points: ResultPoint[] }) {
           );
         })}
         {xLabels.map((i) => (
-          <text key={i} x={i === data.length - 1 ? W - pad.r : Math.max(pad.l, xAt(i))} y={H - 8} className="chart-axis" textAnchor={i === data.length - 1 ? "end" : xAt(i) - 30 < pad.l ? "start" : "middle"}>
+          <text
+            key={i}
+            x={i === data.length - 1 ? W - pad.r : Math.max(pad.l, xAt(i))}
+            y={H - 8}
+            className="chart-axis"
+            textAnchor={i === data.length - 1 ? "end" : xAt(i) - 30 < pad.l ? "start" : "middle"}
+          >
             {hhmm(data[i]!.at, spansDays)}
           </text>
         ))}

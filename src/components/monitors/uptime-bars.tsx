@@ -26,7 +26,11 @@ export function UptimeBars({ bars }: { bars: Bar[] }) {
   const ok = bars.reduce((s, b) => s + (b.uptimePercent === null ? 0 : (b.uptimePercent / 100) * b.checks), 0);
   return (
     <div>
-      <div className="uptime-bars" role="img" aria-label={`Daily uptime for the last ${bars.length} days; ${withData.length} days with checks${checks ? `, ${dayPct((ok / checks) * 100)} overall` : ""}`}>
+      <div
+        className="uptime-bars"
+        role="img"
+        aria-label={`Daily uptime for the last ${bars.length} days; ${withData.length} days with checks${checks ? `, ${dayPct((ok / checks) * 100)} overall` : ""}`}
+      >
         {bars.map((b) => (
           <span key={b.day} className={`bar ${level(b.uptimePercent)}`} title={`${b.day}: ${b.uptimePercent === null ? "no data" : `${dayPct(b.uptimePercent)} (${b.checks} checks)`}`} />
         ))}

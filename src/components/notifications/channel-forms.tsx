@@ -13,7 +13,12 @@ export function ChannelForm({ forms, channel }: { forms: readonly ChannelFormSpe
   const [state, action] = useActionState<FormState, FormData>(saveChannelAction, {});
   const [type, setType] = useState<string>(channel?.type ?? "webhook");
   const fields = state.fields ?? {};
-  const errs = (k: string) => [...(fields[k] ?? []), ...Object.entries(fields).filter(([f]) => f.startsWith(`${k}.`)).flatMap(([, v]) => v)];
+  const errs = (k: string) => [
+    ...(fields[k] ?? []),
+    ...Object.entries(fields)
+      .filter(([f]) => f.startsWith(`${k}.`))
+      .flatMap(([, v]) => v),
+  ];
   const idp = channel ? `c-${channel.id.slice(0, 8)}` : "c-new";
   const created = state.data as { signingSecret?: string; channelName?: string } | undefined;
   const value = (k: string): string | undefined => {
@@ -29,7 +34,8 @@ export function ChannelForm({ forms, channel }: { forms: readonly ChannelFormSpe
       {created?.signingSecret && (
         <div className="notice" data-testid="signing-secret">
           <p style={{ marginTop: 0 }}>
-            <strong>Signing secret for &ldquo;{created.channelName}&rdquo;</strong> — copy it now: you won&rsquo;t see it again. Your receiver uses it to verify the <code>webhook-signature</code> header.
+            <strong>Signing secret for &ldquo;{created.channelName}&rdquo;</strong> — copy it now: you won&rsquo;t see it again. Your receiver uses it to verify the <code>webhook-signature</code>{" "}
+            header.
           </p>
           <div className="row">
             <code className="mono" data-testid="signing-secret-value" style={{ wordBreak: "break-all" }}>
@@ -78,7 +84,8 @@ export function ChannelForm({ forms, channel }: { forms: readonly ChannelFormSpe
         ),
       )}
       <label className="check">
-        <input type="checkbox" name="isDefault" defaultChecked={state.values && !state.ok ? state.values.isDefault === "on" : (channel?.isDefault ?? false)} /> Default channel — alerts for every monitor that doesn&rsquo;t choose its own
+        <input type="checkbox" name="isDefault" defaultChecked={state.values && !state.ok ? state.values.isDefault === "on" : (channel?.isDefault ?? false)} /> Default channel — alerts for every
+        monitor that doesn&rsquo;t choose its own
       </label>
       <div className="form-actions">
         <SubmitButton pendingText="Saving…">{channel ? "Save channel" : "Add channel"}</SubmitButton>
@@ -91,7 +98,13 @@ function Input({ id, name, label, hint, errors, ...rest }: React.InputHTMLAttrib
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <input id={id} name={name} aria-invalid={errors.length ? true : undefined} aria-describedby={[hint ? `${id}-hint` : "", errors.length ? `${id}-err` : ""].filter(Boolean).join(" ") || undefined} {...rest} />
+      <input
+        id={id}
+        name={name}
+        aria-invalid={errors.length ? true : undefined}
+        aria-describedby={[hint ? `${id}-hint` : "", errors.length ? `${id}-err` : ""].filter(Boolean).join(" ") || undefined}
+        {...rest}
+      />
       {hint && (
         <span id={`${id}-hint`} className="hint">
           {hint}
@@ -106,11 +119,33 @@ function Input({ id, name, label, hint, errors, ...rest }: React.InputHTMLAttrib
   );
 }
 
-function Select({ id, name, label, hint, errors, options, defaultValue }: { id: string; name: string; label: string; hint?: string; errors: string[]; options: readonly (readonly [string, string])[]; defaultValue?: string }) {
+function Select({
+  id,
+  name,
+  label,
+  hint,
+  errors,
+  options,
+  defaultValue,
+}: {
+  id: string;
+  name: string;
+  label: string;
+  hint?: string;
+  errors: string[];
+  options: readonly (readonly [string, string])[];
+  defaultValue?: string;
+}) {
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <select id={id} name={name} defaultValue={defaultValue} aria-invalid={errors.length ? true : undefined} aria-describedby={[hint ? `${id}-hint` : "", errors.length ? `${id}-err` : ""].filter(Boolean).join(" ") || undefined}>
+      <select
+        id={id}
+        name={name}
+        defaultValue={defaultValue}
+        aria-invalid={errors.length ? true : undefined}
+        aria-describedby={[hint ? `${id}-hint` : "", errors.length ? `${id}-err` : ""].filter(Boolean).join(" ") || undefined}
+      >
         {options.map(([v, l]) => (
           <option key={v} value={v}>
             {l}

@@ -35,13 +35,25 @@ export function CreateApiKeyForm({ scopes }: { scopes: { name: string; descripti
             <span className="muted">— {s.description}</span>
           </label>
         ))}
-        {(state.fields?.scopes ?? Object.entries(state.fields ?? {}).filter(([k]) => k.startsWith("scopes.")).flatMap(([, v]) => v)).map((e) => (
+        {(
+          state.fields?.scopes ??
+          Object.entries(state.fields ?? {})
+            .filter(([k]) => k.startsWith("scopes."))
+            .flatMap(([, v]) => v)
+        ).map((e) => (
           <p key={e} id="scopes-err" className="field-error" role="alert">
             {e}
           </p>
         ))}
       </fieldset>
-      <Field label="Expires (optional)" name="expiresAt" type="date" hint="Leave empty for a key that does not expire." defaultValue={state.ok ? "" : state.values?.expiresAt} errors={state.fields?.expiresAt} />
+      <Field
+        label="Expires (optional)"
+        name="expiresAt"
+        type="date"
+        hint="Leave empty for a key that does not expire."
+        defaultValue={state.ok ? "" : state.values?.expiresAt}
+        errors={state.fields?.expiresAt}
+      />
       <SubmitButton pendingText="Creating…">Create API key</SubmitButton>
     </form>
   );

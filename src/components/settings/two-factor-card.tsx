@@ -1,11 +1,6 @@
 "use client";
 import { useActionState } from "react";
-import {
-  confirmEnrollmentAction,
-  disableTwoFactorAction,
-  regenerateCodesAction,
-  startEnrollmentAction,
-} from "@/web/actions/security";
+import { confirmEnrollmentAction, disableTwoFactorAction, regenerateCodesAction, startEnrollmentAction } from "@/web/actions/security";
 import { Field, FormMessage } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
 import type { FormState } from "@/web/action";
@@ -14,8 +9,7 @@ function RecoveryCodes({ codes }: { codes: string[] }) {
   return (
     <div className="card" style={{ background: "var(--bg)" }}>
       <p>
-        <strong>Save these recovery codes now.</strong> Each one signs you in once if you lose your device. They will not be shown
-        again.
+        <strong>Save these recovery codes now.</strong> Each one signs you in once if you lose your device. They will not be shown again.
       </p>
       <div className="codes" data-testid="recovery-codes">
         {codes.map((c) => (
@@ -47,8 +41,7 @@ export function TwoFactorCard({ enabled, remainingCodes }: { enabled: boolean; r
     return (
       <>
         <p>
-          <span className="badge ok">On</span> Sign-in asks for a code from your authenticator app. {remainingCodes} unused recovery
-          code{remainingCodes === 1 ? "" : "s"} left.
+          <span className="badge ok">On</span> Sign-in asks for a code from your authenticator app. {remainingCodes} unused recovery code{remainingCodes === 1 ? "" : "s"} left.
         </p>
         {regenerated && <RecoveryCodes codes={regenerated} />}
         <form action={regenAction} className="form" noValidate>

@@ -15,13 +15,7 @@ export function Field({ label, name, hint, errors, id, ...rest }: Props) {
   return (
     <div className="field">
       <label htmlFor={inputId}>{label}</label>
-      <input
-        id={inputId}
-        name={name}
-        aria-invalid={errors?.length ? true : undefined}
-        aria-describedby={[hintId, errId].filter(Boolean).join(" ") || undefined}
-        {...rest}
-      />
+      <input id={inputId} name={name} aria-invalid={errors?.length ? true : undefined} aria-describedby={[hintId, errId].filter(Boolean).join(" ") || undefined} {...rest} />
       {hint && (
         <span id={hintId} className="hint">
           {hint}

@@ -45,5 +45,11 @@ export async function finishIdempotent(apiKeyId: string, idemKey: string, finger
   const k = keyOf(apiKeyId, idemKey);
   // A server error is not an answer to keep: the client may retry it for real.
   if (status >= 500) await redis().del(k);
-  else await redis().set(k, withMac(k, JSON.stringify({ state: "done", fingerprint, status, sealed: encrypt(JSON.stringify({ body, location }), aadOf(apiKeyId, idemKey)) } satisfies Stored)), "EX", TTL_SECONDS);
+  else
+    await redis().set(
+      k,
+      withMac(k, JSON.stringify({ state: "done", fingerprint, status, sealed: encrypt(JSON.stringify({ body, location }), aadOf(apiKeyId, idemKey)) } satisfies Stored)),
+      "EX",
+      TTL_SECONDS,
+    );
 }

@@ -76,7 +76,10 @@ function withoutRequired(schema: Record<string, unknown>): Record<string, unknow
 const API_PREFIX = "/api/v1";
 
 function operationId(method: string, path: string): string {
-  return `${method}${path.replace(/\{id\}/g, "ById").replace(/\/(\w)/g, (_, c: string) => c.toUpperCase()).replace(/[^A-Za-z]/g, "")}`;
+  return `${method}${path
+    .replace(/\{id\}/g, "ById")
+    .replace(/\/(\w)/g, (_, c: string) => c.toUpperCase())
+    .replace(/[^A-Za-z]/g, "")}`;
 }
 
 /** Query parameters from the operation's zod object; each parameter's `meta` carries its format. */
@@ -144,7 +147,11 @@ export function openApiDocument(serverUrl: string, operations: readonly Operatio
       parameters: params,
       ...(body ? { requestBody: { required: true, content: { "application/json": { schema: hoisted(op.method === "PATCH" ? withoutRequired(body) : body, schemas) } } } } : {}),
       responses: {
-        [String(ok.status)]: { description: ok.description, headers: headerRefs(okHeaders), ...(ok.schema ? { content: { "application/json": { schema: hoisted(schemaOf(ok.schema, "output"), schemas) } } } : {}) },
+        [String(ok.status)]: {
+          description: ok.description,
+          headers: headerRefs(okHeaders),
+          ...(ok.schema ? { content: { "application/json": { schema: hoisted(schemaOf(ok.schema, "output"), schemas) } } } : {}),
+        },
         ...errorResponses(op),
       },
     };

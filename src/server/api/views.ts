@@ -9,7 +9,11 @@ import { channelViewSchema } from "../notifications/channel-schema";
  */
 export const isoTime = z.string().describe("ISO 8601 time");
 
-export const pageOf = (item: z.ZodType, id: string) => z.object({ data: z.array(item), nextCursor: z.string().nullable() }).strict().meta({ id });
+export const pageOf = (item: z.ZodType, id: string) =>
+  z
+    .object({ data: z.array(item), nextCursor: z.string().nullable() })
+    .strict()
+    .meta({ id });
 
 export const errorSchema = z
   .object({

@@ -19,12 +19,7 @@ export type ValidSession = {
   expiresAt: Date;
 };
 
-export async function createSession(
-  tx: DbOrTx,
-  userId: string,
-  activeOrganizationId: string | null,
-  meta: RequestMeta,
-): Promise<{ token: string; expiresAt: Date }> {
+export async function createSession(tx: DbOrTx, userId: string, activeOrganizationId: string | null, meta: RequestMeta): Promise<{ token: string; expiresAt: Date }> {
   const token = randomToken(32);
   const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
   await tx.insert(sessions).values({
@@ -78,7 +73,5 @@ export async function validateSession(token: string | undefined | null): Promise
 
 /** Ends every session of a user, optionally keeping the one making the change. */
 export async function revokeUserSessions(tx: DbOrTx, userId: string, exceptIdHash?: string): Promise<void> {
-  await tx
-    .delete(sessions)
-    .where(exceptIdHash ? and(eq(sessions.userId, userId), ne(sessions.idHash, exceptIdHash)) : eq(sessions.userId, userId));
+  await tx.delete(sessions).where(exceptIdHash ? and(eq(sessions.userId, userId), ne(sessions.idHash, exceptIdHash)) : eq(sessions.userId, userId));
 }

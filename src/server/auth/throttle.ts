@@ -18,7 +18,12 @@ function minutes(seconds: number) {
 /** Refuses when a bucket is already at its limit; counts nothing. */
 export async function assertNotThrottled(keys: { key: string; window: Window; what: string }[]): Promise<void> {
   for (const k of keys) {
-    const [count, ttl] = await redis().multi().get(k.key).ttl(k.key).exec().then((r) => [Number(r?.[0]?.[1] ?? 0), Number(r?.[1]?.[1] ?? -1)]);
+    const [count, ttl] = await redis()
+      .multi()
+      .get(k.key)
+      .ttl(k.key)
+      .exec()
+      .then((r) => [Number(r?.[0]?.[1] ?? 0), Number(r?.[1]?.[1] ?? -1)]);
     if ((count ?? 0) >= k.window.limit) {
       const retry = ttl && ttl > 0 ? ttl : k.window.windowSeconds;
       throw new RateLimited(`Too many ${k.what}. Try again in ${minutes(retry)}.`, retry);

@@ -56,7 +56,7 @@ function formatV4(n: bigint): string {
 function formatV6(n: bigint): string {
   const g = Array.from({ length: 8 }, (_, i) => Number((n >> BigInt(112 - 16 * i)) & 0xffffn));
   let best = { base: -1, len: 0 };
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (g[i] !== 0) {
       i++;
       continue;
@@ -262,7 +262,24 @@ function isLocalhostName(host: string): boolean {
  * zones, reverse zones, RFC 6761/8375 special-use names): resolving them from the server
  * reads the server's own private DNS.
  */
-const PRIVATE_ZONES = ["local", "localhost", "localdomain", "internal", "intranet", "lan", "home", "corp", "private", "home.arpa", "svc", "cluster.local", "in-addr.arpa", "ip6.arpa", "test", "invalid"];
+const PRIVATE_ZONES = [
+  "local",
+  "localhost",
+  "localdomain",
+  "internal",
+  "intranet",
+  "lan",
+  "home",
+  "corp",
+  "private",
+  "home.arpa",
+  "svc",
+  "cluster.local",
+  "in-addr.arpa",
+  "ip6.arpa",
+  "test",
+  "invalid",
+];
 
 /** Why a DNS name is private (single label or in a private zone), or null for a public name. */
 export function privateNameReason(name: string): string | null {
@@ -281,8 +298,6 @@ export function assertPublicName(name: string, allowPrivate: boolean, field = "h
     throw new Invalid(msg, { [field]: [msg] });
   }
 }
-
-
 
 /** Schemes a URL parser treats specially: any run of "/" or "\\" after the colon (even none) leads to the host. */
 const SPECIAL_SCHEME = /^(?:https?|wss?|ftp):/i;
@@ -334,8 +349,7 @@ type Answer = { address: string; family: 4 | 6 };
 type Resolve = (hostname: string) => Promise<Answer[]>;
 type LookupCallback = (err: NodeJS.ErrnoException | null, address?: string | LookupAddress[], family?: number) => void;
 
-const systemResolve: Resolve = async (hostname) =>
-  (await dns.promises.lookup(hostname, { all: true, verbatim: true })).map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
+const systemResolve: Resolve = async (hostname) => (await dns.promises.lookup(hostname, { all: true, verbatim: true })).map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
 
 function dnsError(code: string, hostname: string, message: string): NodeJS.ErrnoException {
   return Object.assign(new Error(message), { code, hostname, syscall: "getaddrinfo" });

@@ -11,7 +11,6 @@ export function hashToken(token: string): string {
   return createHmac("sha256", env().AUTH_SECRET).update(token).digest("hex");
 }
 
-
 function keyring(): Map<string, Buffer> {
   const e = env();
   const ring = new Map<string, Buffer>([[e.ENCRYPTION_KEY_ID, Buffer.from(e.ENCRYPTION_KEY, "base64")]]);

@@ -36,7 +36,9 @@ export function controlCharErrors(input: unknown): FieldErrors | null {
     if (typeof v === "string") {
       const multiLine = path.some((p) => MULTI_LINE.has(p));
       if ((multiLine ? NON_TEXT_CONTROL : ANY_CONTROL).test(v)) {
-        (out[path.join(".") || "_form"] ??= []).push(multiLine ? "Remove control characters (only tabs and line breaks are allowed here)" : "Remove control characters (line breaks, tabs, NUL…): this field is one line of text");
+        (out[path.join(".") || "_form"] ??= []).push(
+          multiLine ? "Remove control characters (only tabs and line breaks are allowed here)" : "Remove control characters (line breaks, tabs, NUL…): this field is one line of text",
+        );
       }
       return;
     }

@@ -16,7 +16,12 @@ function transport(): Transporter {
     let withTimeouts = url;
     try {
       const u = new URL(url);
-      for (const [k, v] of [["connectionTimeout", t], ["greetingTimeout", t], ["socketTimeout", 2 * t]] as const) if (!u.searchParams.has(k)) u.searchParams.set(k, String(v));
+      for (const [k, v] of [
+        ["connectionTimeout", t],
+        ["greetingTimeout", t],
+        ["socketTimeout", 2 * t],
+      ] as const)
+        if (!u.searchParams.has(k)) u.searchParams.set(k, String(v));
       withTimeouts = u.toString();
     } catch {
       // Not a WHATWG URL nodemailer may still understand: use it as given.

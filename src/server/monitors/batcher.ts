@@ -12,9 +12,7 @@ export class ResultBatcher {
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
 
-  constructor(
-    private readonly opts: { maxSize: number; maxWaitMs: number; record?: typeof recordResults } = { maxSize: 500, maxWaitMs: 50 },
-  ) {}
+  constructor(private readonly opts: { maxSize: number; maxWaitMs: number; record?: typeof recordResults } = { maxSize: 500, maxWaitMs: 50 }) {}
 
   add(input: ResultInput): Promise<void> {
     return new Promise((resolve, reject) => {

@@ -15,7 +15,11 @@ export async function recordPing(token: string, now = new Date()): Promise<PingA
     .where(and(eq(monitors.heartbeatTokenHash, hashToken(token)), eq(monitors.paused, false)))
     .returning();
   if (!m) {
-    const [paused] = await db().select({ id: monitors.id }).from(monitors).where(eq(monitors.heartbeatTokenHash, hashToken(token))).limit(1);
+    const [paused] = await db()
+      .select({ id: monitors.id })
+      .from(monitors)
+      .where(eq(monitors.heartbeatTokenHash, hashToken(token)))
+      .limit(1);
     return { ok: false, reason: paused ? "paused" : "unknown" };
   }
   // Pings within the same second share a slot, so a chatty job cannot flood the results table.

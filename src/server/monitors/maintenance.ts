@@ -18,7 +18,11 @@ function localParts(at: Date, timeZone: string) {
 }
 
 /** Is `monitorId` inside this window at `at`? Weekly windows may run past midnight. */
-export function windowCovers(w: Pick<MaintenanceWindow, "kind" | "monitorIds" | "startsAt" | "endsAt" | "weekdays" | "startTime" | "durationMinutes" | "timeZone">, monitorId: string, at: Date): boolean {
+export function windowCovers(
+  w: Pick<MaintenanceWindow, "kind" | "monitorIds" | "startsAt" | "endsAt" | "weekdays" | "startTime" | "durationMinutes" | "timeZone">,
+  monitorId: string,
+  at: Date,
+): boolean {
   if (w.monitorIds.length > 0 && !w.monitorIds.includes(monitorId)) return false;
   if (w.kind === "one_off") {
     return !!w.startsAt && !!w.endsAt && at >= w.startsAt && at < w.endsAt;

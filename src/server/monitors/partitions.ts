@@ -16,9 +16,7 @@ export async function ensurePartitions(now = new Date(), aheadDays = 7): Promise
     const exists = await db().execute(sql`select 1 from pg_class where relname = ${name(from)}`);
     if (exists.rows.length) continue;
     try {
-      await db().execute(
-        sql.raw(`create table if not exists "${name(from)}" partition of check_results for values from ('${from.toISOString()}') to ('${to.toISOString()}')`),
-      );
+      await db().execute(sql.raw(`create table if not exists "${name(from)}" partition of check_results for values from ('${from.toISOString()}') to ('${to.toISOString()}')`));
       created.push(name(from));
     } catch (e) {
       // Rows for that day already sit in the default partition (e.g. a clock jump); they stay queryable there.

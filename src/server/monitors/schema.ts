@@ -22,10 +22,18 @@ const common = {
   timeoutMs: z.coerce.number().int().min(MONITOR_LIMITS.minTimeout, "Timeout must be at least 500 ms").max(MONITOR_LIMITS.maxTimeout, "Timeout must be at most 60000 ms").default(10_000),
   confirmations: z.coerce.number().int().min(1, "At least 1").max(10, "At most 10").default(2),
   recoveries: z.coerce.number().int().min(1, "At least 1").max(10, "At most 10").default(1),
-  regions: z.array(z.string().regex(/^[a-z0-9-]{1,32}$/, "Region names are lowercase letters, digits and -")).min(1, "Pick at least one region").max(10).default(["default"]),
+  regions: z
+    .array(z.string().regex(/^[a-z0-9-]{1,32}$/, "Region names are lowercase letters, digits and -"))
+    .min(1, "Pick at least one region")
+    .max(10)
+    .default(["default"]),
   quorum: z.coerce.number().int().min(1).max(10).optional(),
   /** Channels alerted for this monitor; absent or null = the organization's default channels, [] = none. */
-  channelIds: z.array(z.uuid({ error: "Each channel id must be a UUID" })).max(50, "At most 50 channels").nullable().optional(),
+  channelIds: z
+    .array(z.uuid({ error: "Each channel id must be a UUID" }))
+    .max(50, "At most 50 channels")
+    .nullable()
+    .optional(),
   /** Re-alert while still DOWN every N minutes (null = no reminders), at most reminderMax times. */
   reminderIntervalMinutes: z.coerce.number().int().min(1, "Reminders at most every minute").max(1440, "Reminders at least once a day").nullable().optional(),
   reminderMax: z.coerce.number().int().min(1, "At least 1").max(100, "At most 100").default(3),
@@ -38,16 +46,14 @@ type Common = z.output<z.ZodObject<typeof common>>;
 
 /** The common fields, this kind's fields and `type`; the common rules, then the kind's. */
 function inputOf<K extends KindLike>(k: K) {
-  return z
-    .object({ ...common, type: z.literal(k.type as K["type"]), ...(k.fields as K["fields"]) })
-    .superRefine((v, ctx) => {
-      const need = (field: string, message: string) => ctx.addIssue({ code: "custom", path: [field], message });
-      (k.refine as MonitorKind["refine"])?.(v, need);
-      const c = v as unknown as Common;
-      if (c.timeoutMs > c.intervalSeconds * 1000) need("timeoutMs", "Timeout must be shorter than the interval");
-      if (c.quorum !== undefined && c.quorum > c.regions.length) need("quorum", "Quorum cannot exceed the number of regions");
-      if (new Set(c.regions).size !== c.regions.length) need("regions", "Each region only once");
-    });
+  return z.object({ ...common, type: z.literal(k.type as K["type"]), ...(k.fields as K["fields"]) }).superRefine((v, ctx) => {
+    const need = (field: string, message: string) => ctx.addIssue({ code: "custom", path: [field], message });
+    (k.refine as MonitorKind["refine"])?.(v, need);
+    const c = v as unknown as Common;
+    if (c.timeoutMs > c.intervalSeconds * 1000) need("timeoutMs", "Timeout must be shorter than the interval");
+    if (c.quorum !== undefined && c.quorum > c.regions.length) need("quorum", "Quorum cannot exceed the number of regions");
+    if (new Set(c.regions).size !== c.regions.length) need("regions", "Each region only once");
+  });
 }
 
 type Kinds = typeof KINDS;

@@ -9,11 +9,7 @@ import type { Outcome } from "../checks/types";
  */
 export type RegionCounters = { state: MonitorState; consecutiveFailures: number; consecutiveSuccesses: number };
 
-export function applyRegionResult(
-  prev: RegionCounters,
-  outcome: Outcome,
-  cfg: { confirmations: number; recoveries: number },
-): RegionCounters {
+export function applyRegionResult(prev: RegionCounters, outcome: Outcome, cfg: { confirmations: number; recoveries: number }): RegionCounters {
   if (outcome === "down") {
     const failures = prev.consecutiveFailures + 1;
     const state = failures >= cfg.confirmations ? "DOWN" : prev.state;

@@ -159,7 +159,25 @@ async function finish(o: { deliveryId: string; status: string; deliveredAt: Date
         values ($1, $2, $3, $4, $5::channel_type, $6, $7, $8, $9, $10, $11, $12, $13, $14)
       ), c as (${channelUpdate})
       select 1`,
-    values: [l.organizationId, l.deliveryId, l.channelId, l.channelName, l.channelType, l.monitorId, l.eventKind, l.attempt, l.status, l.httpStatus, l.error, l.response, l.latencyMs, o.now, o.status, o.deliveredAt, o.lastError],
+    values: [
+      l.organizationId,
+      l.deliveryId,
+      l.channelId,
+      l.channelName,
+      l.channelType,
+      l.monitorId,
+      l.eventKind,
+      l.attempt,
+      l.status,
+      l.httpStatus,
+      l.error,
+      l.response,
+      l.latencyMs,
+      o.now,
+      o.status,
+      o.deliveredAt,
+      o.lastError,
+    ],
   });
 }
 

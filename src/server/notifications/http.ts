@@ -28,12 +28,7 @@ export class DeliveryError extends Error {
 
 const MAX_BODY = 4096;
 
-export async function postRaw(
-  url: string,
-  body: string,
-  headers: Record<string, string>,
-  opts: { guard: boolean; timeoutMs?: number; method?: string; maxBody?: number },
-): Promise<HttpAnswer> {
+export async function postRaw(url: string, body: string, headers: Record<string, string>, opts: { guard: boolean; timeoutMs?: number; method?: string; maxBody?: number }): Promise<HttpAnswer> {
   let u: URL;
   try {
     u = new URL(url);
@@ -107,7 +102,13 @@ export function judge(a: HttpAnswer, provider: string): HttpAnswer {
   // 4xx means the request itself is wrong (bad token, unknown hook): retrying cannot help —
   // except 408 (timeout) and 429 (slow down).
   const retryable = a.status >= 500 || a.status === 408 || a.status === 429 || a.status < 200 || (a.status >= 300 && a.status < 400);
-  throw new DeliveryError(a.status >= 300 && a.status < 400 ? `${provider} redirected (HTTP ${a.status}); use the final URL` : msg, retryable && !(a.status >= 300 && a.status < 400), a.status, a.body.slice(0, 1000), retryAfter);
+  throw new DeliveryError(
+    a.status >= 300 && a.status < 400 ? `${provider} redirected (HTTP ${a.status}); use the final URL` : msg,
+    retryable && !(a.status >= 300 && a.status < 400),
+    a.status,
+    a.body.slice(0, 1000),
+    retryAfter,
+  );
 }
 
 export function retryAfterMs(h: string | string[] | undefined): number | null {

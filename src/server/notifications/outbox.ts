@@ -55,15 +55,13 @@ export async function drainOutbox(opts: { limit?: number; now?: Date } = {}): Pr
     const values: { organizationId: string; eventId: number; channelId: string }[] = [];
     for (const e of rows) {
       if ((e.suppressed && !closesAnAlert.has(e.id)) || skip.has(e.id) || !ALERTING.has(e.kind) || !custom.has(e.monitorId)) continue;
-      const channelIds = custom.get(e.monitorId) ? links.filter((l) => l.monitorId === e.monitorId).map((l) => l.channelId) : defaults.filter((d) => d.organizationId === e.organizationId).map((d) => d.id);
+      const channelIds = custom.get(e.monitorId)
+        ? links.filter((l) => l.monitorId === e.monitorId).map((l) => l.channelId)
+        : defaults.filter((d) => d.organizationId === e.organizationId).map((d) => d.id);
       for (const channelId of channelIds) values.push({ organizationId: e.organizationId, eventId: e.id, channelId });
     }
     if (values.length) {
-      const ins = await tx
-        .insert(notificationDeliveries)
-        .values(values)
-        .onConflictDoNothing()
-        .returning({ id: notificationDeliveries.id, createdAt: notificationDeliveries.createdAt });
+      const ins = await tx.insert(notificationDeliveries).values(values).onConflictDoNothing().returning({ id: notificationDeliveries.id, createdAt: notificationDeliveries.createdAt });
       created.push(...ins);
     }
     for (const [id, why] of skip) {
@@ -75,7 +73,12 @@ export async function drainOutbox(opts: { limit?: number; now?: Date } = {}): Pr
     await tx
       .update(monitorEvents)
       .set({ processedAt: now })
-      .where(inArray(monitorEvents.id, rows.map((r) => r.id)));
+      .where(
+        inArray(
+          monitorEvents.id,
+          rows.map((r) => r.id),
+        ),
+      );
     return rows.length;
   });
   if (created.length) {
@@ -150,7 +153,14 @@ async function incidentFacts(tx: Tx, rows: MonitorEvent[]): Promise<Map<string, 
   if (!ids.length) return new Map();
   const alerted = alias(incidents, "alerted");
   const found = await tx
-    .select({ id: incidents.id, organizationId: incidents.organizationId, duringMaintenance: incidents.duringMaintenance, openedAt: incidents.openedAt, alertedId: alerted.id, alertedOpenedAt: alerted.openedAt })
+    .select({
+      id: incidents.id,
+      organizationId: incidents.organizationId,
+      duringMaintenance: incidents.duringMaintenance,
+      openedAt: incidents.openedAt,
+      alertedId: alerted.id,
+      alertedOpenedAt: alerted.openedAt,
+    })
     .from(incidents)
     .leftJoin(alerted, and(eq(alerted.id, incidents.alertedIncidentId), eq(alerted.organizationId, incidents.organizationId)))
     .where(inArray(incidents.id, ids));
@@ -232,7 +242,16 @@ export async function queueReminders(now = new Date()): Promise<number> {
         kind: "reminder",
         fromState: "DOWN",
         toState: "DOWN",
-        payload: { monitorName: m.name, type: m.type, cause: i.causeMessage, errorClass: i.causeErrorClass, statusCode: i.causeStatusCode, downtimeSeconds: Math.round((now.getTime() - i.openedAt.getTime()) / 1000), reminderNumber: n, reminderMax: m.reminderMax },
+        payload: {
+          monitorName: m.name,
+          type: m.type,
+          cause: i.causeMessage,
+          errorClass: i.causeErrorClass,
+          statusCode: i.causeStatusCode,
+          downtimeSeconds: Math.round((now.getTime() - i.openedAt.getTime()) / 1000),
+          reminderNumber: n,
+          reminderMax: m.reminderMax,
+        },
         suppressed: await inMaintenance(tx, m, now),
         notifyAfter: now,
       });

@@ -22,5 +22,7 @@ export function backoffStrategy(attemptsMade: number, _type?: string, err?: Erro
  */
 export async function enqueueDeliveries(ids: string[]): Promise<Job[]> {
   if (!ids.length) return [];
-  return sharedQueue(NOTIFY_QUEUE).addBulk(ids.map((deliveryId) => ({ name: JOBS.deliver.name, data: { deliveryId } satisfies JobPayload<"deliver">, opts: { ...jobOptions("deliver"), jobId: deliveryId } })));
+  return sharedQueue(NOTIFY_QUEUE).addBulk(
+    ids.map((deliveryId) => ({ name: JOBS.deliver.name, data: { deliveryId } satisfies JobPayload<"deliver">, opts: { ...jobOptions("deliver"), jobId: deliveryId } })),
+  );
 }

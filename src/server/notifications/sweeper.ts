@@ -29,7 +29,7 @@ export async function sweepDeliveries(opts: { olderThanMs?: number; now?: Date }
   const q = sharedQueue(NOTIFY_QUEUE);
   for (const r of rows) {
     const job = await q.getJob(r.id);
-    if (job && (await job.isCompleted() || await job.isFailed())) await job.remove().catch(() => undefined);
+    if (job && ((await job.isCompleted()) || (await job.isFailed()))) await job.remove().catch(() => undefined);
   }
   await enqueueDeliveries(rows.map((r) => r.id));
   return rows.length;

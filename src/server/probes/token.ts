@@ -58,7 +58,14 @@ export function verifyProbeToken(d: DecodedToken, secret: string, nowSeconds = M
   return null;
 }
 
-export function verifyBodySignature(secret: string, kid: string, timestamp: string | null, signature: string | null, body: string, nowSeconds = Math.floor(Date.now() / 1000)): "missing" | "skew" | "mismatch" | null {
+export function verifyBodySignature(
+  secret: string,
+  kid: string,
+  timestamp: string | null,
+  signature: string | null,
+  body: string,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): "missing" | "skew" | "mismatch" | null {
   if (!timestamp || !signature || !/^\d{9,11}$/.test(timestamp)) return "missing";
   if (Math.abs(nowSeconds - Number(timestamp)) > 300) return "skew";
   const expected = Buffer.from(signBody(secret, kid, timestamp, body));

@@ -4,8 +4,18 @@ import { redis } from "../redis";
 
 export async function checkHealth(): Promise<{ ok: boolean; db: boolean; redis: boolean }> {
   const [dbOk, redisOk] = await Promise.all([
-    db().execute(sql`select 1`).then(() => true, () => false),
-    redis().ping().then((r) => r === "PONG", () => false),
+    db()
+      .execute(sql`select 1`)
+      .then(
+        () => true,
+        () => false,
+      ),
+    redis()
+      .ping()
+      .then(
+        (r) => r === "PONG",
+        () => false,
+      ),
   ]);
   return { ok: dbOk && redisOk, db: dbOk, redis: redisOk };
 }

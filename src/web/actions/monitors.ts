@@ -52,7 +52,9 @@ function formToInput(fd: FormData): Record<string, unknown> {
         break;
       case "codes":
         if (fd.has(f.name)) {
-          const codes = text(f.name)?.split(/[\s,]+/).filter(Boolean);
+          const codes = text(f.name)
+            ?.split(/[\s,]+/)
+            .filter(Boolean);
           const bad = codes?.find((c) => !/^\d{3}(-\d{3})?$/.test(c));
           // The schema's union only says "Invalid input"; name the entry that is wrong.
           if (bad) throw new Invalid(`"${bad}" is not a status code`, { [f.name]: [`"${bad}" is not a status code; use codes like 200 or ranges like 200-299, separated by commas`] });
@@ -60,7 +62,11 @@ function formToInput(fd: FormData): Record<string, unknown> {
         }
         break;
       case "list":
-        if (fd.has(f.name)) out[f.name] = (text(f.name) ?? "").split(/[\n,]+/).map((x) => x.trim()).filter(Boolean);
+        if (fd.has(f.name))
+          out[f.name] = (text(f.name) ?? "")
+            .split(/[\n,]+/)
+            .map((x) => x.trim())
+            .filter(Boolean);
         break;
       default:
         if (fd.has(f.name)) out[f.name] = text(f.name);

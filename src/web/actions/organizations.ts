@@ -13,7 +13,11 @@ export async function createOrganizationAction(_prev: FormState, formData: FormD
   let ok = false;
   const r = await runAction(formData, async () => {
     const s = await requireSession();
-    const org = await createOrganization({ actor: { userId: s.user.id, email: s.user.email, isAdmin: s.user.isAdmin }, input: { name: String(formData.get("name") ?? "") }, meta: await requestMeta() });
+    const org = await createOrganization({
+      actor: { userId: s.user.id, email: s.user.email, isAdmin: s.user.isAdmin },
+      input: { name: String(formData.get("name") ?? "") },
+      meta: await requestMeta(),
+    });
     await switchOrganization({ userId: s.user.id, sessionToken: (await cookies()).get(SESSION_COOKIE)?.value ?? "", organizationId: org.id });
     ok = true;
   });

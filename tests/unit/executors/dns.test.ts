@@ -11,7 +11,10 @@ beforeAll(async () => {
     "shop.test": {
       A: ["93.184.216.34", "93.184.216.35"],
       AAAA: ["2606:2800:220:1:248:1893:25c8:1946"],
-      MX: [[20, "mx2.shop.test"], [10, "mx1.shop.test"]],
+      MX: [
+        [20, "mx2.shop.test"],
+        [10, "mx1.shop.test"],
+      ],
       TXT: ["v=spf1 -all", "google-site-verification=AbC"],
       NS: ["ns1.shop.test", "ns2.shop.test"],
     },
@@ -109,11 +112,14 @@ describe("parseResolver", () => {
 });
 
 describe("private DNS zones (private targets disallowed)", () => {
-  it.each(["kubernetes.default.svc.cluster.local", "redis", "printer.local", "db.internal", "nas.home.arpa", "router.lan", "api.localhost", "10.in-addr.arpa"])("refuses to resolve %s", async (hostname) => {
-    const r = await runCheck({ type: "dns", hostname, recordType: "A", expected: [], timeoutMs: 1000 }, { allowPrivate: false });
-    expect(r).toMatchObject({ outcome: "down", errorClass: "blocked" });
-    expect(r.message).toMatch(/^Blocked by the SSRF guard: .*(single-label|private zone)/);
-  });
+  it.each(["kubernetes.default.svc.cluster.local", "redis", "printer.local", "db.internal", "nas.home.arpa", "router.lan", "api.localhost", "10.in-addr.arpa"])(
+    "refuses to resolve %s",
+    async (hostname) => {
+      const r = await runCheck({ type: "dns", hostname, recordType: "A", expected: [], timeoutMs: 1000 }, { allowPrivate: false });
+      expect(r).toMatchObject({ outcome: "down", errorClass: "blocked" });
+      expect(r.message).toMatch(/^Blocked by the SSRF guard: .*(single-label|private zone)/);
+    },
+  );
 
   it("never echoes private answers: private addresses and private names are masked", () => {
     expect(shownAnswer(["93.184.216.34", "10.0.0.5", "127.0.0.1", "169.254.169.254"], "A", false)).toEqual(["93.184.216.34", "(a private address)", "(a private address)", "(a private address)"]);

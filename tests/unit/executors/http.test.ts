@@ -181,7 +181,12 @@ describe("HTTP: redirects", () => {
   });
 
   it("does not follow when told not to: a 3xx is just a status", async () => {
-    expect(await runCheck(cfg({ url: t.url("/five/1"), followRedirects: false }), open)).toMatchObject({ outcome: "down", errorClass: "status", statusCode: 302, message: "Expected status 200-299, got 302" });
+    expect(await runCheck(cfg({ url: t.url("/five/1"), followRedirects: false }), open)).toMatchObject({
+      outcome: "down",
+      errorClass: "status",
+      statusCode: 302,
+      message: "Expected status 200-299, got 302",
+    });
     expect((await runCheck(cfg({ url: t.url("/five/1"), followRedirects: false, expectedStatus: [302] }), open)).outcome).toBe("up");
     expect(t.hits("/five/2")).toHaveLength(1); // only from the "follows 5" test
   });
@@ -231,12 +236,20 @@ describe("HTTP: keyword", () => {
   });
 
   it("keyword that must be absent", async () => {
-    expect(await runCheck(cfg({ keyword: "Welcome", keywordAbsent: true }), open)).toMatchObject({ outcome: "down", errorClass: "keyword", message: 'Keyword "Welcome" found in the response, but it must be absent' });
+    expect(await runCheck(cfg({ keyword: "Welcome", keywordAbsent: true }), open)).toMatchObject({
+      outcome: "down",
+      errorClass: "keyword",
+      message: 'Keyword "Welcome" found in the response, but it must be absent',
+    });
     expect((await runCheck(cfg({ keyword: "Error", keywordAbsent: true }), open)).outcome).toBe("up");
   });
 
   it("reads at most 1 MiB and says so", async () => {
-    expect(await runCheck(cfg({ url: t.url("/big"), keyword: "NEEDLE" }), open)).toMatchObject({ outcome: "down", errorClass: "keyword", message: 'Keyword "NEEDLE" not found in the first 1 MiB of the response' });
+    expect(await runCheck(cfg({ url: t.url("/big"), keyword: "NEEDLE" }), open)).toMatchObject({
+      outcome: "down",
+      errorClass: "keyword",
+      message: 'Keyword "NEEDLE" not found in the first 1 MiB of the response',
+    });
     // Found early in a larger body: UP without waiting for the rest of it.
     expect((await runCheck(cfg({ url: t.url("/big-early"), keyword: "EARLY" }), open)).outcome).toBe("up");
   });
@@ -262,11 +275,20 @@ describe("HTTP: JSON path", () => {
   it("contains: an element of an array, a substring of a string", async () => {
     expect((await j({ jsonPath: "$.data.tags", jsonExpected: "prod", jsonMatch: "contains" })).outcome).toBe("up");
     expect((await j({ jsonPath: "$.msg", jsonExpected: "systems", jsonMatch: "contains" })).outcome).toBe("up");
-    expect(await j({ jsonPath: "$.data.tags", jsonExpected: "pro", jsonMatch: "contains" })).toMatchObject({ outcome: "down", errorClass: "json", message: 'JSON path $.data.tags is ["x","prod"], expected it to contain "pro"' });
+    expect(await j({ jsonPath: "$.data.tags", jsonExpected: "pro", jsonMatch: "contains" })).toMatchObject({
+      outcome: "down",
+      errorClass: "json",
+      message: 'JSON path $.data.tags is ["x","prod"], expected it to contain "pro"',
+    });
   });
 
   it("a different value is DOWN (json) with what was found and what was expected", async () => {
-    expect(await j({ jsonPath: "$.status", jsonExpected: "degraded" })).toMatchObject({ outcome: "down", errorClass: "json", statusCode: 200, message: 'JSON path $.status is "ok", expected "degraded"' });
+    expect(await j({ jsonPath: "$.status", jsonExpected: "degraded" })).toMatchObject({
+      outcome: "down",
+      errorClass: "json",
+      statusCode: 200,
+      message: 'JSON path $.status is "ok", expected "degraded"',
+    });
     expect((await j({ jsonPath: "$.n", jsonExpected: "43" })).message).toBe('JSON path $.n is 42, expected "43"');
   });
 
@@ -322,8 +344,15 @@ describe("HTTP: failures", () => {
   });
 
   it("a name that does not resolve is a DNS failure (ENOTFOUND, EAI_AGAIN)", async () => {
-    expect(await runCheck(cfg({ url: "http://no-such-host.test/" }), { allowPrivate: true, resolve: resolveTo({}) })).toMatchObject({ outcome: "down", errorClass: "dns", message: "DNS lookup failed for no-such-host.test (no such host)" });
-    expect(await runCheck(cfg({ url: "http://flaky.test/" }), { allowPrivate: true, resolve: failingResolve("EAI_AGAIN") })).toMatchObject({ errorClass: "dns", message: "DNS lookup failed for flaky.test (EAI_AGAIN)" });
+    expect(await runCheck(cfg({ url: "http://no-such-host.test/" }), { allowPrivate: true, resolve: resolveTo({}) })).toMatchObject({
+      outcome: "down",
+      errorClass: "dns",
+      message: "DNS lookup failed for no-such-host.test (no such host)",
+    });
+    expect(await runCheck(cfg({ url: "http://flaky.test/" }), { allowPrivate: true, resolve: failingResolve("EAI_AGAIN") })).toMatchObject({
+      errorClass: "dns",
+      message: "DNS lookup failed for flaky.test (EAI_AGAIN)",
+    });
   });
 });
 

@@ -81,7 +81,11 @@ describe("HTTPS: TLS failures", () => {
 
   it("hostname mismatch", async () => {
     const r = await runCheck(cfg(t.wrongHost), opts());
-    expect(r).toMatchObject({ outcome: "down", errorClass: "tls", message: `TLS error with localhost:${t.wrongHost.port}: hostname mismatch: localhost is not in the certificate's altnames (DNS:other.example)` });
+    expect(r).toMatchObject({
+      outcome: "down",
+      errorClass: "tls",
+      message: `TLS error with localhost:${t.wrongHost.port}: hostname mismatch: localhost is not in the certificate's altnames (DNS:other.example)`,
+    });
   });
 
   it("self-signed (untrusted) certificate", async () => {

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { evaluateJsonPath, jsonContains, jsonEquals, parseJsonPath } from "../../../src/server/checks/executors/json-path";
 
-const doc = { a: { b: [10, { c: "x" }] }, "key with space": { "dot.key": true }, "quo\"te": 1, arr: ["p", 2, null] };
+const doc = { a: { b: [10, { c: "x" }] }, "key with space": { "dot.key": true }, 'quo"te': 1, arr: ["p", 2, null] };
 const at = (path: string) => {
   const steps = parseJsonPath(path);
   return steps ? evaluateJsonPath(doc, steps) : "invalid";

@@ -81,8 +81,16 @@ describe("runCheck never throws", () => {
         fc.record(
           {
             type: fc.constantFrom("http", "tcp", "ssl", "dns", "bogus", ""),
-            url: fc.oneof(fc.string().map((x) => `x${x}`), fc.string().map((x) => `http://x${encodeURIComponent(x)}.test/`), fc.constant(`${http.url("/")}`), fc.constant("http://x.test:1/")),
-            host: fc.oneof(fc.string().map((x) => `x${x}`), fc.constant("x.test")),
+            url: fc.oneof(
+              fc.string().map((x) => `x${x}`),
+              fc.string().map((x) => `http://x${encodeURIComponent(x)}.test/`),
+              fc.constant(`${http.url("/")}`),
+              fc.constant("http://x.test:1/"),
+            ),
+            host: fc.oneof(
+              fc.string().map((x) => `x${x}`),
+              fc.constant("x.test"),
+            ),
             port: fc.oneof(fc.integer({ min: -5, max: 70_000 }), fc.constant(Number.NaN)),
             hostname: fc.oneof(fc.string(), fc.constant("a.test")),
             resolver: fc.constant(dns.resolver),

@@ -35,7 +35,11 @@ describe("SSL certificate executor", () => {
     const port = await tlsServer(pki.valid);
     expect((await runCheck(ssl(port, { host: "127.0.0.1" }), opts())).outcome).toBe("up");
     expect((await runCheck(ssl(port, { host: "127.0.0.1", servername: "localhost" }), opts())).outcome).toBe("up");
-    expect(await runCheck(ssl(port, { servername: "shop.example" }), opts())).toMatchObject({ outcome: "down", errorClass: "tls", message: "Hostname mismatch: shop.example is not in the certificate's altnames (DNS:localhost, IP Address:127.0.0.1)" });
+    expect(await runCheck(ssl(port, { servername: "shop.example" }), opts())).toMatchObject({
+      outcome: "down",
+      errorClass: "tls",
+      message: "Hostname mismatch: shop.example is not in the certificate's altnames (DNS:localhost, IP Address:127.0.0.1)",
+    });
   });
 
   it("ssl_expiry when fewer days remain than the threshold", async () => {
@@ -46,7 +50,7 @@ describe("SSL certificate executor", () => {
     expect((await runCheck(ssl(port, { expiryThresholdDays: 4 }), opts())).outcome).toBe("up");
   });
 
-  it("an expired certificate is ssl_expiry, \"expired N days ago\", and its details are still recorded", async () => {
+  it('an expired certificate is ssl_expiry, "expired N days ago", and its details are still recorded', async () => {
     const r = await runCheck(ssl(await tlsServer(pki.expired)), opts());
     expect(r).toMatchObject({ outcome: "down", errorClass: "ssl_expiry", certificate: { subject: "localhost", authorized: false, authorizationError: "CERT_HAS_EXPIRED" } });
     expect(r.message).toMatch(/^Certificate for localhost expired 3 days ago \(\d{4}-\d\d-\d\d\)$/);
@@ -63,9 +67,19 @@ describe("SSL certificate executor", () => {
   it("tls: not yet valid, hostname mismatch, untrusted (self-signed, or CA not given)", async () => {
     expect((await runCheck(ssl(await tlsServer(pki.notYetValid)), opts())).message).toMatch(/^Certificate for localhost is not valid before \d{4}-/);
     const mismatch = await runCheck(ssl(await tlsServer(pki.wrongHost)), opts());
-    expect(mismatch).toMatchObject({ outcome: "down", errorClass: "tls", message: "Hostname mismatch: localhost is not in the certificate's altnames (DNS:other.example)", certificate: { subject: "other.example" } });
+    expect(mismatch).toMatchObject({
+      outcome: "down",
+      errorClass: "tls",
+      message: "Hostname mismatch: localhost is not in the certificate's altnames (DNS:other.example)",
+      certificate: { subject: "other.example" },
+    });
     const selfSigned = await runCheck(ssl(await tlsServer(pki.selfSigned)), opts());
-    expect(selfSigned).toMatchObject({ outcome: "down", errorClass: "tls", message: "Certificate is not trusted: self-signed / untrusted certificate (DEPTH_ZERO_SELF_SIGNED_CERT)", certificate: { authorized: false } });
+    expect(selfSigned).toMatchObject({
+      outcome: "down",
+      errorClass: "tls",
+      message: "Certificate is not trusted: self-signed / untrusted certificate (DEPTH_ZERO_SELF_SIGNED_CERT)",
+      certificate: { authorized: false },
+    });
     const noCa = await runCheck(ssl(await tlsServer(pki.valid)), opts({ ca: undefined }));
     expect(noCa).toMatchObject({ outcome: "down", errorClass: "tls" });
     expect(noCa.message).toMatch(/^Certificate is not trusted: self-signed \/ untrusted certificate \((UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)\)$/);
@@ -74,7 +88,11 @@ describe("SSL certificate executor", () => {
   it("timeout during the TLS handshake, refused on a closed port", async () => {
     const silent = await startTcpTarget("hold");
     try {
-      expect(await runCheck(ssl(silent.port, { timeoutMs: 200 }), opts())).toMatchObject({ outcome: "down", errorClass: "timeout", message: `No answer from localhost:${silent.port} within 200 ms (during the TLS handshake)` });
+      expect(await runCheck(ssl(silent.port, { timeoutMs: 200 }), opts())).toMatchObject({
+        outcome: "down",
+        errorClass: "timeout",
+        message: `No answer from localhost:${silent.port} within 200 ms (during the TLS handshake)`,
+      });
     } finally {
       await silent.close();
     }
@@ -85,6 +103,9 @@ describe("SSL certificate executor", () => {
   it("blocked by the SSRF guard", async () => {
     const port = await tlsServer(pki.valid);
     expect((await runCheck(ssl(port, { host: "127.0.0.1" }), opts({ allowPrivate: false }))).errorClass).toBe("blocked");
-    expect(await runCheck(ssl(port, { host: "cert.test" }), opts({ allowPrivate: false, resolve: resolveTo({ "cert.test": "127.0.0.1" }) }))).toMatchObject({ errorClass: "blocked", message: "Blocked by the SSRF guard: cert.test resolves to loopback address 127.0.0.1" });
+    expect(await runCheck(ssl(port, { host: "cert.test" }), opts({ allowPrivate: false, resolve: resolveTo({ "cert.test": "127.0.0.1" }) }))).toMatchObject({
+      errorClass: "blocked",
+      message: "Blocked by the SSRF guard: cert.test resolves to loopback address 127.0.0.1",
+    });
   });
 });

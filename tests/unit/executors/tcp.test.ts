@@ -37,7 +37,11 @@ describe("TCP executor", () => {
   });
 
   it("DOWN (dns) when the name does not resolve", async () => {
-    expect(await runCheck(tcp({ host: "nope.test" }), { allowPrivate: true, resolve: resolveTo({}) })).toMatchObject({ outcome: "down", errorClass: "dns", message: `DNS lookup failed for nope.test:${target.port} (no such host)` });
+    expect(await runCheck(tcp({ host: "nope.test" }), { allowPrivate: true, resolve: resolveTo({}) })).toMatchObject({
+      outcome: "down",
+      errorClass: "dns",
+      message: `DNS lookup failed for nope.test:${target.port} (no such host)`,
+    });
   });
 
   /*

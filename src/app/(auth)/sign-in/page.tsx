@@ -15,7 +15,11 @@ export default async function SignInPage({ searchParams }: PageProps<"/sign-in">
   return (
     <>
       <h1>Sign in</h1>
-      {reset && <p className="form-ok" role="status">Your password was changed. Sign in with the new one.</p>}
+      {reset && (
+        <p className="form-ok" role="status">
+          Your password was changed. Sign in with the new one.
+        </p>
+      )}
       <SignInForm next={next} />
       <p className="auth-foot">
         <Link href="/forgot-password">Forgot your password?</Link>

@@ -36,7 +36,11 @@ export default async function MaintenancePage() {
                 <th scope="col">When</th>
                 <th scope="col">Monitors</th>
                 <th scope="col">Status</th>
-                {canEdit && <th scope="col"><span className="muted">Actions</span></th>}
+                {canEdit && (
+                  <th scope="col">
+                    <span className="muted">Actions</span>
+                  </th>
+                )}
               </tr>
             </thead>
             <tbody>

@@ -45,15 +45,17 @@ export default async function MonitorsPage({ searchParams }: PageProps<"/monitor
         <section className="empty" aria-labelledby="no-monitors">
           <h2 id="no-monitors">No monitors yet</h2>
           <p>
-            A monitor checks a URL, a TCP port, a certificate or a DNS record on a schedule — or waits for pings from your cron job — and
-            alerts your team when it breaks. A good first one is your homepage or a <span className="mono">/health</span> endpoint.
+            A monitor checks a URL, a TCP port, a certificate or a DNS record on a schedule — or waits for pings from your cron job — and alerts your team when it breaks. A good first one is your
+            homepage or a <span className="mono">/health</span> endpoint.
           </p>
           {canEdit ? (
             <Link className="btn" href="/monitors/new">
               Create your first monitor
             </Link>
           ) : (
-            <p className="muted">Your role ({ctx.org.role}) can view monitors; ask an editor or admin of {ctx.org.name} to add some.</p>
+            <p className="muted">
+              Your role ({ctx.org.role}) can view monitors; ask an editor or admin of {ctx.org.name} to add some.
+            </p>
           )}
         </section>
       </>

@@ -14,11 +14,13 @@ const when = (iso: string | Date | null) => (iso ? new Date(iso).toISOString().r
 
 /** The channel's settings as a reader may see them (its provider's view fields): secrets come masked from the service. */
 function settings(c: ChannelView): string {
-  return Object.entries(providerOf(c.type).view).flatMap(([k, f]) => {
-    const v = (c as Record<string, unknown>)[k];
-    if (!f.label || v === undefined || v === null || v === "") return [];
-    return [`${f.label} ${Array.isArray(v) ? v.join(", ") : String(v)}`];
-  }).join(" · ");
+  return Object.entries(providerOf(c.type).view)
+    .flatMap(([k, f]) => {
+      const v = (c as Record<string, unknown>)[k];
+      if (!f.label || v === undefined || v === null || v === "") return [];
+      return [`${f.label} ${Array.isArray(v) ? v.join(", ") : String(v)}`];
+    })
+    .join(" · ");
 }
 
 export default async function NotificationsPage(props: PageProps<"/notifications">) {
@@ -49,7 +51,11 @@ export default async function NotificationsPage(props: PageProps<"/notifications
       {channels.length === 0 ? (
         <section className="empty" aria-labelledby="no-channels">
           <h2 id="no-channels">No notification channels yet</h2>
-          <p>{edit ? "Add a channel below, mark it as default, and every monitor alerts there. Every delivery attempt will show up in the log on this page." : "An editor or admin can add channels; you will see every delivery here."}</p>
+          <p>
+            {edit
+              ? "Add a channel below, mark it as default, and every monitor alerts there. Every delivery attempt will show up in the log on this page."
+              : "An editor or admin can add channels; you will see every delivery here."}
+          </p>
         </section>
       ) : (
         <section aria-labelledby="channels-h">

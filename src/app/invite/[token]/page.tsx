@@ -29,8 +29,7 @@ export default async function InvitePage({ params }: PageProps<"/invite/[token]"
     body = (
       <>
         <p className="form-error" role="alert">
-          This invitation is for <strong>{inv.email}</strong>, but you are signed in as <strong>{session.user.email}</strong>. Sign out, then
-          open the link again.
+          This invitation is for <strong>{inv.email}</strong>, but you are signed in as <strong>{session.user.email}</strong>. Sign out, then open the link again.
         </p>
         <SignOutButton />
       </>

@@ -48,10 +48,13 @@ function requestOnce(req: HopRequest, clock: PhaseClock, deadline: number, opts:
     });
     // One deadline for the whole check (every hop: DNS, connect, TLS, headers and body).
     let timedOut: Error | undefined;
-    const timer = setTimeout(() => {
-      timedOut = Object.assign(new Error("check timed out"), { code: "ETIMEDOUT", phase });
-      r.destroy(timedOut);
-    }, Math.max(1, deadline - performance.now()));
+    const timer = setTimeout(
+      () => {
+        timedOut = Object.assign(new Error("check timed out"), { code: "ETIMEDOUT", phase });
+        r.destroy(timedOut);
+      },
+      Math.max(1, deadline - performance.now()),
+    );
     r.on("response", (res) => {
       clock.mark("response");
       phase = "while reading the body";
@@ -212,7 +215,13 @@ export async function checkHttp(cfg: HttpConfig, opts: ExecOptions, allowPrivate
   }
 
   if (!hop) throw new Error("no response recorded");
-  const base: CheckResult = { outcome: "up", statusCode: hop.status, timings: { ...phases, totalMs: total() }, ...(certificate ? { certificate } : {}), ...(hop.remoteAddress ? { remoteAddress: hop.remoteAddress } : {}) };
+  const base: CheckResult = {
+    outcome: "up",
+    statusCode: hop.status,
+    timings: { ...phases, totalMs: total() },
+    ...(certificate ? { certificate } : {}),
+    ...(hop.remoteAddress ? { remoteAddress: hop.remoteAddress } : {}),
+  };
   const down = (errorClass: CheckResult["errorClass"], message: string): CheckResult => ({ ...base, outcome: "down", errorClass, message });
 
   const expected = cfg.expectedStatus?.length ? cfg.expectedStatus : DEFAULT_STATUS;
@@ -245,7 +254,10 @@ export async function checkHttp(cfg: HttpConfig, opts: ExecOptions, allowPrivate
   }
 
   if (certificate && cfg.sslExpiryDays && cfg.sslExpiryDays > 0 && certificate.daysRemaining < cfg.sslExpiryDays) {
-    return down("ssl_expiry", `Certificate for ${certificate.subject || url.hostname} expires in ${certificate.daysRemaining} days (${certificate.validTo.slice(0, 10)}), under the ${cfg.sslExpiryDays}-day threshold`);
+    return down(
+      "ssl_expiry",
+      `Certificate for ${certificate.subject || url.hostname} expires in ${certificate.daysRemaining} days (${certificate.validTo.slice(0, 10)}), under the ${cfg.sslExpiryDays}-day threshold`,
+    );
   }
 
   if (cfg.degradedAboveMs && base.timings.totalMs > cfg.degradedAboveMs) {

@@ -22,7 +22,10 @@ export const tcpExecutor: Executor<TcpConfig> = (cfg, opts) =>
       resolve(r);
     };
     let socket: net.Socket | undefined;
-    const timer = setTimeout(() => settle({ outcome: "down", errorClass: "timeout", message: timeoutMessage(target, cfg.timeoutMs, phase), timings: { ...clock.durations(), totalMs: clock.at() } }), cfg.timeoutMs);
+    const timer = setTimeout(
+      () => settle({ outcome: "down", errorClass: "timeout", message: timeoutMessage(target, cfg.timeoutMs, phase), timings: { ...clock.durations(), totalMs: clock.at() } }),
+      cfg.timeoutMs,
+    );
     const fail = (e: unknown) => settle({ outcome: "down", ...classifyError(e, target), timings: { ...clock.durations(), totalMs: clock.at() } });
     try {
       assertConnectable(host, opts.allowPrivate);

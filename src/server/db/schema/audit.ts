@@ -17,10 +17,7 @@ export const auditLog = pgTable(
     userAgent: text("user_agent"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [
-    index("audit_log_org_created_idx").on(t.organizationId, t.createdAt),
-    index("audit_log_actor_created_idx").on(t.actorUserId, t.createdAt),
-  ],
+  (t) => [index("audit_log_org_created_idx").on(t.organizationId, t.createdAt), index("audit_log_actor_created_idx").on(t.actorUserId, t.createdAt)],
 );
 
 export type AuditEntry = typeof auditLog.$inferSelect;

@@ -1,23 +1,5 @@
 import { sql } from "drizzle-orm";
-import {
-  type AnyPgColumn,
-  bigint,
-  bigserial,
-  boolean,
-  date,
-  index,
-  integer,
-  jsonb,
-  pgEnum,
-  pgTable,
-  primaryKey,
-  serial,
-  smallint,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from "drizzle-orm/pg-core";
+import { type AnyPgColumn, bigint, bigserial, boolean, date, index, integer, jsonb, pgEnum, pgTable, primaryKey, serial, smallint, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { MONITOR_TYPES } from "../../monitors/kinds";
 import { organizations } from "./organizations";
 import { users } from "./users";
@@ -53,7 +35,10 @@ export const monitors = pgTable(
     timeoutMs: integer("timeout_ms").notNull(),
     confirmations: smallint("confirmations").notNull().default(2),
     recoveries: smallint("recoveries").notNull().default(1),
-    regions: text("regions").array().notNull().default(sql`'{default}'::text[]`),
+    regions: text("regions")
+      .array()
+      .notNull()
+      .default(sql`'{default}'::text[]`),
     /** Regions that must agree for DOWN; null means a majority. */
     quorum: smallint("quorum"),
     paused: boolean("paused").notNull().default(false),
@@ -82,10 +67,7 @@ export const monitors = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [
-    index("monitors_org_idx").on(t.organizationId, t.createdAt),
-    uniqueIndex("monitors_heartbeat_token_uq").on(t.heartbeatTokenHash),
-  ],
+  (t) => [index("monitors_org_idx").on(t.organizationId, t.createdAt), uniqueIndex("monitors_heartbeat_token_uq").on(t.heartbeatTokenHash)],
 );
 
 /** Per-region confirmation counters and the region's own verdict. */
@@ -124,7 +106,10 @@ export const incidents = pgTable(
     causeErrorClass: text("cause_error_class"),
     causeMessage: text("cause_message"),
     causeStatusCode: smallint("cause_status_code"),
-    regionsDown: text("regions_down").array().notNull().default(sql`'{}'::text[]`),
+    regionsDown: text("regions_down")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     duringMaintenance: boolean("during_maintenance").notNull().default(false),
     remindersSent: smallint("reminders_sent").notNull().default(0),
     lastRemindedAt: timestamp("last_reminded_at", { withTimezone: true }),
@@ -139,7 +124,9 @@ export const incidents = pgTable(
     index("incidents_org_opened_idx").on(t.organizationId, t.openedAt),
     index("incidents_monitor_opened_idx").on(t.monitorId, t.openedAt),
     // At most one open incident per monitor.
-    uniqueIndex("incidents_one_open_uq").on(t.monitorId).where(sql`closed_at is null`),
+    uniqueIndex("incidents_one_open_uq")
+      .on(t.monitorId)
+      .where(sql`closed_at is null`),
   ],
 );
 
@@ -170,7 +157,9 @@ export const monitorEvents = pgTable(
     processedAt: timestamp("processed_at", { withTimezone: true }),
   },
   (t) => [
-    index("monitor_events_unprocessed_idx").on(t.id).where(sql`processed_at is null`),
+    index("monitor_events_unprocessed_idx")
+      .on(t.id)
+      .where(sql`processed_at is null`),
     index("monitor_events_monitor_idx").on(t.monitorId, t.createdAt),
   ],
 );
@@ -203,7 +192,10 @@ export const maintenanceWindows = pgTable(
       .references(() => organizations.id, { onDelete: "cascade" }),
     name: text("name").notNull(),
     /** Empty means every monitor of the organization. */
-    monitorIds: uuid("monitor_ids").array().notNull().default(sql`'{}'::uuid[]`),
+    monitorIds: uuid("monitor_ids")
+      .array()
+      .notNull()
+      .default(sql`'{}'::uuid[]`),
     kind: maintenanceKindEnum("kind").notNull(),
     startsAt: timestamp("starts_at", { withTimezone: true }),
     endsAt: timestamp("ends_at", { withTimezone: true }),

@@ -81,10 +81,7 @@ export const notificationDeliveries = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [
-    uniqueIndex("notification_deliveries_event_channel_uq").on(t.eventId, t.channelId),
-    index("notification_deliveries_pending_idx").on(t.createdAt).where(sqlPending()),
-  ],
+  (t) => [uniqueIndex("notification_deliveries_event_channel_uq").on(t.eventId, t.channelId), index("notification_deliveries_pending_idx").on(t.createdAt).where(sqlPending())],
 );
 
 /** Every attempt, for the dashboard's notification log. */

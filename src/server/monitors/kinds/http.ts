@@ -28,16 +28,17 @@ export const http = defineKind({
   fields: {
     url: z.string().trim().max(2048, "URL is too long").optional(),
     method: z.enum(METHODS, { error: "Unsupported HTTP method" }).default("GET"),
-    headers: z
-      .record(z.string().regex(headerName, "Header names may contain letters, digits and -"), z.string().max(4096, "Header value is too long"))
-      .default({}),
+    headers: z.record(z.string().regex(headerName, "Header names may contain letters, digits and -"), z.string().max(4096, "Header value is too long")).default({}),
     body: z.string().max(65_536, "Body must be at most 64 KiB").optional(),
     authType: z.enum(["none", "basic", "bearer"]).default("none"),
     authUsername: z.string().max(256).optional(),
     authPassword: z.string().max(1024).optional(),
     authToken: z.string().max(4096).optional(),
     followRedirects: z.boolean().default(true),
-    expectedStatus: z.array(statusEntry).max(20, "At most 20 status entries").default([{ from: 200, to: 299 }]),
+    expectedStatus: z
+      .array(statusEntry)
+      .max(20, "At most 20 status entries")
+      .default([{ from: 200, to: 299 }]),
     keyword: z.string().max(1024, "Keyword is too long").optional(),
     keywordAbsent: z.boolean().default(false),
     jsonPath: z.string().max(512, "JSON path is too long").optional(),

@@ -68,7 +68,8 @@ function postgresExecutor(cfg: PostgresConfig, opts: ExecOptions): Promise<Check
       const code = String((e as { code?: unknown })?.code ?? "");
       const known = SQLSTATE[code];
       if (known) return settle({ outcome: "down", errorClass: known.errorClass, message: known.message(cfg) });
-      if (/^[0-9A-Z]{5}$/.test(code) && (e as { severity?: unknown })?.severity) return settle({ outcome: "down", errorClass: "status", message: `The server answered with an error (SQLSTATE ${code})` });
+      if (/^[0-9A-Z]{5}$/.test(code) && (e as { severity?: unknown })?.severity)
+        return settle({ outcome: "down", errorClass: "status", message: `The server answered with an error (SQLSTATE ${code})` });
       if (/does not support SSL/i.test(String((e as Error)?.message))) return settle({ outcome: "down", errorClass: "tls", message: `${target} does not support TLS (TLS mode ${cfg.tlsMode})` });
       settle({ outcome: "down", ...classifyError(e, target) });
     };
@@ -190,8 +191,21 @@ export const postgres = defineKind({
         ],
         default: "require",
       },
-      { name: "tlsCa", label: "CA certificate (optional)", control: "textarea", placeholder: "-----BEGIN CERTIFICATE-----", hint: "PEM; trusted besides the system roots", when: { field: "tlsMode", in: ["verify-full"] } },
-      { name: "query", label: "Query (optional)", control: "textarea", placeholder: "SELECT 1 FROM orders WHERE created_at > now() - interval '1 hour'", hint: "Must return at least one row; runs read-only, within the timeout" },
+      {
+        name: "tlsCa",
+        label: "CA certificate (optional)",
+        control: "textarea",
+        placeholder: "-----BEGIN CERTIFICATE-----",
+        hint: "PEM; trusted besides the system roots",
+        when: { field: "tlsMode", in: ["verify-full"] },
+      },
+      {
+        name: "query",
+        label: "Query (optional)",
+        control: "textarea",
+        placeholder: "SELECT 1 FROM orders WHERE created_at > now() - interval '1 hour'",
+        hint: "Must return at least one row; runs read-only, within the timeout",
+      },
     ],
   },
   view: {

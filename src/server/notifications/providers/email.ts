@@ -22,7 +22,17 @@ export function renderEmail(m: AlertMessage): { subject: string; text: string; h
   if (m.downtimeSeconds !== null) rows.push([m.kind === "recovered" ? "Downtime" : "Down for", formatDuration(m.downtimeSeconds)]);
   if (m.certValidTo) rows.push(["Certificate valid until", m.certValidTo.slice(0, 10)]);
   rows.push(["When", `${m.occurredAt.replace("T", " ").slice(0, 19)} UTC`]);
-  const text = [`${m.title}`, "", m.summary, "", ...rows.map(([k, v]) => `${k}: ${v}`), "", `Open in Perigee: ${m.url}`, "", "You receive this because this address is a notification channel of your Perigee organization."].join("\n");
+  const text = [
+    `${m.title}`,
+    "",
+    m.summary,
+    "",
+    ...rows.map(([k, v]) => `${k}: ${v}`),
+    "",
+    `Open in Perigee: ${m.url}`,
+    "",
+    "You receive this because this address is a notification channel of your Perigee organization.",
+  ].join("\n");
   const html = layout(
     `${emojiOf(m.kind)} ${m.title}`,
     `<p style="margin:0 0 16px">${esc(m.summary)}</p>

@@ -24,7 +24,10 @@ const topicUrl = httpUrl("Topic URL").refine((v) => {
 }, "Topic URL is the server and topic, such as https://ntfy.sh/my-alerts (letters, digits, - and _)");
 
 /** ntfy's priorities: 5 max/urgent … 3 default … 1 min. */
-const priority = z.preprocess((v) => (typeof v === "string" && v.trim() !== "" ? Number(v) : v), z.number({ error: "Priority is a number from 1 to 5" }).int().min(1, "Priority is 1 to 5").max(5, "Priority is 1 to 5"));
+const priority = z.preprocess(
+  (v) => (typeof v === "string" && v.trim() !== "" ? Number(v) : v),
+  z.number({ error: "Priority is a number from 1 to 5" }).int().min(1, "Priority is 1 to 5").max(5, "Priority is 1 to 5"),
+);
 
 const TAGS: Record<AlertKind, string> = {
   down: "rotating_light",

@@ -67,7 +67,10 @@ export const opsgenie = defineProvider({
   type: "opsgenie",
   label: "Opsgenie",
   fields: {
-    apiKey: z.string({ error: "API key is required" }).trim().regex(/^[A-Za-z0-9-]{20,64}$/, "API key is the key of an Opsgenie API integration, such as 0a1b2c3d-…"),
+    apiKey: z
+      .string({ error: "API key is required" })
+      .trim()
+      .regex(/^[A-Za-z0-9-]{20,64}$/, "API key is the key of an Opsgenie API integration, such as 0a1b2c3d-…"),
     region: z.enum(["us", "eu"], { error: "Region is us or eu" }).default("us"),
     baseUrl: baseUrl(),
   },

@@ -43,7 +43,10 @@ export const pagerduty = defineProvider({
   type: "pagerduty",
   label: "PagerDuty",
   fields: {
-    routingKey: z.string({ error: "Routing key is required" }).trim().regex(/^[A-Za-z0-9]{20,64}$/, "Routing key is the 32-character integration key of an Events API v2 integration"),
+    routingKey: z
+      .string({ error: "Routing key is required" })
+      .trim()
+      .regex(/^[A-Za-z0-9]{20,64}$/, "Routing key is the 32-character integration key of an Events API v2 integration"),
     baseUrl: baseUrl(),
   },
   secrets: ["routingKey"],

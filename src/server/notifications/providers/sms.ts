@@ -73,7 +73,11 @@ export const sms = defineProvider({
   fields: {
     to: e164,
     /** Optional: the install's TWILIO_* settings are used when absent. */
-    accountSid: z.string().trim().regex(/^AC[0-9a-fA-F]{32}$/, "Account SID looks like AC followed by 32 hex characters").optional(),
+    accountSid: z
+      .string()
+      .trim()
+      .regex(/^AC[0-9a-fA-F]{32}$/, "Account SID looks like AC followed by 32 hex characters")
+      .optional(),
     authToken: z.string().trim().min(8, "Auth token looks too short").max(128).optional(),
     from: e164.optional(),
     baseUrl: baseUrl(),

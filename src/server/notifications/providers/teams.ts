@@ -68,7 +68,15 @@ export const teams = defineProvider({
   fields: { url: httpUrl("Teams webhook URL") },
   secrets: ["url"],
   urls: ["url"],
-  form: [{ name: "url", label: "Teams webhook URL", hint: "A Workflows “Post to a channel when a webhook request is received” URL, or an incoming webhook URL", input: "url", placeholder: "https://….logic.azure.com/workflows/…" }],
+  form: [
+    {
+      name: "url",
+      label: "Teams webhook URL",
+      hint: "A Workflows “Post to a channel when a webhook request is received” URL, or an incoming webhook URL",
+      input: "url",
+      placeholder: "https://….logic.azure.com/workflows/…",
+    },
+  ],
   view: { url: { schema: view.masked, label: "URL" } },
   example: { url: "https://prod-00.westeurope.logic.azure.com/workflows/0123/triggers/manual/paths/invoke?sig=abc" },
   async send({ secrets, message }) {

@@ -20,8 +20,19 @@ export const telegram = defineProvider({
   type: "telegram",
   label: "Telegram",
   fields: {
-    botToken: z.string({ error: "Bot token is required" }).trim().regex(/^\d{3,20}:[A-Za-z0-9_-]{20,100}$/, "Bot token looks like 123456789:AA… (from @BotFather)"),
-    chatId: z.union([z.string(), z.number()], { error: "Chat id is required" }).transform(String).pipe(z.string().trim().regex(/^(-?\d{1,20}|@[A-Za-z0-9_]{5,32})$/, "Chat id is a number (e.g. -1001234567890) or @channelname")),
+    botToken: z
+      .string({ error: "Bot token is required" })
+      .trim()
+      .regex(/^\d{3,20}:[A-Za-z0-9_-]{20,100}$/, "Bot token looks like 123456789:AA… (from @BotFather)"),
+    chatId: z
+      .union([z.string(), z.number()], { error: "Chat id is required" })
+      .transform(String)
+      .pipe(
+        z
+          .string()
+          .trim()
+          .regex(/^(-?\d{1,20}|@[A-Za-z0-9_]{5,32})$/, "Chat id is a number (e.g. -1001234567890) or @channelname"),
+      ),
     baseUrl: baseUrl(),
   },
   secrets: ["botToken"],

@@ -8,7 +8,15 @@ export async function listUsers({ actor, q }: { actor: Actor; q?: string }) {
   requireSiteAdmin(actor);
   const where = q?.trim() ? or(ilike(users.email, `%${q.trim()}%`), ilike(users.name, `%${q.trim()}%`)) : undefined;
   return db()
-    .select({ id: users.id, name: users.name, email: users.email, isAdmin: users.isAdmin, twoFactor: users.totpEnabledAt, createdAt: users.createdAt, organizations: count(memberships.organizationId) })
+    .select({
+      id: users.id,
+      name: users.name,
+      email: users.email,
+      isAdmin: users.isAdmin,
+      twoFactor: users.totpEnabledAt,
+      createdAt: users.createdAt,
+      organizations: count(memberships.organizationId),
+    })
     .from(users)
     .leftJoin(memberships, eq(memberships.userId, users.id))
     .where(where)

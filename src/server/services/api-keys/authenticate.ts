@@ -123,7 +123,18 @@ export async function authenticateApiKey(key: string, meta: RequestMeta): Promis
 type Refused = { refused: string; final: boolean; key?: { id: string; organizationId: string } };
 
 async function resolveFromDb(hash: string): Promise<Resolved | Refused> {
-  const { rows } = await pool().query<{ id: string; organization_id: string; scopes: string[]; expires_at: Date | null; revoked_at: Date | null; user_id: string; email: string; role: Role | null; slug: string; org_name: string }>({
+  const { rows } = await pool().query<{
+    id: string;
+    organization_id: string;
+    scopes: string[];
+    expires_at: Date | null;
+    revoked_at: Date | null;
+    user_id: string;
+    email: string;
+    role: Role | null;
+    slug: string;
+    org_name: string;
+  }>({
     name: "perigee_api_key_auth",
     text: `select k.id, k.organization_id, k.scopes, k.expires_at, k.revoked_at, u.id as user_id, u.email, m.role, o.slug, o.name as org_name
       from api_keys k join users u on u.id = k.created_by_id join organizations o on o.id = k.organization_id
@@ -136,7 +147,17 @@ async function resolveFromDb(hash: string): Promise<Resolved | Refused> {
   const key = { id: k.id, organizationId: k.organization_id };
   if (k.revoked_at) return { refused: "The API key has been revoked.", final: true, key };
   if (!k.role) return { refused: "The API key's creator no longer belongs to this organization; ask an admin for a new key.", final: false, key };
-  return { id: k.id, organizationId: k.organization_id, slug: k.slug, orgName: k.org_name, scopes: k.scopes, expiresAt: k.expires_at?.toISOString() ?? null, userId: k.user_id, email: k.email, role: k.role };
+  return {
+    id: k.id,
+    organizationId: k.organization_id,
+    slug: k.slug,
+    orgName: k.org_name,
+    scopes: k.scopes,
+    expiresAt: k.expires_at?.toISOString() ?? null,
+    userId: k.user_id,
+    email: k.email,
+    role: k.role,
+  };
 }
 
 /** Drops cached resolutions so a revocation or role change applies to the next request. */

@@ -26,7 +26,15 @@ export async function createApiKey({ ctx, input }: { ctx: Ctx; input: unknown })
       .insert(apiKeys)
       .values({ organizationId: ctx.org.id, createdById: ctx.actor.userId, name: d.name, prefix, keyHash: hash, scopes: d.scopes, expiresAt: d.expiresAt ?? null })
       .returning();
-    await recordAudit(tx, { organizationId: ctx.org.id, actorUserId: ctx.actor.userId, action: "api_key.created", targetType: "api_key", targetId: k!.id, metadata: { name: d.name, prefix, scopes: d.scopes }, meta: ctx.meta });
+    await recordAudit(tx, {
+      organizationId: ctx.org.id,
+      actorUserId: ctx.actor.userId,
+      action: "api_key.created",
+      targetType: "api_key",
+      targetId: k!.id,
+      metadata: { name: d.name, prefix, scopes: d.scopes },
+      meta: ctx.meta,
+    });
     return k!;
   });
   return { ...toApiKeyView(row, { id: ctx.actor.userId, name: null, email: ctx.actor.email }), key };

@@ -20,11 +20,22 @@ export async function revokeApiKey({ ctx, keyId }: { ctx: Ctx; keyId: string }):
       .where(and(eq(apiKeys.id, keyId), eq(apiKeys.organizationId, ctx.org.id), isNull(apiKeys.revokedAt)))
       .returning();
     if (!k) {
-      const [exists] = await tx.select({ id: apiKeys.id }).from(apiKeys).where(and(eq(apiKeys.id, keyId), eq(apiKeys.organizationId, ctx.org.id)));
+      const [exists] = await tx
+        .select({ id: apiKeys.id })
+        .from(apiKeys)
+        .where(and(eq(apiKeys.id, keyId), eq(apiKeys.organizationId, ctx.org.id)));
       if (!exists) throw new NotFound("API key not found.");
       return null; // already revoked
     }
-    await recordAudit(tx, { organizationId: ctx.org.id, actorUserId: ctx.actor.userId, action: "api_key.revoked", targetType: "api_key", targetId: k.id, metadata: { name: k.name, prefix: k.prefix }, meta: ctx.meta });
+    await recordAudit(tx, {
+      organizationId: ctx.org.id,
+      actorUserId: ctx.actor.userId,
+      action: "api_key.revoked",
+      targetType: "api_key",
+      targetId: k.id,
+      metadata: { name: k.name, prefix: k.prefix },
+      meta: ctx.meta,
+    });
     return k.keyHash;
   });
   // The key's cached resolution goes too: the very next request with it is refused.

@@ -25,12 +25,15 @@ export type CreatedAccount = {
 };
 
 /** The rows every new account starts with: user, organization, and the user as its ADMIN. */
-export async function insertAccount(
-  tx: Tx,
-  a: { email: string; name: string; passwordHash: string; organizationName: string; isAdmin?: boolean },
-): Promise<CreatedAccount> {
-  const [user] = await tx.insert(users).values({ email: a.email, name: a.name, passwordHash: a.passwordHash, isAdmin: a.isAdmin ?? false }).returning();
-  const [org] = await tx.insert(organizations).values({ name: a.organizationName, slug: slugWithSuffix(a.organizationName) }).returning();
+export async function insertAccount(tx: Tx, a: { email: string; name: string; passwordHash: string; organizationName: string; isAdmin?: boolean }): Promise<CreatedAccount> {
+  const [user] = await tx
+    .insert(users)
+    .values({ email: a.email, name: a.name, passwordHash: a.passwordHash, isAdmin: a.isAdmin ?? false })
+    .returning();
+  const [org] = await tx
+    .insert(organizations)
+    .values({ name: a.organizationName, slug: slugWithSuffix(a.organizationName) })
+    .returning();
   if (!user || !org) throw new Error("insert returned no row");
   await tx.insert(memberships).values({ organizationId: org.id, userId: user.id, role: "ADMIN" });
   return { user: { id: user.id, email: user.email }, organization: { id: org.id, slug: org.slug, name: org.name } };

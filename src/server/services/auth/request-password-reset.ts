@@ -30,7 +30,11 @@ export async function requestPasswordReset({ input, meta }: { input: unknown; me
   ]);
   await Promise.all([hit(acct, RESET_PER_ACCOUNT), hit(ipKey, RESET_PER_IP)]);
 
-  const [user] = await db().select().from(users).where(eq(sql`lower(${users.email})`, email)).limit(1);
+  const [user] = await db()
+    .select()
+    .from(users)
+    .where(eq(sql`lower(${users.email})`, email))
+    .limit(1);
   const token = randomToken(32);
   const tokenHash = hashToken(token);
 

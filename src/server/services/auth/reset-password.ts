@@ -25,7 +25,10 @@ export async function resetPassword({ input, meta }: { input: unknown; meta: Req
       .returning({ userId: passwordResetTokens.userId });
     if (!claimed) throw new Invalid(RESET_LINK_INVALID, { token: [RESET_LINK_INVALID] });
     // Any other link still in a mailbox stops working too.
-    await tx.update(passwordResetTokens).set({ usedAt: new Date() }).where(and(eq(passwordResetTokens.userId, claimed.userId), isNull(passwordResetTokens.usedAt)));
+    await tx
+      .update(passwordResetTokens)
+      .set({ usedAt: new Date() })
+      .where(and(eq(passwordResetTokens.userId, claimed.userId), isNull(passwordResetTokens.usedAt)));
     const [u] = await tx.update(users).set({ passwordHash: hash, passwordChangedAt: new Date(), updatedAt: new Date() }).where(eq(users.id, claimed.userId)).returning();
     await revokeUserSessions(tx, claimed.userId);
     await recordAudit(tx, { organizationId: null, actorUserId: claimed.userId, action: "auth.password_reset", meta });

@@ -11,9 +11,7 @@ import { parseInput } from "../../lib/parse";
 import { signInSchema } from "../../validation/auth";
 import { recordAudit } from "../audit/record";
 
-export type SignInResult =
-  | { status: "signed_in"; token: string; expiresAt: Date; userId: string }
-  | { status: "2fa_required"; pendingToken: string };
+export type SignInResult = { status: "signed_in"; token: string; expiresAt: Date; userId: string } | { status: "2fa_required"; pendingToken: string };
 
 export const BAD_CREDENTIALS = "Email or password is incorrect.";
 
@@ -27,7 +25,11 @@ export async function signIn({ input, meta }: { input: unknown; meta: RequestMet
     { key: ipKey, window: SIGN_IN_PER_IP, what: "sign-in attempts from your network" },
   ]);
 
-  const [user] = await db().select().from(users).where(eq(sql`lower(${users.email})`, email)).limit(1);
+  const [user] = await db()
+    .select()
+    .from(users)
+    .where(eq(sql`lower(${users.email})`, email))
+    .limit(1);
   const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
 
   if (!user || !ok) {

@@ -36,7 +36,10 @@ export async function startTwoFactorEnrollment({ userId }: { userId: string }) {
     const u = await loadUser(tx, userId);
     if (u.totpEnabledAt) throw new Conflict("Two-factor authentication is already on. Turn it off first to enrol a new device.");
     const secret = newTotpSecret();
-    await tx.update(users).set({ totpSecretEnc: sealTotpSecret(u.id, secret), totpLastStep: null }).where(eq(users.id, u.id));
+    await tx
+      .update(users)
+      .set({ totpSecretEnc: sealTotpSecret(u.id, secret), totpLastStep: null })
+      .where(eq(users.id, u.id));
     const uri = totpUri(secret, u.email);
     return { secret, uri, qrDataUrl: await QRCode.toDataURL(uri, { margin: 1, width: 196 }) };
   });

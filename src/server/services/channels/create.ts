@@ -23,7 +23,15 @@ export async function createChannel({ ctx, input }: { ctx: Ctx; input: unknown }
       .insert(notificationChannels)
       .values({ id, organizationId: ctx.org.id, name: d.name, type: d.type, isDefault: d.isDefault, config, secretsEnc: sealChannelSecrets(ctx.org.id, id, secrets), createdById: ctx.actor.userId })
       .returning();
-    await recordAudit(tx, { organizationId: ctx.org.id, actorUserId: ctx.actor.userId, action: "channel.created", targetType: "channel", targetId: id, metadata: { name: d.name, type: d.type }, meta: ctx.meta });
+    await recordAudit(tx, {
+      organizationId: ctx.org.id,
+      actorUserId: ctx.actor.userId,
+      action: "channel.created",
+      targetType: "channel",
+      targetId: id,
+      metadata: { name: d.name, type: d.type },
+      meta: ctx.meta,
+    });
     return c!;
   });
   return { ...toChannelView(row), ...(signingSecret ? { signingSecret } : {}) };

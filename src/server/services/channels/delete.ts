@@ -50,7 +50,13 @@ export async function deleteChannel({ ctx, channelId }: { ctx: Ctx; channelId: s
     const audit = { organizationId: ctx.org.id, actorUserId: ctx.actor.userId, meta: ctx.meta };
     await recordAudit(tx, { ...audit, action: "channel.deleted", targetType: "channel", targetId: c.id, metadata: { name: c.name, type: c.type, monitorsNowOnDefaults: moved.map((m) => m.id) } });
     for (const m of moved) {
-      await recordAudit(tx, { ...audit, action: "monitor.updated", targetType: "monitor", targetId: m.id, metadata: { fields: ["channelIds"], channelIds: null, reason: `its only channel "${c.name}" was deleted; it now uses the default channels` } });
+      await recordAudit(tx, {
+        ...audit,
+        action: "monitor.updated",
+        targetType: "monitor",
+        targetId: m.id,
+        metadata: { fields: ["channelIds"], channelIds: null, reason: `its only channel "${c.name}" was deleted; it now uses the default channels` },
+      });
     }
     return { monitorsNowOnDefaults: moved, defaultChannelCount };
   });

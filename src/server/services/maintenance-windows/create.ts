@@ -13,7 +13,10 @@ export async function createMaintenanceWindow({ ctx, input }: { ctx: Ctx; input:
   const d = parseInput(maintenanceInputSchema, input);
   return db().transaction(async (tx) => {
     if (d.monitorIds.length) {
-      const own = await tx.select({ id: monitors.id }).from(monitors).where(and(eq(monitors.organizationId, ctx.org.id), inArray(monitors.id, d.monitorIds)));
+      const own = await tx
+        .select({ id: monitors.id })
+        .from(monitors)
+        .where(and(eq(monitors.organizationId, ctx.org.id), inArray(monitors.id, d.monitorIds)));
       if (own.length !== new Set(d.monitorIds).size) throw new NotFound("Monitor not found.");
     }
     const [w] = await tx
@@ -31,7 +34,15 @@ export async function createMaintenanceWindow({ ctx, input }: { ctx: Ctx; input:
         timeZone: d.timeZone,
       })
       .returning();
-    await recordAudit(tx, { organizationId: ctx.org.id, actorUserId: ctx.actor.userId, action: "maintenance.created", targetType: "maintenance_window", targetId: w!.id, metadata: { name: d.name, kind: d.kind }, meta: ctx.meta });
+    await recordAudit(tx, {
+      organizationId: ctx.org.id,
+      actorUserId: ctx.actor.userId,
+      action: "maintenance.created",
+      targetType: "maintenance_window",
+      targetId: w!.id,
+      metadata: { name: d.name, kind: d.kind },
+      meta: ctx.meta,
+    });
     return w!;
   });
 }

@@ -12,8 +12,19 @@ export async function deleteMaintenanceWindow({ ctx, id }: { ctx: Ctx; id: strin
   requirePermission(ctx, "monitors:write");
   if (!UUID.test(id)) throw new NotFound("Maintenance window not found.");
   await db().transaction(async (tx) => {
-    const [w] = await tx.delete(maintenanceWindows).where(and(eq(maintenanceWindows.id, id), eq(maintenanceWindows.organizationId, ctx.org.id))).returning();
+    const [w] = await tx
+      .delete(maintenanceWindows)
+      .where(and(eq(maintenanceWindows.id, id), eq(maintenanceWindows.organizationId, ctx.org.id)))
+      .returning();
     if (!w) throw new NotFound("Maintenance window not found.");
-    await recordAudit(tx, { organizationId: ctx.org.id, actorUserId: ctx.actor.userId, action: "maintenance.deleted", targetType: "maintenance_window", targetId: id, metadata: { name: w.name }, meta: ctx.meta });
+    await recordAudit(tx, {
+      organizationId: ctx.org.id,
+      actorUserId: ctx.actor.userId,
+      action: "maintenance.deleted",
+      targetType: "maintenance_window",
+      targetId: id,
+      metadata: { name: w.name },
+      meta: ctx.meta,
+    });
   });
 }

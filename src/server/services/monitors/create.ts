@@ -66,7 +66,15 @@ export async function createMonitor({ ctx, input }: { ctx: Ctx; input: MonitorIn
       })
       .returning();
     if (d.channelIds != null) await setMonitorChannels(tx, ctx.org.id, id, d.channelIds);
-    await recordAudit(tx, { organizationId: ctx.org.id, actorUserId: ctx.actor.userId, action: "monitor.created", targetType: "monitor", targetId: id, metadata: { name: d.name, type: d.type }, meta: ctx.meta });
+    await recordAudit(tx, {
+      organizationId: ctx.org.id,
+      actorUserId: ctx.actor.userId,
+      action: "monitor.created",
+      targetType: "monitor",
+      targetId: id,
+      metadata: { name: d.name, type: d.type },
+      meta: ctx.meta,
+    });
     return row!;
   });
 

@@ -13,9 +13,20 @@ export async function deleteMonitors({ ctx, monitorIds }: { ctx: Ctx; monitorIds
   const ids = [...new Set(monitorIds)];
   const gone = await db().transaction(async (tx) => {
     for (const id of ids) await getMonitorOrThrow(tx, ctx.org.id, id, { forUpdate: true });
-    const rows = await tx.delete(monitors).where(and(eq(monitors.organizationId, ctx.org.id), inArray(monitors.id, ids))).returning();
+    const rows = await tx
+      .delete(monitors)
+      .where(and(eq(monitors.organizationId, ctx.org.id), inArray(monitors.id, ids)))
+      .returning();
     for (const m of rows) {
-      await recordAudit(tx, { organizationId: ctx.org.id, actorUserId: ctx.actor.userId, action: "monitor.deleted", targetType: "monitor", targetId: m.id, metadata: { name: m.name }, meta: ctx.meta });
+      await recordAudit(tx, {
+        organizationId: ctx.org.id,
+        actorUserId: ctx.actor.userId,
+        action: "monitor.deleted",
+        targetType: "monitor",
+        targetId: m.id,
+        metadata: { name: m.name },
+        meta: ctx.meta,
+      });
     }
     return rows;
   });

@@ -11,12 +11,21 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export async function getMonitorOrThrow(tx: DbOrTx, organizationId: string, monitorId: string, opts: { forUpdate?: boolean } = {}): Promise<Monitor> {
   if (!UUID.test(monitorId)) throw new NotFound("Monitor not found.");
   if (opts.forUpdate || tx !== db()) {
-    const [m] = await tx.select().from(monitors).where(and(eq(monitors.id, monitorId), eq(monitors.organizationId, organizationId))).limit(1).for("update");
+    const [m] = await tx
+      .select()
+      .from(monitors)
+      .where(and(eq(monitors.id, monitorId), eq(monitors.organizationId, organizationId)))
+      .limit(1)
+      .for("update");
     if (!m) throw new NotFound("Monitor not found.");
     return m;
   }
   // Plain reads (API and pages) go straight to pg with a named, plan-cached statement.
-  const { rows } = await pool().query<Monitor>({ name: "perigee_monitor_by_id", text: `select ${MONITOR_COLUMNS} from monitors m where m.id = $1 and m.organization_id = $2`, values: [monitorId, organizationId] });
+  const { rows } = await pool().query<Monitor>({
+    name: "perigee_monitor_by_id",
+    text: `select ${MONITOR_COLUMNS} from monitors m where m.id = $1 and m.organization_id = $2`,
+    values: [monitorId, organizationId],
+  });
   if (!rows[0]) throw new NotFound("Monitor not found.");
   return rows[0];
 }

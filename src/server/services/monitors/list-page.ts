@@ -10,7 +10,15 @@ import { forReader, toMonitorViews, type MonitorView } from "./view";
  * monitors created while a client pages through appear at the end, never twice or skipped.
  * A hot API path: named statements straight to pg.
  */
-export async function listMonitorsPage({ ctx, limit, after }: { ctx: Ctx; limit: number; after?: { t: string; id: string } }): Promise<{ data: MonitorView[]; next: { t: string; id: string } | null }> {
+export async function listMonitorsPage({
+  ctx,
+  limit,
+  after,
+}: {
+  ctx: Ctx;
+  limit: number;
+  after?: { t: string; id: string };
+}): Promise<{ data: MonitorView[]; next: { t: string; id: string } | null }> {
   requirePermission(ctx, "org:read");
   const order = "order by date_trunc('milliseconds', m.created_at), m.id limit";
   const { rows } = after

@@ -17,7 +17,12 @@ export async function listMonitors({ ctx, search, states }: { ctx: Ctx; search?:
   const where = [eq(monitors.organizationId, ctx.org.id)];
   if (search?.trim()) where.push(ilike(monitors.name, `%${search.trim().replace(/[%_\\]/g, (c) => `\\${c}`)}%`));
   if (states?.length) where.push(inArray(monitors.state, states));
-  const rows = await db().select().from(monitors).where(and(...where)).orderBy(asc(monitors.name)).limit(1000);
+  const rows = await db()
+    .select()
+    .from(monitors)
+    .where(and(...where))
+    .orderBy(asc(monitors.name))
+    .limit(1000);
   if (rows.length === 0) return [];
 
   const seqs = rows.map((r) => r.seq);

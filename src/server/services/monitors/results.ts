@@ -14,11 +14,35 @@ const opt = (n: number) => (n < 0 ? null : n);
  * Raw checks of one monitor, newest first, in [from, to). Keyset pagination on
  * (scheduled_at, region) — stable while new checks arrive, since they sort before page one.
  */
-export async function listResults({ ctx, monitorId, from, to, limit, after }: { ctx: Ctx; monitorId: string; from?: Date; to?: Date; limit: number; after?: { t: string; r: number } }): Promise<ResultsPage> {
+export async function listResults({
+  ctx,
+  monitorId,
+  from,
+  to,
+  limit,
+  after,
+}: {
+  ctx: Ctx;
+  monitorId: string;
+  from?: Date;
+  to?: Date;
+  limit: number;
+  after?: { t: string; r: number };
+}): Promise<ResultsPage> {
   requirePermission(ctx, "org:read");
   const m = await getMonitorOrThrow(db(), ctx.org.id, monitorId);
   const names = await regionNames();
-  const r = await db().execute<{ scheduled_at: Date | string; region_id: number; result: number; status_code: number; total_ms: number; dns_ms: number; connect_ms: number; tls_ms: number; ttfb_ms: number }>(sql`
+  const r = await db().execute<{
+    scheduled_at: Date | string;
+    region_id: number;
+    result: number;
+    status_code: number;
+    total_ms: number;
+    dns_ms: number;
+    connect_ms: number;
+    tls_ms: number;
+    ttfb_ms: number;
+  }>(sql`
     select scheduled_at, region_id, result, status_code, total_ms, dns_ms, connect_ms, tls_ms, ttfb_ms
     from check_results where monitor_seq = ${m.seq}
       ${from ? sql`and scheduled_at >= ${from.toISOString()}::timestamptz` : sql``}

@@ -28,13 +28,29 @@ export async function setMonitorsPaused({ ctx, monitorIds, paused }: { ctx: Ctx;
       .where(and(eq(monitors.organizationId, ctx.org.id), inArray(monitors.id, ids), eq(monitors.paused, !paused)))
       .returning();
     // Resumed monitors start confirming from scratch.
-    if (!paused && updated.length) await tx.delete(monitorRegionState).where(inArray(monitorRegionState.monitorId, updated.map((m) => m.id)));
+    if (!paused && updated.length)
+      await tx.delete(monitorRegionState).where(
+        inArray(
+          monitorRegionState.monitorId,
+          updated.map((m) => m.id),
+        ),
+      );
     for (const m of updated) {
-      await recordAudit(tx, { organizationId: ctx.org.id, actorUserId: ctx.actor.userId, action: paused ? "monitor.paused" : "monitor.resumed", targetType: "monitor", targetId: m.id, meta: ctx.meta });
+      await recordAudit(tx, {
+        organizationId: ctx.org.id,
+        actorUserId: ctx.actor.userId,
+        action: paused ? "monitor.paused" : "monitor.resumed",
+        targetType: "monitor",
+        targetId: m.id,
+        meta: ctx.meta,
+      });
     }
     return updated;
   });
   for (const m of rows) await syncScheduleSafely(m);
-  const all = await db().select().from(monitors).where(and(eq(monitors.organizationId, ctx.org.id), inArray(monitors.id, ids)));
+  const all = await db()
+    .select()
+    .from(monitors)
+    .where(and(eq(monitors.organizationId, ctx.org.id), inArray(monitors.id, ids)));
   return toMonitorViews(all);
 }

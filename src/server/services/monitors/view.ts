@@ -67,6 +67,9 @@ export async function channelIdsOf(tx: DbOrTx, monitorIds: string[]): Promise<Ma
 
 /** Views with their channel choice, in one query for any number of monitors. */
 export async function toMonitorViews(rows: Monitor[], tx: DbOrTx = db()): Promise<MonitorView[]> {
-  const links = await channelIdsOf(tx, rows.filter((m) => m.customChannels).map((m) => m.id));
+  const links = await channelIdsOf(
+    tx,
+    rows.filter((m) => m.customChannels).map((m) => m.id),
+  );
   return rows.map((m) => toMonitorView(m, links.get(m.id) ?? []));
 }

@@ -36,7 +36,11 @@ export async function getInvitationByToken(token: string) {
     .where(eq(invitations.tokenHash, hashToken(token)))
     .limit(1);
   if (!row) throw new NotFound("Invitation not found.");
-  const [existing] = await db().select({ id: users.id }).from(users).where(eq(sql`lower(${users.email})`, row.inv.email)).limit(1);
+  const [existing] = await db()
+    .select({ id: users.id })
+    .from(users)
+    .where(eq(sql`lower(${users.email})`, row.inv.email))
+    .limit(1);
   return {
     organizationId: row.inv.organizationId,
     organizationName: row.orgName,
@@ -51,11 +55,19 @@ export async function getInvitationByToken(token: string) {
 
 /** Claims the invitation inside the transaction: single use, even under concurrency. */
 async function claim(tx: Tx, token: string): Promise<Invitation> {
-  const [inv] = await tx.select().from(invitations).where(eq(invitations.tokenHash, hashToken(token))).for("update");
+  const [inv] = await tx
+    .select()
+    .from(invitations)
+    .where(eq(invitations.tokenHash, hashToken(token)))
+    .for("update");
   if (!inv) throw new NotFound("Invitation not found.");
   const state = stateOf(inv);
   if (state !== "valid") throw new Invalid(STATE_MESSAGE[state]);
-  const [ok] = await tx.update(invitations).set({ acceptedAt: new Date() }).where(and(eq(invitations.id, inv.id), isNull(invitations.acceptedAt))).returning({ id: invitations.id });
+  const [ok] = await tx
+    .update(invitations)
+    .set({ acceptedAt: new Date() })
+    .where(and(eq(invitations.id, inv.id), isNull(invitations.acceptedAt)))
+    .returning({ id: invitations.id });
   if (!ok) throw new Invalid(STATE_MESSAGE.used);
   return inv;
 }
@@ -68,7 +80,10 @@ export async function acceptInvitation({ token, userId, meta }: { token: string;
     if (!u || u.email.toLowerCase() !== inv.email.toLowerCase()) {
       throw new Forbidden(`This invitation is for ${inv.email}. Sign in with that address to accept it.`);
     }
-    const [already] = await tx.select().from(memberships).where(and(eq(memberships.organizationId, inv.organizationId), eq(memberships.userId, u.id)));
+    const [already] = await tx
+      .select()
+      .from(memberships)
+      .where(and(eq(memberships.organizationId, inv.organizationId), eq(memberships.userId, u.id)));
     if (already) throw new Conflict("You are already a member of this organization.");
     await tx.insert(memberships).values({ organizationId: inv.organizationId, userId: u.id, role: inv.role });
     await recordAudit(tx, { organizationId: inv.organizationId, actorUserId: u.id, action: "invitation.accepted", targetType: "invitation", targetId: inv.id, metadata: { role: inv.role }, meta });
@@ -82,11 +97,23 @@ export async function acceptInvitationAsNewUser({ token, input, meta }: { token:
   const passwordHash = await hashPassword(password);
   return db().transaction(async (tx) => {
     const inv = await claim(tx, token);
-    const [existing] = await tx.select({ id: users.id }).from(users).where(eq(sql`lower(${users.email})`, inv.email)).limit(1);
+    const [existing] = await tx
+      .select({ id: users.id })
+      .from(users)
+      .where(eq(sql`lower(${users.email})`, inv.email))
+      .limit(1);
     if (existing) throw new Conflict(`An account for ${inv.email} already exists. Sign in to accept the invitation.`);
     const [u] = await tx.insert(users).values({ email: inv.email, name, passwordHash }).returning();
     await tx.insert(memberships).values({ organizationId: inv.organizationId, userId: u!.id, role: inv.role });
-    await recordAudit(tx, { organizationId: inv.organizationId, actorUserId: u!.id, action: "invitation.accepted", targetType: "invitation", targetId: inv.id, metadata: { role: inv.role, newAccount: true }, meta });
+    await recordAudit(tx, {
+      organizationId: inv.organizationId,
+      actorUserId: u!.id,
+      action: "invitation.accepted",
+      targetType: "invitation",
+      targetId: inv.id,
+      metadata: { role: inv.role, newAccount: true },
+      meta,
+    });
     const session = await createSession(tx, u!.id, inv.organizationId, meta);
     return { user: { id: u!.id, email: u!.email }, organizationId: inv.organizationId, session };
   });

@@ -20,8 +20,19 @@ export async function changeRole({ ctx, input }: { ctx: Ctx; input: unknown }) {
     const m = await getMemberOrThrow(tx, ctx.org.id, userId);
     if (m.role === role) return;
     if (m.role === "ADMIN" && admins <= 1) throw new Conflict(LAST_ADMIN, { role: [LAST_ADMIN] });
-    await tx.update(memberships).set({ role }).where(and(eq(memberships.organizationId, ctx.org.id), eq(memberships.userId, userId)));
-    await recordAudit(tx, { organizationId: ctx.org.id, actorUserId: ctx.actor.userId, action: "member.role_changed", targetType: "user", targetId: userId, metadata: { from: m.role, to: role }, meta: ctx.meta });
+    await tx
+      .update(memberships)
+      .set({ role })
+      .where(and(eq(memberships.organizationId, ctx.org.id), eq(memberships.userId, userId)));
+    await recordAudit(tx, {
+      organizationId: ctx.org.id,
+      actorUserId: ctx.actor.userId,
+      action: "member.role_changed",
+      targetType: "user",
+      targetId: userId,
+      metadata: { from: m.role, to: role },
+      meta: ctx.meta,
+    });
   });
   // Their API keys re-resolve against the new membership on the next request.
   await forgetApiKeysOf(ctx.org.id, userId);

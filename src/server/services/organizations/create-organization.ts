@@ -10,7 +10,10 @@ import { recordAudit } from "../audit/record";
 export async function createOrganization({ actor, input, meta }: { actor: Actor; input: unknown; meta: RequestMeta }) {
   const { name } = parseInput(createOrganizationSchema, input);
   return db().transaction(async (tx) => {
-    const [org] = await tx.insert(organizations).values({ name, slug: slugWithSuffix(name) }).returning();
+    const [org] = await tx
+      .insert(organizations)
+      .values({ name, slug: slugWithSuffix(name) })
+      .returning();
     await tx.insert(memberships).values({ organizationId: org!.id, userId: actor.userId, role: "ADMIN" });
     await recordAudit(tx, { organizationId: org!.id, actorUserId: actor.userId, action: "organization.created", targetType: "organization", targetId: org!.id, metadata: { name }, meta });
     return org!;

@@ -35,8 +35,19 @@ export async function inviteMember({ ctx, input }: { ctx: Ctx; input: unknown })
       .where(and(eq(invitations.organizationId, ctx.org.id), eq(invitations.email, email), isNull(invitations.acceptedAt), isNull(invitations.revokedAt), gt(invitations.expiresAt, new Date())))
       .limit(1);
     if (pending) throw new Conflict(`${email} already has a pending invitation.`, { email: [`${email} already has a pending invitation; revoke it to send a new one.`] });
-    const [inv] = await tx.insert(invitations).values({ organizationId: ctx.org.id, email, role, tokenHash: hashToken(token), invitedById: ctx.actor.userId, expiresAt }).returning();
-    await recordAudit(tx, { organizationId: ctx.org.id, actorUserId: ctx.actor.userId, action: "invitation.created", targetType: "invitation", targetId: inv!.id, metadata: { email, role }, meta: ctx.meta });
+    const [inv] = await tx
+      .insert(invitations)
+      .values({ organizationId: ctx.org.id, email, role, tokenHash: hashToken(token), invitedById: ctx.actor.userId, expiresAt })
+      .returning();
+    await recordAudit(tx, {
+      organizationId: ctx.org.id,
+      actorUserId: ctx.actor.userId,
+      action: "invitation.created",
+      targetType: "invitation",
+      targetId: inv!.id,
+      metadata: { email, role },
+      meta: ctx.meta,
+    });
     return inv!;
   });
 

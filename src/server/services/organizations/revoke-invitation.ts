@@ -11,6 +11,14 @@ export async function revokeInvitation({ ctx, invitationId }: { ctx: Ctx; invita
   await db().transaction(async (tx) => {
     const inv = await getInvitationOrThrow(tx, ctx.org.id, invitationId);
     await tx.update(invitations).set({ revokedAt: new Date() }).where(eq(invitations.id, inv.id));
-    await recordAudit(tx, { organizationId: ctx.org.id, actorUserId: ctx.actor.userId, action: "invitation.revoked", targetType: "invitation", targetId: inv.id, metadata: { email: inv.email }, meta: ctx.meta });
+    await recordAudit(tx, {
+      organizationId: ctx.org.id,
+      actorUserId: ctx.actor.userId,
+      action: "invitation.revoked",
+      targetType: "invitation",
+      targetId: inv.id,
+      metadata: { email: inv.email },
+      meta: ctx.meta,
+    });
   });
 }

@@ -24,7 +24,11 @@ const MESSAGES = {
 } as const;
 
 /** Verifies token and body signature; every failure is a 401 with a specific reason. */
-export async function authenticateProbe(h: { authorization: string | null; timestamp: string | null; signature: string | null }, rawBody: string, nowSeconds = Math.floor(Date.now() / 1000)): Promise<AuthedProbe> {
+export async function authenticateProbe(
+  h: { authorization: string | null; timestamp: string | null; signature: string | null },
+  rawBody: string,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): Promise<AuthedProbe> {
   const token = /^Bearer (.+)$/.exec(h.authorization ?? "")?.[1];
   if (!token) throw new Unauthorized(MESSAGES.missing);
   const decoded = decodeProbeToken(token);

@@ -21,7 +21,9 @@ export async function createProbe({ region, name }: { region: string; name?: str
   await regionId(region);
   const id = randomUUID();
   const secret = randomToken(32);
-  await db().insert(probes).values({ id, region, name: name ?? `${region} probe`, secretEnc: encrypt(secret, probeSecretAad(id)) });
+  await db()
+    .insert(probes)
+    .values({ id, region, name: name ?? `${region} probe`, secretEnc: encrypt(secret, probeSecretAad(id)) });
   await grantProbeRedis({ id, region });
   return { id, region, name: name ?? `${region} probe`, secret, redisUrl: probeRedisUrl(id) };
 }

@@ -25,9 +25,7 @@ export async function ingestProbeResults(probe: AuthedProbe, body: unknown) {
   const notOurs = rows.find((m) => !m.regions.includes(probe.region));
   if (notOurs) throw new Forbidden(`Monitor ${notOurs.id} is not checked from region "${probe.region}".`);
 
-  const r = await recordResults(
-    data.results.map((x) => ({ monitorId: x.monitorId, region: x.region, scheduledAt: new Date(x.scheduledAt), startedAt: new Date(x.startedAt), result: x.result })),
-  );
+  const r = await recordResults(data.results.map((x) => ({ monitorId: x.monitorId, region: x.region, scheduledAt: new Date(x.scheduledAt), startedAt: new Date(x.startedAt), result: x.result })));
   await redis().set(seenKey, "1", "EX", 86_400);
   return { stored: r.inserted, duplicates: r.duplicates };
 }

@@ -4,8 +4,28 @@ import { requireCtx } from "@/web/session";
 
 export const metadata = { title: "API reference" };
 
-type Schema = { type?: string | string[]; properties?: Record<string, Schema>; required?: string[]; enum?: unknown[]; const?: unknown; oneOf?: Schema[]; anyOf?: Schema[]; items?: Schema; minimum?: number; maximum?: number; maxLength?: number; default?: unknown; description?: string };
-type Op = { summary: string; "x-required-scope": string; parameters: { name: string; in: string; required?: boolean; description?: string; schema: Schema }[]; requestBody?: { content: { "application/json": { schema: Schema } } }; responses: Record<string, { description: string }> };
+type Schema = {
+  type?: string | string[];
+  properties?: Record<string, Schema>;
+  required?: string[];
+  enum?: unknown[];
+  const?: unknown;
+  oneOf?: Schema[];
+  anyOf?: Schema[];
+  items?: Schema;
+  minimum?: number;
+  maximum?: number;
+  maxLength?: number;
+  default?: unknown;
+  description?: string;
+};
+type Op = {
+  summary: string;
+  "x-required-scope": string;
+  parameters: { name: string; in: string; required?: boolean; description?: string; schema: Schema }[];
+  requestBody?: { content: { "application/json": { schema: Schema } } };
+  responses: Record<string, { description: string }>;
+};
 
 function typeOf(s: Schema): string {
   if (s.enum) return s.enum.map((v) => JSON.stringify(v)).join(" | ");
@@ -30,11 +50,7 @@ function Fields({ schema }: { schema: Schema }) {
     <>
       {variants.map((v, i) => (
         <table key={i} className="table compact" style={{ marginBottom: "0.75rem" }}>
-          {variants.length > 1 && (
-            <caption style={{ textAlign: "left", fontWeight: 600 }}>
-              type = {JSON.stringify(v.properties?.type?.const)}
-            </caption>
-          )}
+          {variants.length > 1 && <caption style={{ textAlign: "left", fontWeight: 600 }}>type = {JSON.stringify(v.properties?.type?.const)}</caption>}
           <thead>
             <tr>
               <th scope="col">Field</th>
@@ -84,8 +100,9 @@ curl -X POST -H "Authorization: Bearer $PERIGEE_KEY" -H "Content-Type: applicati
   -d '{"name":"API","type":"http","url":"https://api.example.com/health","intervalSeconds":60}' \\
   ${base}/monitors`}</pre>
         <p className="muted">
-          Errors: <code>{`{"error":{"code","message","details"?,"requestId","docs"}}`}</code> (codes <a href="#error-codes">below</a>) — 400 with field details, 401 bad key, 403 missing scope, 404 not found (also for other organizations&apos; ids),
-          409/422 conflicts and limits, 429 with <code>Retry-After</code>. Every answer carries <code>RateLimit-Limit</code>, <code>RateLimit-Remaining</code> and <code>RateLimit-Reset</code>.
+          Errors: <code>{`{"error":{"code","message","details"?,"requestId","docs"}}`}</code> (codes <a href="#error-codes">below</a>) — 400 with field details, 401 bad key, 403 missing scope, 404 not
+          found (also for other organizations&apos; ids), 409/422 conflicts and limits, 429 with <code>Retry-After</code>. Every answer carries <code>RateLimit-Limit</code>,{" "}
+          <code>RateLimit-Remaining</code> and <code>RateLimit-Reset</code>.
         </p>
       </section>
       <section className="card" id="error-codes">

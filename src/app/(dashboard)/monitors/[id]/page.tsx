@@ -69,8 +69,8 @@ export default async function MonitorPage({ params }: PageProps<"/monitors/[id]"
               </>
             ) : (
               <>
-                Checked every {every(monitor.intervalSeconds)} from {monitor.regions.join(", ")} · DOWN after {monitor.confirmations} failed check{monitor.confirmations === 1 ? "" : "s"} · last
-                check <RelativeTime iso={monitor.lastCheckedAt} now={now} />
+                Checked every {every(monitor.intervalSeconds)} from {monitor.regions.join(", ")} · DOWN after {monitor.confirmations} failed check{monitor.confirmations === 1 ? "" : "s"} · last check{" "}
+                <RelativeTime iso={monitor.lastCheckedAt} now={now} />
               </>
             )}{" "}
             · {monitor.state} since <RelativeTime iso={monitor.stateChangedAt} now={now} />
@@ -113,9 +113,7 @@ export default async function MonitorPage({ params }: PageProps<"/monitors/[id]"
 
       {monitor.paused && <p className="notice">This monitor is paused: no checks run and no alerts are sent until it is resumed.</p>}
 
-      {heartbeat && !monitor.heartbeatUrl && (
-        <p className="notice">This heartbeat monitor&apos;s URL is shown to editors and admins only: whoever holds it can report success.</p>
-      )}
+      {heartbeat && !monitor.heartbeatUrl && <p className="notice">This heartbeat monitor&apos;s URL is shown to editors and admins only: whoever holds it can report success.</p>}
 
       {heartbeat && monitor.heartbeatUrl && (
         <section className="card" aria-labelledby="hb-title">
@@ -123,8 +121,8 @@ export default async function MonitorPage({ params }: PageProps<"/monitors/[id]"
             Heartbeat URL
           </h2>
           <p className="muted">
-            Request this URL (GET or POST) each time your job finishes. If no ping arrives within {every(monitor.intervalSeconds)} plus {monitor.heartbeatGraceSeconds ?? 0} s, the
-            monitor goes DOWN. Keep it secret: anyone with it can report success.
+            Request this URL (GET or POST) each time your job finishes. If no ping arrives within {every(monitor.intervalSeconds)} plus {monitor.heartbeatGraceSeconds ?? 0} s, the monitor goes DOWN.
+            Keep it secret: anyone with it can report success.
           </p>
           <div className="copy-row">
             <code className="code copyable">{monitor.heartbeatUrl}</code>

@@ -13,7 +13,9 @@ export default async function NewMonitorPage() {
     return (
       <section className="empty">
         <h1>New monitor</h1>
-        <p>Your role ({ctx.org.role}) cannot create monitors. Ask an editor or admin of {ctx.org.name}.</p>
+        <p>
+          Your role ({ctx.org.role}) cannot create monitors. Ask an editor or admin of {ctx.org.name}.
+        </p>
         <Link href="/monitors">Back to monitors</Link>
       </section>
     );

@@ -21,8 +21,8 @@ export default async function ApiKeysPage() {
         <div>
           <h1>API keys</h1>
           <p>
-            Keys let scripts use the <Link href="/docs/api">REST API</Link> as you, within the scopes you give them. A key loses any scope your role no longer allows,
-            and stops working if you leave {ctx.org.name}.
+            Keys let scripts use the <Link href="/docs/api">REST API</Link> as you, within the scopes you give them. A key loses any scope your role no longer allows, and stops working if you leave{" "}
+            {ctx.org.name}.
           </p>
         </div>
       </div>
@@ -35,7 +35,9 @@ export default async function ApiKeysPage() {
       {keys.length === 0 ? (
         <section className="empty small-empty">
           <h2>No API keys yet</h2>
-          <p>Create one above, then send it as <code>Authorization: Bearer pk_live_…</code>.</p>
+          <p>
+            Create one above, then send it as <code>Authorization: Bearer pk_live_…</code>.
+          </p>
         </section>
       ) : (
         <section className="card table-card" aria-labelledby="keys">
@@ -122,8 +124,12 @@ export default async function ApiKeysPage() {
                         <tr>
                           <th scope="col">Time</th>
                           <th scope="col">Request</th>
-                          <th scope="col" className="num">Status</th>
-                          <th scope="col" className="num">Latency</th>
+                          <th scope="col" className="num">
+                            Status
+                          </th>
+                          <th scope="col" className="num">
+                            Latency
+                          </th>
                           <th scope="col">IP</th>
                         </tr>
                       </thead>

@@ -15,8 +15,7 @@ export default async function MembersPage() {
         <div>
           <h1>Members of {ctx.org.name}</h1>
           <p>
-            You are <span className="badge admin">{ctx.org.role}</span>.{" "}
-            {manage ? "You can invite people and change roles." : "Only ADMINs can invite people or change roles."}
+            You are <span className="badge admin">{ctx.org.role}</span>. {manage ? "You can invite people and change roles." : "Only ADMINs can invite people or change roles."}
           </p>
         </div>
       </div>
@@ -40,7 +39,11 @@ export default async function MembersPage() {
               <th scope="col">Role</th>
               <th scope="col">2FA</th>
               <th scope="col">Joined</th>
-              {manage && <th scope="col"><span className="muted">Actions</span></th>}
+              {manage && (
+                <th scope="col">
+                  <span className="muted">Actions</span>
+                </th>
+              )}
             </tr>
           </thead>
           <tbody>
@@ -71,7 +74,9 @@ export default async function MembersPage() {
                 <th scope="col">Email</th>
                 <th scope="col">Role</th>
                 <th scope="col">Expires</th>
-                <th scope="col"><span className="muted">Actions</span></th>
+                <th scope="col">
+                  <span className="muted">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>

@@ -12,7 +12,10 @@ export async function POST(req: Request) {
   const { requestId } = metaFromHeaders(req.headers) as { requestId: string };
   const raw = await req.text();
   try {
-    const probe = await authenticateProbe({ authorization: req.headers.get("authorization"), timestamp: req.headers.get("x-perigee-timestamp"), signature: req.headers.get("x-perigee-signature") }, raw);
+    const probe = await authenticateProbe(
+      { authorization: req.headers.get("authorization"), timestamp: req.headers.get("x-perigee-timestamp"), signature: req.headers.get("x-perigee-signature") },
+      raw,
+    );
     let body: unknown;
     try {
       body = JSON.parse(raw);

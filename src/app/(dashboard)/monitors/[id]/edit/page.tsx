@@ -19,8 +19,7 @@ export default async function EditMonitorPage({ params }: PageProps<"/monitors/[
   });
   const back = (
     <nav className="breadcrumb small-text" aria-label="Breadcrumb">
-      <Link href="/monitors">Monitors</Link> <span aria-hidden>/</span> <Link href={`/monitors/${monitor.id}`}>{monitor.name}</Link> <span aria-hidden>/</span>{" "}
-      <span className="muted">Edit</span>
+      <Link href="/monitors">Monitors</Link> <span aria-hidden>/</span> <Link href={`/monitors/${monitor.id}`}>{monitor.name}</Link> <span aria-hidden>/</span> <span className="muted">Edit</span>
     </nav>
   );
   if (!can(ctx.org.role, "monitors:write")) {
@@ -29,7 +28,9 @@ export default async function EditMonitorPage({ params }: PageProps<"/monitors/[
         {back}
         <section className="empty">
           <h1>Edit {monitor.name}</h1>
-          <p>Your role ({ctx.org.role}) cannot change monitors. Ask an editor or admin of {ctx.org.name}.</p>
+          <p>
+            Your role ({ctx.org.role}) cannot change monitors. Ask an editor or admin of {ctx.org.name}.
+          </p>
         </section>
       </>
     );

@@ -9,7 +9,10 @@ export const dynamic = "force-dynamic";
 export async function GET(req: Request, ctx: RouteContext<"/api/probe/monitors/[id]">) {
   const { requestId } = metaFromHeaders(req.headers) as { requestId: string };
   try {
-    const probe = await authenticateProbe({ authorization: req.headers.get("authorization"), timestamp: req.headers.get("x-perigee-timestamp"), signature: req.headers.get("x-perigee-signature") }, "");
+    const probe = await authenticateProbe(
+      { authorization: req.headers.get("authorization"), timestamp: req.headers.get("x-perigee-timestamp"), signature: req.headers.get("x-perigee-signature") },
+      "",
+    );
     const { id } = await ctx.params;
     return NextResponse.json(await getProbeConfig(probe, id), { headers: { "cache-control": "no-store" } });
   } catch (e) {
