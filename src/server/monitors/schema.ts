@@ -2,6 +2,7 @@ import { z } from "zod";
 import { Invalid, fieldErrorsFrom } from "../errors";
 import { KINDS, labelOf, MONITOR_TYPES } from "./kinds";
 import type { MonitorKind } from "./kinds/kind";
+import { refuseControlChars } from "../lib/parse";
 
 /**
  * One schema for a monitor, shared by the dashboard form, the REST API and the OpenAPI
@@ -75,6 +76,7 @@ const ALL_KIND_FIELDS = new Set(KINDS.flatMap((k) => Object.keys(k.fields)));
  * name rather than dropped, so a client that sent it for a reason learns it had no effect.
  */
 export function parseMonitorInput(input: unknown): MonitorData {
+  refuseControlChars(input);
   const r = monitorInputSchema.safeParse(input);
   const issues: { path: PropertyKey[]; message: string }[] = r.success ? [] : [...r.error.issues];
   const raw = input && typeof input === "object" ? (input as Record<string, unknown>) : {};
