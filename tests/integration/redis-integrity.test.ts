@@ -11,7 +11,8 @@ import { hashToken, randomToken } from "../../src/server/lib/crypto";
 import { redis } from "../../src/server/redis";
 import { completeTwoFactorSignIn } from "../../src/server/services/auth/complete-two-factor-sign-in";
 import { signIn } from "../../src/server/services/auth/sign-in";
-import { confirmTwoFactor, startTwoFactorEnrollment } from "../../src/server/services/auth/two-factor";
+import { confirmTwoFactor } from "../../src/server/services/auth/confirm-two-factor";
+import { startTwoFactorEnrollment } from "../../src/server/services/auth/start-two-factor-enrollment";
 import { api, apiTenant } from "../helpers/api";
 import { TEST_PASSWORD, createUser, meta } from "../helpers/factories";
 

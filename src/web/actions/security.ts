@@ -1,7 +1,10 @@
 "use server";
 import { revalidatePath } from "next/cache";
 import { changePassword } from "@/server/services/auth/change-password";
-import { confirmTwoFactor, disableTwoFactor, regenerateRecoveryCodes, startTwoFactorEnrollment } from "@/server/services/auth/two-factor";
+import { confirmTwoFactor } from "@/server/services/auth/confirm-two-factor";
+import { disableTwoFactor } from "@/server/services/auth/disable-two-factor";
+import { regenerateRecoveryCodes } from "@/server/services/auth/regenerate-recovery-codes";
+import { startTwoFactorEnrollment } from "@/server/services/auth/start-two-factor-enrollment";
 import { runAction, type FormState } from "@/web/action";
 import { requestMeta } from "@/web/request";
 import { requireSession } from "@/web/session";

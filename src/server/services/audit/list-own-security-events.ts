@@ -3,7 +3,7 @@ import { db } from "../../db/client";
 import { auditLog } from "../../db/schema";
 
 /** A user's own recent sign-ins and security changes. */
-export async function listOwnSecurityEvents(userId: string, limit = 10) {
+export async function listOwnSecurityEvents({ userId, limit = 10 }: { userId: string; limit?: number }) {
   return db()
     .select()
     .from(auditLog)

@@ -1,7 +1,7 @@
 import { ChangePasswordForm } from "@/components/settings/change-password-form";
 import { TwoFactorCard } from "@/components/settings/two-factor-card";
 import { listOwnSecurityEvents } from "@/server/services/audit/list-own-security-events";
-import { remainingRecoveryCodes } from "@/server/services/auth/two-factor";
+import { remainingRecoveryCodes } from "@/server/services/auth/remaining-recovery-codes";
 import { requireSession } from "@/web/session";
 
 export const metadata = { title: "Security" };
@@ -21,7 +21,7 @@ const LABELS: Record<string, string> = {
 
 export default async function SecurityPage() {
   const s = await requireSession();
-  const [events, remaining] = await Promise.all([listOwnSecurityEvents(s.user.id), s.user.totpEnabled ? remainingRecoveryCodes(s.user.id) : 0]);
+  const [events, remaining] = await Promise.all([listOwnSecurityEvents({ userId: s.user.id }), s.user.totpEnabled ? remainingRecoveryCodes({ userId: s.user.id }) : 0]);
   return (
     <>
       <div className="page-head">
