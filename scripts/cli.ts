@@ -10,7 +10,8 @@ import { memberships, organizations, users } from "../src/server/db/schema";
 import { closeRedis } from "../src/server/redis";
 import { Invalid, NotFound, isDomainError } from "../src/server/errors";
 import { createAccount } from "../src/server/services/auth/create-account";
-import { createProbe, revokeProbe } from "../src/server/services/probes/create-probe";
+import { createProbe } from "../src/server/services/probes/create-probe";
+import { revokeProbe } from "../src/server/services/probes/revoke-probe";
 import { createApiKey } from "../src/server/services/api-keys/create";
 
 const USAGE = `Usage: npm run cli -- <command> [flags]

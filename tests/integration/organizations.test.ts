@@ -12,7 +12,9 @@ import { removeMember } from "../../src/server/services/organizations/remove-mem
 import { leaveOrganization } from "../../src/server/services/organizations/leave-organization";
 import { listMembers } from "../../src/server/services/organizations/list-members";
 import { createOrganization } from "../../src/server/services/organizations/create-organization";
-import { acceptInvitation, acceptInvitationAsNewUser, getInvitationByToken } from "../../src/server/services/organizations/accept-invitation";
+import { acceptInvitation } from "../../src/server/services/organizations/accept-invitation";
+import { acceptInvitationAsNewUser } from "../../src/server/services/organizations/accept-invitation-as-new-user";
+import { getInvitationByToken } from "../../src/server/services/organizations/get-invitation-by-token";
 import { listAuditLog } from "../../src/server/services/audit/list-audit-log";
 import { listOrganizations } from "../../src/server/services/admin/list-organizations";
 import { listUsers } from "../../src/server/services/admin/list-users";
@@ -110,7 +112,7 @@ describe("invitations", () => {
     expect(row!.tokenHash).not.toBe(token);
     expect(JSON.stringify(row)).not.toContain(token);
 
-    const info = await getInvitationByToken(token);
+    const info = await getInvitationByToken({ token });
     expect(info).toMatchObject({ organizationName: "Acme Mail", role: "EDITOR", state: "valid", accountExists: false });
 
     const r = await acceptInvitationAsNewUser({ token, input: { name: "New Person", password: "a long password here" }, meta });
@@ -120,7 +122,7 @@ describe("invitations", () => {
     // Exactly one membership, no organization of their own.
     expect(await db().select().from(memberships).where(eq(memberships.userId, r.user.id))).toHaveLength(1);
     await expect(acceptInvitationAsNewUser({ token, input: { name: "Again", password: "a long password here" }, meta })).rejects.toBeInstanceOf(Invalid);
-    expect((await getInvitationByToken(token)).state).toBe("used");
+    expect((await getInvitationByToken({ token })).state).toBe("used");
   });
 
   it("refuses expired invitations and the wrong signed-in account; accepts the right one", async () => {

@@ -2,7 +2,8 @@
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { SESSION_COOKIE } from "@/server/auth/session";
-import { acceptInvitation, acceptInvitationAsNewUser } from "@/server/services/organizations/accept-invitation";
+import { acceptInvitation } from "@/server/services/organizations/accept-invitation";
+import { acceptInvitationAsNewUser } from "@/server/services/organizations/accept-invitation-as-new-user";
 import { switchOrganization } from "@/server/services/organizations/switch";
 import { runAction, type FormState } from "@/web/action";
 import { requestMeta } from "@/web/request";

@@ -3,14 +3,14 @@ import { notFound } from "next/navigation";
 import { AcceptButton, NewAccountForm } from "@/components/members/invite-accept";
 import { SignOutButton } from "@/components/shell/sign-out-button";
 import { isDomainError } from "@/server/errors";
-import { getInvitationByToken } from "@/server/services/organizations/accept-invitation";
+import { getInvitationByToken } from "@/server/services/organizations/get-invitation-by-token";
 import { getSession } from "@/web/session";
 
 export const metadata = { title: "Invitation" };
 
 export default async function InvitePage({ params }: PageProps<"/invite/[token]">) {
   const { token } = await params;
-  const inv = await getInvitationByToken(token).catch((e) => {
+  const inv = await getInvitationByToken({ token }).catch((e) => {
     if (isDomainError(e)) notFound();
     throw e;
   });

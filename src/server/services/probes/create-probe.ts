@@ -1,11 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { eq } from "drizzle-orm";
 import { db } from "../../db/client";
 import { probes } from "../../db/schema";
-import { Invalid, NotFound } from "../../errors";
+import { Invalid } from "../../errors";
 import { encrypt, randomToken } from "../../lib/crypto";
 import { regionId } from "../../monitors/regions";
-import { dropProbeRedis, grantProbeRedis, probeRedisUrl } from "./redis-access";
+import { grantProbeRedis, probeRedisUrl } from "./redis-access";
 
 export const probeSecretAad = (probeId: string) => `probe:${probeId}`;
 
@@ -26,10 +25,4 @@ export async function createProbe({ region, name }: { region: string; name?: str
     .values({ id, region, name: name ?? `${region} probe`, secretEnc: encrypt(secret, probeSecretAad(id)) });
   await grantProbeRedis({ id, region });
   return { id, region, name: name ?? `${region} probe`, secret, redisUrl: probeRedisUrl(id) };
-}
-
-export async function revokeProbe({ id }: { id: string }) {
-  const [p] = await db().update(probes).set({ revokedAt: new Date() }).where(eq(probes.id, id)).returning();
-  if (!p) throw new NotFound("Probe not found.");
-  await dropProbeRedis(id);
 }
