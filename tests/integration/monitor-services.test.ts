@@ -10,7 +10,9 @@ import { setMonitorsPaused } from "../../src/server/services/monitors/set-paused
 import { getMonitor } from "../../src/server/services/monitors/get";
 import { listMonitors } from "../../src/server/services/monitors/list";
 import { getUptime, dailyBars } from "../../src/server/services/monitors/uptime";
-import { recentResults, recentFailures, listIncidents } from "../../src/server/services/monitors/activity";
+import { recentResults } from "../../src/server/services/monitors/recent-results";
+import { recentFailures } from "../../src/server/services/monitors/recent-failures";
+import { listIncidents } from "../../src/server/services/monitors/list-incidents";
 import { checkQueue, schedulerId } from "../../src/server/monitors/schedule";
 import { recordResults } from "../../src/server/monitors/record-results";
 import { recordPing, sweepHeartbeats } from "../../src/server/monitors/heartbeat";

@@ -1,4 +1,4 @@
-import type { ResultPoint } from "@/server/services/monitors/activity";
+import type { ResultPoint } from "@/server/services/monitors/recent-results";
 
 const PHASES = [
   ["dnsMs", "DNS", "#748ffc"],

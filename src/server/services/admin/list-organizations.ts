@@ -2,12 +2,7 @@ import { count, desc, eq, ilike, or } from "drizzle-orm";
 import { db } from "../../db/client";
 import { memberships, organizations } from "../../db/schema";
 import type { Actor } from "../../context";
-import { NotFound } from "../../errors";
-
-/** Site admins only; everyone else is told the page does not exist. */
-export function requireSiteAdmin(actor: Actor): void {
-  if (!actor.isAdmin) throw new NotFound("Not found.");
-}
+import { requireSiteAdmin } from "./internal";
 
 export async function listOrganizations({ actor, q }: { actor: Actor; q?: string }) {
   requireSiteAdmin(actor);

@@ -2,7 +2,7 @@ import { count, desc, eq, ilike, or } from "drizzle-orm";
 import { db } from "../../db/client";
 import { memberships, users } from "../../db/schema";
 import type { Actor } from "../../context";
-import { requireSiteAdmin } from "./list-organizations";
+import { requireSiteAdmin } from "./internal";
 
 export async function listUsers({ actor, q }: { actor: Actor; q?: string }) {
   requireSiteAdmin(actor);

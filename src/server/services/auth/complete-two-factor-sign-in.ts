@@ -7,7 +7,7 @@ import { consumePending2fa, failPending2fa, getPending2fa } from "../../auth/pen
 import { parseInput } from "../../lib/parse";
 import { twoFactorSignInSchema } from "../../validation/two-factor";
 import { recordAudit } from "../audit/record";
-import { completeSignIn } from "./sign-in";
+import { completeSignIn } from "./complete-sign-in";
 import { BAD_CODE, checkSecondFactor } from "./two-factor";
 
 export const PENDING_GONE = "Your sign-in expired or had too many wrong codes. Sign in again with your password.";
@@ -31,5 +31,5 @@ export async function completeTwoFactorSignIn({ pendingToken, input, meta }: { p
     throw new Invalid(msg, { code: [msg] });
   }
   await consumePending2fa(pendingToken);
-  return completeSignIn(pending.userId, meta, method);
+  return completeSignIn({ userId: pending.userId, meta, method });
 }

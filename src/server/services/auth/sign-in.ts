@@ -1,15 +1,15 @@
 import { eq, sql } from "drizzle-orm";
 import { db } from "../../db/client";
-import { memberships, users } from "../../db/schema";
+import { users } from "../../db/schema";
 import type { RequestMeta } from "../../context";
 import { Unauthorized } from "../../errors";
 import { dummyPasswordHash, verifyPassword } from "../../auth/password";
-import { createSession } from "../../auth/session";
 import { createPending2fa } from "../../auth/pending-2fa";
 import { SIGN_IN_PER_ACCOUNT, SIGN_IN_PER_IP, assertNotThrottled, clear, hit, throttleKeys } from "../../auth/throttle";
 import { parseInput } from "../../lib/parse";
 import { signInSchema } from "../../validation/auth";
 import { recordAudit } from "../audit/record";
+import { completeSignIn } from "./complete-sign-in";
 
 export type SignInResult = { status: "signed_in"; token: string; expiresAt: Date; userId: string } | { status: "2fa_required"; pendingToken: string };
 
@@ -48,15 +48,5 @@ export async function signIn({ input, meta }: { input: unknown; meta: RequestMet
   if (user.totpEnabledAt) {
     return { status: "2fa_required", pendingToken: await createPending2fa(user.id) };
   }
-  return completeSignIn(user.id, meta, "password");
-}
-
-/** Opens the session once every factor has passed. */
-export async function completeSignIn(userId: string, meta: RequestMeta, method: "password" | "totp" | "recovery_code") {
-  return db().transaction(async (tx) => {
-    const [first] = await tx.select({ orgId: memberships.organizationId }).from(memberships).where(eq(memberships.userId, userId)).limit(1);
-    const session = await createSession(tx, userId, first?.orgId ?? null, meta);
-    await recordAudit(tx, { organizationId: null, actorUserId: userId, action: "auth.sign_in", metadata: { method }, meta });
-    return { status: "signed_in" as const, token: session.token, expiresAt: session.expiresAt, userId };
-  });
+  return completeSignIn({ userId: user.id, meta, method: "password" });
 }

@@ -4,7 +4,7 @@ import type { Ctx } from "../../context";
 import { requirePermission } from "../../auth/permissions";
 import { decodeResultCode } from "../../monitors/result-codes";
 import { regionNames } from "../../monitors/regions";
-import type { ResultPoint } from "./activity";
+import type { ResultPoint } from "./recent-results";
 import { getMonitorOrThrow } from "./internal";
 
 export type ResultsPage = { data: ResultPoint[]; next: { t: string; r: number } | null };

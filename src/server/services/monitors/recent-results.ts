@@ -1,6 +1,5 @@
-import { and, desc, eq, lt, sql } from "drizzle-orm";
+import { and, desc, sql } from "drizzle-orm";
 import { db } from "../../db/client";
-import { checkFailures, incidents, monitors } from "../../db/schema";
 import type { Ctx } from "../../context";
 import { requirePermission } from "../../auth/permissions";
 import { decodeResultCode } from "../../monitors/result-codes";
@@ -54,26 +53,4 @@ export async function recentResults({ ctx, monitorId, limit = 100, before, after
     tlsMs: opt(x.tls_ms),
     ttfbMs: opt(x.ttfb_ms),
   }));
-}
-
-/** Recent failed checks with their messages. */
-export async function recentFailures({ ctx, monitorId, limit = 20 }: { ctx: Ctx; monitorId: string; limit?: number }) {
-  requirePermission(ctx, "org:read");
-  const m = await getMonitorOrThrow(db(), ctx.org.id, monitorId);
-  return db().select().from(checkFailures).where(eq(checkFailures.monitorId, m.id)).orderBy(desc(checkFailures.scheduledAt)).limit(Math.min(limit, 100));
-}
-
-/** Incidents (downtime events) of the organization, newest first, optionally for one monitor. */
-export async function listIncidents({ ctx, monitorId, before, limit = 50 }: { ctx: Ctx; monitorId?: string; before?: Date; limit?: number }) {
-  requirePermission(ctx, "org:read");
-  const where = [eq(incidents.organizationId, ctx.org.id)];
-  if (monitorId) where.push(eq(incidents.monitorId, (await getMonitorOrThrow(db(), ctx.org.id, monitorId)).id));
-  if (before) where.push(lt(incidents.openedAt, before));
-  return db()
-    .select({ incident: incidents, monitorName: monitors.name })
-    .from(incidents)
-    .innerJoin(monitors, eq(monitors.id, incidents.monitorId))
-    .where(and(...where))
-    .orderBy(desc(incidents.openedAt))
-    .limit(Math.min(limit, 200));
 }
