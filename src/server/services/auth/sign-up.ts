@@ -6,7 +6,7 @@ import { createSession } from "../../auth/session";
 import { parseInput } from "../../lib/parse";
 import { signUpSchema, type SignUpInput } from "../../validation/auth";
 import { recordAudit } from "../audit/record";
-import { insertAccount, isDuplicateEmail, type CreatedAccount } from "./create-account";
+import { insertAccount, isDuplicateEmail, type CreatedAccount } from "./insert-account";
 
 export type SignUpResult = CreatedAccount & { session: { token: string; expiresAt: Date } };
 
