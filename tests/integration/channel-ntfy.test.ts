@@ -4,7 +4,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { backoffStrategy } from "../../src/server/notifications/queue";
 import { createChannel } from "../../src/server/services/channels/create";
-import { getChannel } from "../../src/server/services/channels/list";
+import { getChannel } from "../../src/server/services/channels/get";
 import { updateChannel } from "../../src/server/services/channels/update";
 import type { Ctx } from "../../src/server/context";
 import { attempt, goDown, monitorOn, recover, sendTestTo } from "../helpers/channel-delivery";

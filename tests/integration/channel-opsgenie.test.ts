@@ -8,7 +8,7 @@ import { incidents, monitorChannels, monitors } from "../../src/server/db/schema
 import { env } from "../../src/server/env";
 import { backoffStrategy } from "../../src/server/notifications/queue";
 import { createChannel } from "../../src/server/services/channels/create";
-import { getChannel } from "../../src/server/services/channels/list";
+import { getChannel } from "../../src/server/services/channels/get";
 import type { Ctx } from "../../src/server/context";
 import { attempt, goDown, monitorOn, recover, sendTestTo } from "../helpers/channel-delivery";
 import { createTenant } from "../helpers/factories";

@@ -13,7 +13,7 @@ import { drainOutbox } from "../../src/server/notifications/outbox";
 import { backoffStrategy } from "../../src/server/notifications/queue";
 import { createChannel } from "../../src/server/services/channels/create";
 import { deleteChannel } from "../../src/server/services/channels/delete";
-import { getChannel } from "../../src/server/services/channels/list";
+import { getChannel } from "../../src/server/services/channels/get";
 import { createMonitor } from "../../src/server/services/monitors/create";
 import { getMonitor } from "../../src/server/services/monitors/get";
 import { updateMonitor } from "../../src/server/services/monitors/update";

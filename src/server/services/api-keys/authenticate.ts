@@ -1,7 +1,7 @@
 import type { Ctx, RequestMeta } from "../../context";
-import { db, pool } from "../../db/client";
-import { apiKeys, type Role } from "../../db/schema";
-import { and, eq } from "drizzle-orm";
+import { pool } from "../../db/client";
+import { type Role } from "../../db/schema";
+import { and } from "drizzle-orm";
 import { RateLimited, Unauthorized } from "../../errors";
 import { env } from "../../env";
 import { hashApiKey, isWellFormedKey } from "../../api/keys";
@@ -30,15 +30,20 @@ export class ApiKeyRefused extends Unauthorized {
 type Resolved = { id: string; organizationId: string; slug: string; orgName: string; scopes: string[]; expiresAt: string | null; userId: string; email: string; role: Role };
 
 const AUTH_TTL_SECONDS = 60;
+
 /** Outlives any cache entry a request racing an invalidation could still write. */
-const STALE_TTL_SECONDS = 2 * AUTH_TTL_SECONDS;
-const authKey = (hash: string) => `api:auth:${hash}`;
-const staleKey = (hash: string) => `api:stale:${hash}`;
+export const STALE_TTL_SECONDS = 2 * AUTH_TTL_SECONDS;
+
+export const authKey = (hash: string) => `api:auth:${hash}`;
+
+export const staleKey = (hash: string) => `api:stale:${hash}`;
+
 /**
  * The checksum only stops typos: anyone can mint well-formed keys. Each unknown one costs a
  * database lookup, so one address gets this many a minute before it is told to slow down.
  */
 export const UNKNOWN_KEYS_PER_IP_PER_MINUTE = 30;
+
 const badKeyIpKey = (ip: string, window: number) => `api:badkey:${ip}:${window}`;
 
 /**
@@ -158,23 +163,4 @@ async function resolveFromDb(hash: string): Promise<Resolved | Refused> {
     email: k.email,
     role: k.role,
   };
-}
-
-/** Drops cached resolutions so a revocation or role change applies to the next request. */
-export async function forgetApiKeyHashes(hashes: string[]): Promise<void> {
-  if (!hashes.length) return;
-  const m = redis().multi();
-  for (const h of hashes) m.set(staleKey(h), "1", "EX", STALE_TTL_SECONDS).del(authKey(h));
-  const res = await m.exec();
-  const failed = res?.find(([err]) => err);
-  if (!res || failed) throw failed?.[0] ?? new Error("could not invalidate cached API key resolutions");
-}
-
-/** After a member's role changes or they leave: their keys re-resolve against the new role. */
-export async function forgetApiKeysOf(organizationId: string, userId: string): Promise<void> {
-  const rows = await db()
-    .select({ hash: apiKeys.keyHash })
-    .from(apiKeys)
-    .where(and(eq(apiKeys.organizationId, organizationId), eq(apiKeys.createdById, userId)));
-  await forgetApiKeyHashes(rows.map((r) => r.hash));
 }

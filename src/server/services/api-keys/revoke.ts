@@ -5,7 +5,7 @@ import type { Ctx } from "../../context";
 import { NotFound } from "../../errors";
 import { requirePermission } from "../../auth/permissions";
 import { recordAudit } from "../audit/record";
-import { forgetApiKeyHashes } from "./authenticate";
+import { forgetApiKeyHashes } from "./forget";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

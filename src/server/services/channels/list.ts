@@ -5,7 +5,6 @@ import type { Ctx } from "../../context";
 import { requirePermission } from "../../auth/permissions";
 import { toChannelView } from "../../notifications/channel-config";
 import type { ChannelView } from "../../notifications/channel-schema";
-import { getChannelOrThrow } from "./internal";
 
 /**
  * Channels in creation order. `after` is an opaque cursor from a previous page
@@ -25,9 +24,4 @@ export async function listChannels({ ctx, limit = 100, after }: { ctx: Ctx; limi
     .orderBy(sql`date_trunc('milliseconds', ${notificationChannels.createdAt})`, asc(notificationChannels.id))
     .limit(Math.min(Math.max(limit, 1), 1000));
   return rows.map(toChannelView);
-}
-
-export async function getChannel({ ctx, channelId }: { ctx: Ctx; channelId: string }): Promise<ChannelView> {
-  requirePermission(ctx, "org:read");
-  return toChannelView(await getChannelOrThrow(db(), ctx.org.id, channelId));
 }

@@ -2,7 +2,7 @@ import { and, desc, eq, gte, isNotNull, isNull, lt, sql } from "drizzle-orm";
 import { db } from "../../db/client";
 import { incidents, monitors } from "../../db/schema";
 import type { Ctx } from "../../context";
-import { Invalid, NotFound } from "../../errors";
+import { Invalid } from "../../errors";
 import { requirePermission } from "../../auth/permissions";
 import { getMonitorOrThrow } from "../monitors/internal";
 import { toEventView, type EventView } from "./view";
@@ -51,16 +51,4 @@ export async function listEvents({
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return { data: page.map((r) => toEventView(r.incident, r.monitorName)), next: rows.length > limit && last ? { t: last.incident.openedAt.toISOString(), id: last.incident.id } : null };
-}
-
-export async function getEvent({ ctx, eventId }: { ctx: Ctx; eventId: string }): Promise<EventView> {
-  requirePermission(ctx, "org:read");
-  if (!UUID.test(eventId)) throw new NotFound("Event not found.");
-  const [r] = await db()
-    .select({ incident: incidents, monitorName: monitors.name })
-    .from(incidents)
-    .innerJoin(monitors, eq(monitors.id, incidents.monitorId))
-    .where(and(eq(incidents.id, eventId), eq(incidents.organizationId, ctx.org.id)));
-  if (!r) throw new NotFound("Event not found.");
-  return toEventView(r.incident, r.monitorName);
 }

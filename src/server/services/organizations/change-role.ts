@@ -8,7 +8,7 @@ import { parseInput } from "../../lib/parse";
 import { changeRoleSchema } from "../../validation/organizations";
 import { recordAudit } from "../audit/record";
 import { getMemberOrThrow, lockAdminCount } from "./internal";
-import { forgetApiKeysOf } from "../api-keys/authenticate";
+import { forgetApiKeysOf } from "../api-keys/forget";
 
 export const LAST_ADMIN = "An organization needs at least one ADMIN. Make someone else an ADMIN first.";
 
@@ -35,5 +35,5 @@ export async function changeRole({ ctx, input }: { ctx: Ctx; input: unknown }) {
     });
   });
   // Their API keys re-resolve against the new membership on the next request.
-  await forgetApiKeysOf(ctx.org.id, userId);
+  await forgetApiKeysOf({ organizationId: ctx.org.id, userId });
 }

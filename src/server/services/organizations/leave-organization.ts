@@ -7,7 +7,7 @@ import { requirePermission } from "../../auth/permissions";
 import { recordAudit } from "../audit/record";
 import { LAST_ADMIN } from "./change-role";
 import { lockAdminCount } from "./internal";
-import { forgetApiKeysOf } from "../api-keys/authenticate";
+import { forgetApiKeysOf } from "../api-keys/forget";
 
 export async function leaveOrganization({ ctx }: { ctx: Ctx }) {
   requirePermission(ctx, "org:read");
@@ -18,5 +18,5 @@ export async function leaveOrganization({ ctx }: { ctx: Ctx }) {
     await recordAudit(tx, { organizationId: ctx.org.id, actorUserId: ctx.actor.userId, action: "member.left", targetType: "user", targetId: ctx.actor.userId, meta: ctx.meta });
   });
   // Their API keys re-resolve against the new membership on the next request.
-  await forgetApiKeysOf(ctx.org.id, ctx.actor.userId);
+  await forgetApiKeysOf({ organizationId: ctx.org.id, userId: ctx.actor.userId });
 }

@@ -8,7 +8,7 @@ import { revokeUserSessions } from "../../auth/session";
 import { recordAudit } from "../audit/record";
 import { LAST_ADMIN } from "./change-role";
 import { getMemberOrThrow, lockAdminCount } from "./internal";
-import { forgetApiKeysOf } from "../api-keys/authenticate";
+import { forgetApiKeysOf } from "../api-keys/forget";
 
 /** Removes a member and ends all their sessions at once. */
 export async function removeMember({ ctx, userId }: { ctx: Ctx; userId: string }) {
@@ -22,5 +22,5 @@ export async function removeMember({ ctx, userId }: { ctx: Ctx; userId: string }
     await recordAudit(tx, { organizationId: ctx.org.id, actorUserId: ctx.actor.userId, action: "member.removed", targetType: "user", targetId: userId, metadata: { role: m.role }, meta: ctx.meta });
   });
   // Their API keys re-resolve against the new membership on the next request.
-  await forgetApiKeysOf(ctx.org.id, userId);
+  await forgetApiKeysOf({ organizationId: ctx.org.id, userId });
 }

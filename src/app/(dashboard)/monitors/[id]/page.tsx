@@ -14,7 +14,8 @@ import { listIncidents } from "@/server/services/monitors/list-incidents";
 import { recentFailures } from "@/server/services/monitors/recent-failures";
 import { recentResults } from "@/server/services/monitors/recent-results";
 import { getMonitor } from "@/server/services/monitors/get";
-import { dailyBars, getUptime, WINDOWS, type UptimeWindow } from "@/server/services/monitors/uptime";
+import { dailyBars } from "@/server/services/monitors/daily-bars";
+import { getUptime, WINDOWS, type UptimeWindow } from "@/server/services/monitors/uptime";
 import { requireCtx } from "@/web/session";
 import { monitorOpAction } from "@/web/actions/monitors";
 

@@ -1,6 +1,6 @@
 import { channelView } from "@/server/api/views";
 import { deleteChannel } from "@/server/services/channels/delete";
-import { getChannel } from "@/server/services/channels/list";
+import { getChannel } from "@/server/services/channels/get";
 import { updateChannel } from "@/server/services/channels/update";
 import { channelInputSchema } from "@/server/notifications/channel-schema";
 import { operation } from "@/web/api-v1";

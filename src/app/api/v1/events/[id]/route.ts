@@ -1,4 +1,4 @@
-import { getEvent } from "@/server/services/events/list";
+import { getEvent } from "@/server/services/events/get";
 import { eventViewSchema } from "@/server/services/events/view";
 import { operation } from "@/web/api-v1";
 
