@@ -53,7 +53,7 @@ export function operation<const O extends OperationDecl>(op: O, fn: Handler<O>):
     }
     let caller: ApiCaller;
     try {
-      caller = await authenticateApiKey(m[1]!, meta);
+      caller = await authenticateApiKey({ key: m[1]!, meta });
     } catch (e) {
       if (isDomainError(e)) {
         const known = e instanceof ApiKeyRefused ? e.key : null;

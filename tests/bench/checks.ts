@@ -260,7 +260,7 @@ async function main() {
     const one: number[] = [];
     for (let i = 0; i < 60; i++) {
       const t = performance.now();
-      await uptimeForSeq(1 + (i % N), "90d");
+      await uptimeForSeq({ seq: 1 + (i % N), window: "90d" });
       one.push(performance.now() - t);
     }
     const scan: number[] = [];

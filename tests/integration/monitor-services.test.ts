@@ -205,7 +205,7 @@ describe("90-day uptime summaries", () => {
     for (let d = 0; d < 5; d++) for (let i = 0; i < 10; i++) batch.push(res(m.id, i === 0 && d === 2 ? down() : up(), "default", new Date(now - d * 86_400_000 - (i + 1) * 60_000)));
     await recordResults(batch);
     const before = await uptime90dFor([row!.seq]);
-    const direct = await uptimeForSeq(row!.seq, "90d");
+    const direct = await uptimeForSeq({ seq: row!.seq, window: "90d" });
     expect(before.get(row!.seq)?.checks).toBe(direct.checks); // no summary yet: answered from daily rows
     await refreshUptimeSummaries();
     const after = await uptime90dFor([row!.seq]);

@@ -59,7 +59,7 @@ const badKeyIpKey = (ip: string, window: number) => `api:badkey:${ip}:${window}`
  * before the change and caches it just after cannot bring the old resolution back, because
  * while the mark lives the key is resolved from the database and never cached.
  */
-export async function authenticateApiKey(key: string, meta: RequestMeta): Promise<ApiCaller> {
+export async function authenticateApiKey({ key, meta }: { key: string; meta: RequestMeta }): Promise<ApiCaller> {
   if (!isWellFormedKey(key)) throw new ApiKeyRefused("The API key is not a valid Perigee key (check for a copy-paste error).");
   const hash = hashApiKey(key);
   const window = Math.floor(Date.now() / 60_000);

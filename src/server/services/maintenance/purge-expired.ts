@@ -3,7 +3,7 @@ import { db } from "../../db/client";
 import { invitations, passwordResetTokens, sessions } from "../../db/schema";
 
 /** Deletes sessions, reset links and invitations that can no longer be used. Idempotent. */
-export async function purgeExpired(now = new Date()) {
+export async function purgeExpired({ now = new Date() }: { now?: Date } = {}) {
   const day = 24 * 60 * 60 * 1000;
   const s = await db().delete(sessions).where(lt(sessions.expiresAt, now)).returning({ id: sessions.idHash });
   const r = await db()

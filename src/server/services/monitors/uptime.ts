@@ -65,7 +65,7 @@ function summaryOf(window: UptimeWindow, row: { checks: string; successes: strin
   };
 }
 
-export async function uptimeForSeq(seq: number, window: UptimeWindow, now = new Date()): Promise<UptimeSummary> {
+export async function uptimeForSeq({ seq, window, now = new Date() }: { seq: number; window: UptimeWindow; now?: Date }): Promise<UptimeSummary> {
   const { table, from } = rangeOf(window, now);
   const r = await db().execute<{ checks: string; successes: string; sum: string; hist: number[] | null }>(sql`
     select coalesce(sum(checks), 0) as checks, coalesce(sum(successes), 0) as successes,

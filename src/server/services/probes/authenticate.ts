@@ -24,11 +24,15 @@ const MESSAGES = {
 } as const;
 
 /** Verifies token and body signature; every failure is a 401 with a specific reason. */
-export async function authenticateProbe(
-  h: { authorization: string | null; timestamp: string | null; signature: string | null },
-  rawBody: string,
+export async function authenticateProbe({
+  headers: h,
+  rawBody,
   nowSeconds = Math.floor(Date.now() / 1000),
-): Promise<AuthedProbe> {
+}: {
+  headers: { authorization: string | null; timestamp: string | null; signature: string | null };
+  rawBody: string;
+  nowSeconds?: number;
+}): Promise<AuthedProbe> {
   const token = /^Bearer (.+)$/.exec(h.authorization ?? "")?.[1];
   if (!token) throw new Unauthorized(MESSAGES.missing);
   const decoded = decodeProbeToken(token);

@@ -8,7 +8,7 @@ import type { AuthedProbe } from "./authenticate";
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The runnable config (secrets included) of a monitor that uses this probe's region; else 404. */
-export async function getProbeConfig(probe: AuthedProbe, monitorId: string) {
+export async function getProbeConfig({ probe, monitorId }: { probe: AuthedProbe; monitorId: string }) {
   if (!UUID.test(monitorId)) throw new NotFound("Monitor not found.");
   const [m] = await db().select().from(monitors).where(eq(monitors.id, monitorId)).limit(1);
   if (!m || !m.regions.includes(probe.region)) throw new NotFound("Monitor not found.");

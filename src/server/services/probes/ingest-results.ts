@@ -13,8 +13,8 @@ import type { AuthedProbe } from "./authenticate";
  * stores nothing; results for another region, or for monitors that do not use this probe's
  * region, refuse the whole batch (403). Duplicate slots are ignored by the results key anyway.
  */
-export async function ingestProbeResults(probe: AuthedProbe, body: unknown) {
-  const data = parseInput(probeResultsSchema, body, { controlChars: "keep" });
+export async function ingestProbeResults({ probe, input }: { probe: AuthedProbe; input: unknown }) {
+  const data = parseInput(probeResultsSchema, input, { controlChars: "keep" });
   const seenKey = `probe:batch:${probe.id}:${data.batchId}`;
   if (await redis().exists(seenKey)) throw new Conflict("This batch was already received (replayed request); nothing was stored again.");
 

@@ -12,17 +12,17 @@ export async function POST(req: Request) {
   const { requestId } = metaFromHeaders(req.headers) as { requestId: string };
   const raw = await req.text();
   try {
-    const probe = await authenticateProbe(
-      { authorization: req.headers.get("authorization"), timestamp: req.headers.get("x-perigee-timestamp"), signature: req.headers.get("x-perigee-signature") },
-      raw,
-    );
+    const probe = await authenticateProbe({
+      headers: { authorization: req.headers.get("authorization"), timestamp: req.headers.get("x-perigee-timestamp"), signature: req.headers.get("x-perigee-signature") },
+      rawBody: raw,
+    });
     let body: unknown;
     try {
       body = JSON.parse(raw);
     } catch {
       throw new RequestRefused("invalid_json", "The request body is not valid JSON.");
     }
-    const r = await ingestProbeResults(probe, body);
+    const r = await ingestProbeResults({ probe, input: body });
     return NextResponse.json(r, { status: 202 });
   } catch (e) {
     return errorResponse(e, requestId, { route: "/api/probe/results" });
