@@ -1,7 +1,6 @@
 import type { Ctx, RequestMeta } from "../../context";
 import { pool } from "../../db/client";
 import { type Role } from "../../db/schema";
-import { and } from "drizzle-orm";
 import { RateLimited, Unauthorized } from "../../errors";
 import { env } from "../../env";
 import { hashApiKey, isWellFormedKey } from "../../api/keys";

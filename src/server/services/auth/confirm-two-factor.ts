@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { db } from "../../db/client";
-import { recoveryCodes, users } from "../../db/schema";
+import { users } from "../../db/schema";
 import type { RequestMeta } from "../../context";
 import { Conflict, Invalid } from "../../errors";
 import { revokeUserSessions } from "../../auth/session";

@@ -1,5 +1,4 @@
 import { db } from "../../db/client";
-import { recoveryCodes } from "../../db/schema";
 import type { RequestMeta } from "../../context";
 import { Conflict, Invalid } from "../../errors";
 import { parseInput } from "../../lib/parse";

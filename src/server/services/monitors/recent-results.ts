@@ -1,4 +1,4 @@
-import { and, desc, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { db } from "../../db/client";
 import type { Ctx } from "../../context";
 import { requirePermission } from "../../auth/permissions";

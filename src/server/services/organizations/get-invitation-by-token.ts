@@ -1,6 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import { db } from "../../db/client";
-import { invitations, organizations, users, type Invitation } from "../../db/schema";
+import { invitations, organizations, users } from "../../db/schema";
 import { NotFound } from "../../errors";
 import { hashToken } from "../../lib/crypto";
 import { stateOf } from "./invitation";
