@@ -6,7 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
-import { Worker } from "bullmq";
+import { UnrecoverableError, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { runCheck } from "../src/server/checks/run-check";
 import { EnvError, probeEnv, type ProbeEnv } from "../src/server/env";
@@ -14,6 +14,7 @@ import type { CheckResult, ExecutableConfig } from "../src/server/checks/types";
 import { scheduledAtOf } from "../src/server/probes/slot";
 import { probeRedisUser } from "../src/server/probes/redis-acl";
 import { dayOf, mintProbeToken, signBody } from "../src/server/probes/token";
+import { JOBS } from "../src/server/jobs/catalog";
 import type { CheckJob } from "../src/server/monitors/schedule";
 
 export type ProbeOptions = {
@@ -132,7 +133,10 @@ export async function startProbe(o: ProbeOptions) {
   const worker = new Worker<CheckJob>(
     `checks-${o.region}`,
     async (job) => {
-      const { monitorId, version, region } = job.data;
+      // The same payload schema the central worker parses with (jobs/catalog.ts).
+      const parsed = JOBS.check.payload.safeParse(job.data);
+      if (!parsed.success || parsed.data.region !== o.region) throw new UnrecoverableError(`invalid check payload for region ${o.region}`);
+      const { monitorId, version, region } = parsed.data;
       const cfg = await configFor(monitorId, version);
       if (!cfg || !cfg.config || cfg.paused) return { skipped: true };
       const scheduledAt = scheduledAtOf(job);
