@@ -44,6 +44,11 @@ export async function deleteRedisPrefix(prefix: string, redisUrl = BASE_REDIS_UR
       cursor = next;
       if (keys.length) await r.del(...keys);
     } while (cursor !== "0");
+    // Probe ACL users made under this prefix (a worker's periodic re-assertion can race a
+    // test's revoke): Redis would keep them until it restarts.
+    const users = (await r.call("ACL", "LIST")) as string[];
+    const ours = users.filter((u) => u.includes(`~${prefix}`)).map((u) => u.split(" ")[1]!);
+    if (ours.length) await r.call("ACL", "DELUSER", ...ours);
   } finally {
     r.disconnect();
   }
