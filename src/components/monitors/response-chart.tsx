@@ -1,4 +1,4 @@
-import type { ResultPoint } from "@/server/services/monitors/recent-results";
+import type { ResultPoint } from "@/server/monitors/result-rows";
 
 const PHASES = [
   ["dnsMs", "DNS", "#748ffc"],

@@ -1,7 +1,7 @@
 "use client";
 import { useActionState, useState } from "react";
 import { CopyButton } from "@/components/monitors/copy-button";
-import { FormMessage } from "@/components/ui/field";
+import { Field, FormMessage, SelectField } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
 import type { ChannelView } from "@/server/notifications/channel-schema";
 import type { ChannelFormSpec } from "@/server/notifications/providers";
@@ -63,13 +63,13 @@ export function ChannelForm({ forms, channel }: { forms: readonly ChannelFormSpe
             </select>
           )}
         </div>
-        <Input id={`${idp}-name`} name="name" label="Name" defaultValue={value("name")} errors={errs("name")} placeholder="On-call" />
+        <Field id={`${idp}-name`} name="name" label="Name" defaultValue={value("name")} errors={errs("name")} placeholder="On-call" />
       </div>
       {(forms.find((f) => f.type === type)?.fields ?? []).map((f) =>
         f.input === "select" ? (
-          <Select key={`${type}-${f.name}`} id={`${idp}-${f.name}`} name={f.name} label={f.label} hint={f.hint} options={f.options ?? []} defaultValue={value(f.name)} errors={errs(f.name)} />
+          <SelectField key={`${type}-${f.name}`} id={`${idp}-${f.name}`} name={f.name} label={f.label} hint={f.hint} options={f.options ?? []} defaultValue={value(f.name)} errors={errs(f.name)} />
         ) : (
-          <Input
+          <Field
             key={`${type}-${f.name}`}
             id={`${idp}-${f.name}`}
             name={f.name}
@@ -91,78 +91,6 @@ export function ChannelForm({ forms, channel }: { forms: readonly ChannelFormSpe
         <SubmitButton pendingText="Saving…">{channel ? "Save channel" : "Add channel"}</SubmitButton>
       </div>
     </form>
-  );
-}
-
-function Input({ id, name, label, hint, errors, ...rest }: React.InputHTMLAttributes<HTMLInputElement> & { id: string; name: string; label: string; hint?: string; errors: string[] }) {
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <input
-        id={id}
-        name={name}
-        aria-invalid={errors.length ? true : undefined}
-        aria-describedby={[hint ? `${id}-hint` : "", errors.length ? `${id}-err` : ""].filter(Boolean).join(" ") || undefined}
-        {...rest}
-      />
-      {hint && (
-        <span id={`${id}-hint`} className="hint">
-          {hint}
-        </span>
-      )}
-      {errors.map((e) => (
-        <p key={e} id={`${id}-err`} className="field-error" role="alert">
-          {e}
-        </p>
-      ))}
-    </div>
-  );
-}
-
-function Select({
-  id,
-  name,
-  label,
-  hint,
-  errors,
-  options,
-  defaultValue,
-}: {
-  id: string;
-  name: string;
-  label: string;
-  hint?: string;
-  errors: string[];
-  options: readonly (readonly [string, string])[];
-  defaultValue?: string;
-}) {
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <select
-        id={id}
-        name={name}
-        defaultValue={defaultValue}
-        aria-invalid={errors.length ? true : undefined}
-        aria-describedby={[hint ? `${id}-hint` : "", errors.length ? `${id}-err` : ""].filter(Boolean).join(" ") || undefined}
-      >
-        {options.map(([v, l]) => (
-          <option key={v} value={v}>
-            {l}
-          </option>
-        ))}
-      </select>
-      {hint && (
-        <span id={`${id}-hint`} className="hint">
-          {hint}
-        </span>
-      )}
-      {errors.map((e) => (
-        <p key={e} id={`${id}-err`} className="field-error" role="alert">
-          {e}
-        </p>
-      ))}
-    </div>
   );
 }
 

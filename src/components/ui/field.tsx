@@ -1,21 +1,27 @@
-import type { InputHTMLAttributes } from "react";
+import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from "react";
 
-type Props = InputHTMLAttributes<HTMLInputElement> & {
+type Common = { label: string; name: string; hint?: string; errors?: string[]; id?: string };
+
+/** The label, hint and field errors around one control, wired up for screen readers. */
+function FieldShell({
+  inputId,
+  label,
+  hint,
+  errors,
+  children,
+}: {
+  inputId: string;
   label: string;
-  name: string;
   hint?: string;
   errors?: string[];
-};
-
-/** Labelled input with its hint and field errors wired up for screen readers. */
-export function Field({ label, name, hint, errors, id, ...rest }: Props) {
-  const inputId = id ?? `f-${name}`;
+  children: (aria: { "aria-invalid"?: true; "aria-describedby"?: string }) => ReactNode;
+}) {
   const hintId = hint ? `${inputId}-hint` : undefined;
   const errId = errors?.length ? `${inputId}-err` : undefined;
   return (
     <div className="field">
       <label htmlFor={inputId}>{label}</label>
-      <input id={inputId} name={name} aria-invalid={errors?.length ? true : undefined} aria-describedby={[hintId, errId].filter(Boolean).join(" ") || undefined} {...rest} />
+      {children({ "aria-invalid": errors?.length ? true : undefined, "aria-describedby": [hintId, errId].filter(Boolean).join(" ") || undefined })}
       {hint && (
         <span id={hintId} className="hint">
           {hint}
@@ -27,6 +33,34 @@ export function Field({ label, name, hint, errors, id, ...rest }: Props) {
         </p>
       ))}
     </div>
+  );
+}
+
+/** Labelled input with its hint and field errors. */
+export function Field({ label, name, hint, errors, id, ...rest }: InputHTMLAttributes<HTMLInputElement> & Common) {
+  const inputId = id ?? `f-${name}`;
+  return (
+    <FieldShell inputId={inputId} label={label} hint={hint} errors={errors}>
+      {(aria) => <input id={inputId} name={name} {...aria} {...rest} />}
+    </FieldShell>
+  );
+}
+
+/** Labelled select of [value, label] options with its hint and field errors. */
+export function SelectField({ label, name, hint, errors, id, options, ...rest }: SelectHTMLAttributes<HTMLSelectElement> & Common & { options: readonly (readonly [string, string])[] }) {
+  const inputId = id ?? `f-${name}`;
+  return (
+    <FieldShell inputId={inputId} label={label} hint={hint} errors={errors}>
+      {(aria) => (
+        <select id={inputId} name={name} {...aria} {...rest}>
+          {options.map(([v, l]) => (
+            <option key={v} value={v}>
+              {l}
+            </option>
+          ))}
+        </select>
+      )}
+    </FieldShell>
   );
 }
 

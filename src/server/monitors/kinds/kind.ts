@@ -101,3 +101,18 @@ export function hostPort(host: unknown, port: unknown): string | null {
   const h = host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
   return port === undefined || port === null ? h : `${h}:${String(port)}`;
 }
+
+/** The host and port fields of kinds that connect to host:port (TCP, SSL, PostgreSQL, Redis). */
+export function hostPortFields(placeholder: string, defaultPort?: number): readonly FormField[] {
+  return [
+    { name: "host", label: "Host", control: "text", required: true, placeholder, row: "host" },
+    defaultPort === undefined
+      ? { name: "port", label: "Port", control: "number", required: true, min: 1, max: 65535, row: "host" }
+      : { name: "port", label: "Port", control: "number", min: 1, max: 65535, default: defaultPort, row: "host" },
+  ];
+}
+
+/** Create-time SSRF target of those kinds: the host. */
+export function hostTarget(d: { host?: string }, check: (hostOrUrl: string, field: string) => void): void {
+  if (d.host) check(d.host, "host");
+}

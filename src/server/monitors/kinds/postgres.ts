@@ -7,7 +7,7 @@ import { classifyError } from "../../checks/executors/errors";
 import { PhaseClock, timeoutMessage, type Phase } from "../../checks/executors/shared";
 import { resolvePinned } from "../../checks/ssrf";
 import type { CheckResult, ExecOptions } from "../../checks/types";
-import { defineKind, hostPort, num, str } from "./kind";
+import { defineKind, hostPort, num, str, hostPortFields, hostTarget } from "./kind";
 import { host } from "./tcp";
 
 const TLS_MODES = ["disable", "require", "verify-full"] as const;
@@ -166,17 +166,14 @@ export const postgres = defineKind({
     const hp = hostPort(c.host, c.port ?? 5432);
     return hp && `${hp}/${str(c.database) ?? "postgres"}`;
   },
-  targets(d, check) {
-    if (d.host) check(d.host, "host");
-  },
+  targets: hostTarget,
   form: {
     title: "PostgreSQL",
     description: "A database accepts a session and answers a query",
     namePlaceholder: "Orders database",
     testable: true,
     fields: [
-      { name: "host", label: "Host", control: "text", required: true, placeholder: "db.example.com", row: "host" },
-      { name: "port", label: "Port", control: "number", min: 1, max: 65535, default: 5432, row: "host" },
+      ...hostPortFields("db.example.com", 5432),
       { name: "database", label: "Database", control: "text", default: "postgres", row: "login" },
       { name: "username", label: "User", control: "text", default: "postgres", row: "login" },
       { name: "password", label: "Password", control: "password", secret: true, hint: "Stored encrypted; a read-only role is enough" },

@@ -6,7 +6,7 @@ import { classifyError } from "../../checks/executors/errors";
 import { PhaseClock, stripBrackets, timeoutMessage, trustedCas, type Phase } from "../../checks/executors/shared";
 import { resolvePinned } from "../../checks/ssrf";
 import type { CheckResult, ExecOptions } from "../../checks/types";
-import { bool, defineKind, hostPort, num, str } from "./kind";
+import { bool, defineKind, hostPort, num, str, hostPortFields, hostTarget } from "./kind";
 import { host } from "./tcp";
 
 export type RedisConfig = {
@@ -139,17 +139,14 @@ export const redis = defineKind({
     execute: redisExecutor,
   },
   target: (c) => hostPort(c.host, c.port ?? 6379),
-  targets(d, check) {
-    if (d.host) check(d.host, "host");
-  },
+  targets: hostTarget,
   form: {
     title: "Redis",
     description: "A server answers PING with PONG",
     namePlaceholder: "Session cache",
     testable: true,
     fields: [
-      { name: "host", label: "Host", control: "text", required: true, placeholder: "cache.example.com", row: "host" },
-      { name: "port", label: "Port", control: "number", min: 1, max: 65535, default: 6379, row: "host" },
+      ...hostPortFields("cache.example.com", 6379),
       { name: "username", label: "User (optional)", control: "text", hint: "Redis 6 ACL user; empty: the default user", row: "auth" },
       { name: "password", label: "Password (optional)", control: "password", secret: true, hint: "Sent with AUTH; stored encrypted", row: "auth" },
       { name: "tls", label: "Use TLS", control: "checkbox", default: false, hint: "The certificate must be valid for the host (or the server name below)" },

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { sslExecutor } from "../../checks/executors/ssl";
 import type { SslConfig } from "../../checks/types";
-import { defineKind, hostPort, num, str } from "./kind";
+import { defineKind, hostPort, num, str, hostPortFields, hostTarget } from "./kind";
 import { host, port } from "./tcp";
 
 /** SSL certificate: valid and not about to expire. */
@@ -24,19 +24,13 @@ export const ssl = defineKind({
     execute: sslExecutor,
   },
   target: (c) => hostPort(c.host, c.port ?? 443),
-  targets(d, check) {
-    if (d.host) check(d.host, "host");
-  },
+  targets: hostTarget,
   form: {
     title: "SSL certificate",
     description: "Valid and not about to expire",
     namePlaceholder: "Checkout API",
     testable: true,
-    fields: [
-      { name: "host", label: "Host", control: "text", required: true, placeholder: "example.com", row: "host" },
-      { name: "port", label: "Port", control: "number", min: 1, max: 65535, default: 443, row: "host" },
-      { name: "expiryThresholdDays", label: "Alert when the certificate expires within (days)", control: "number", min: 0, max: 365, default: 14 },
-    ],
+    fields: [...hostPortFields("example.com", 443), { name: "expiryThresholdDays", label: "Alert when the certificate expires within (days)", control: "number", min: 0, max: 365, default: 14 }],
   },
   view: { host: z.string().optional(), port: z.number().optional(), expiryThresholdDays: z.number().optional() },
   toView: (_m, c) => ({ host: str(c.host), port: num(c.port), expiryThresholdDays: num(c.expiryThresholdDays) }),

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { tcpExecutor } from "../../checks/executors/tcp";
 import type { TcpConfig } from "../../checks/types";
-import { defineKind, hostPort, num, str } from "./kind";
+import { defineKind, hostPort, num, str, hostPortFields, hostTarget } from "./kind";
 
 export const host = z.string().trim().max(253, "Host is too long").optional();
 export const port = z.coerce.number({ error: "Port must be a number" }).int("Port must be a whole number").min(1, "Port must be 1-65535").max(65535, "Port must be 1-65535").optional();
@@ -27,17 +27,14 @@ export const tcp = defineKind({
     execute: tcpExecutor,
   },
   target: (c) => hostPort(c.host, c.port),
-  targets(d, check) {
-    if (d.host) check(d.host, "host");
-  },
+  targets: hostTarget,
   form: {
     title: "TCP port",
     description: "A host accepts connections on a port",
     namePlaceholder: "Checkout API",
     testable: true,
     fields: [
-      { name: "host", label: "Host", control: "text", required: true, placeholder: "db.example.com", row: "host" },
-      { name: "port", label: "Port", control: "number", required: true, min: 1, max: 65535, row: "host" },
+      ...hostPortFields("db.example.com"),
       { name: "degradedAboveMs", label: "Degraded above (ms)", control: "number", min: 1, max: 60000, hint: "Slower connections mark the monitor DEGRADED" },
     ],
   },
