@@ -5,3 +5,4 @@ export * from "./audit";
 export * from "./monitors";
 export * from "./notifications";
 export * from "./api";
+export * from "./status";

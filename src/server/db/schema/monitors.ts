@@ -119,6 +119,9 @@ export const incidents = pgTable(
      * dedup key, webhook incidentId), so this one's recovery and reminders refer to it.
      */
     alertedIncidentId: uuid("alerted_incident_id").references((): AnyPgColumn => incidents.id, { onDelete: "set null" }),
+    /** Someone said "I am on it" (the Incidents page): who and when. */
+    acknowledgedAt: timestamp("acknowledged_at", { withTimezone: true }),
+    acknowledgedById: uuid("acknowledged_by_id").references(() => users.id, { onDelete: "set null" }),
   },
   (t) => [
     index("incidents_org_opened_idx").on(t.organizationId, t.openedAt),
