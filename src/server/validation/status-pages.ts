@@ -184,12 +184,18 @@ export type StatusIncidentPublishInput = z.input<typeof statusIncidentPublishSch
 
 const MAX_MAINTENANCE_MS = 31 * 24 * 3600_000;
 
+const when = (what: string) =>
+  z.coerce
+    .date({ error: `Enter ${what} date and time (ISO 8601)` })
+    .min(new Date("2000-01-01T00:00:00Z"), `Enter ${what} date after 2000`)
+    .max(new Date("2100-01-01T00:00:00Z"), `Enter ${what} date before 2100`);
+
 const maintenanceFields = z
   .object({
     title: name("Title", 200),
     message: z.string().trim().max(10_000, "The message must be at most 10,000 characters"),
-    startsAt: z.coerce.date({ error: "Enter a start date and time (ISO 8601)" }),
-    endsAt: z.coerce.date({ error: "Enter an end date and time (ISO 8601)" }),
+    startsAt: when("a start"),
+    endsAt: when("an end"),
     componentIds: z
       .array(z.uuid({ error: "Choose components of this page (their ids)" }))
       .max(200)

@@ -12,11 +12,11 @@ import { getStatusPageOrThrow, isUuid } from "../status-pages/internal";
 /** Removes one subscriber of the page, named by id or by email address (a request to be forgotten). */
 export async function removeStatusSubscriber({ ctx, pageId, subscriberId, email }: { ctx: Ctx; pageId: string; subscriberId?: string; email?: string }): Promise<void> {
   requirePermission(ctx, "status-pages:write");
-  if (subscriberId === undefined && email === undefined) throw new Invalid("Name the subscriber: its id or its email address.", { email: ["Enter an email address"] });
+  const page = await getStatusPageOrThrow(db(), ctx.org.id, pageId);
+  if (subscriberId === undefined && !email) throw new Invalid("Name the subscriber: its id or its email address.", { email: ["Enter an email address"] });
   if (subscriberId !== undefined && !isUuid(subscriberId)) throw new NotFound("Subscriber not found.");
-  const address = email !== undefined ? parseInput(subscriberEmailSchema, { email }).email : undefined;
+  const address = subscriberId === undefined ? parseInput(subscriberEmailSchema, { email }).email : undefined;
   await db().transaction(async (tx) => {
-    const page = await getStatusPageOrThrow(tx, ctx.org.id, pageId);
     const [gone] = await tx
       .delete(statusSubscribers)
       .where(
