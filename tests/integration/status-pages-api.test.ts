@@ -6,7 +6,9 @@ import { auditLog, maintenanceWindows, statusNotices, statusPages, statusSubscri
 import { windowCovers } from "../../src/server/monitors/maintenance";
 import { createMonitor } from "../../src/server/services/monitors/create";
 import { createStatusPage } from "../../src/server/services/status-pages/create";
+import { createStatusIncident } from "../../src/server/services/status-incidents/create";
 import { listStatusIncidents } from "../../src/server/services/status-incidents/list";
+import { removeStatusSubscriber } from "../../src/server/services/status-subscribers/remove";
 import { api, apiTenant } from "../helpers/api";
 
 /**
@@ -206,6 +208,18 @@ describe("pages", () => {
     expect(((await api("POST", "/api/v1/status-pages", { key, body: { name: "X", slug: slug(), customDomain: host2 } })).body as ErrorBody).error.code).toBe("conflict");
     const cleared = (await api("PATCH", `/api/v1/status-pages/${p.id}`, { key, body: { customDomain: "" } })).body as Page;
     expect(cleared).toMatchObject({ customDomain: null, domainToken: null });
+  });
+
+  it("an empty PATCH changes nothing but the version; a VIEWER cannot write through the services", async () => {
+    const p = await newPage();
+    for (const path of [`/api/v1/status-pages/${p.id}`]) {
+      const r = await api("PATCH", path, { key, body: {} });
+      expect(r.status, r.text).toBe(200);
+      expect(r.body).toMatchObject({ name: p.name, slug: p.slug, components: p.components });
+    }
+    await expect(createStatusPage({ ctx: t.ctx.VIEWER, input: { name: "X", slug: slug() } })).rejects.toMatchObject({ status: 403 });
+    await expect(createStatusIncident({ ctx: t.ctx.VIEWER, pageId: p.id, input: { title: "T", body: "B" } })).rejects.toMatchObject({ status: 403 });
+    await expect(removeStatusSubscriber({ ctx: t.ctx.VIEWER, pageId: p.id, email: "a@example.com" })).rejects.toMatchObject({ status: 403 });
   });
 
   it("a read-only key reads but cannot write", async () => {
