@@ -59,7 +59,7 @@ async function newPage(orgId: string, over: Partial<typeof statusPages.$inferIns
     .insert(statusPages)
     .values({ organizationId: orgId, slug: slug(), name: "Acme <Status>", ...over })
     .returning();
-  const comps = [];
+  const comps: (typeof statusPageComponents.$inferSelect)[] = [];
   for (const name of ["API", "Dashboard"]) {
     const m = await insertMonitor(orgId, { name: `${name} monitor`, paused: true });
     const [c] = await db().insert(statusPageComponents).values({ pageId: p!.id, organizationId: orgId, monitorId: m.id, name, position: comps.length }).returning();

@@ -12,6 +12,7 @@ import { queueReminders } from "../notifications/outbox";
 import { purgeNotificationHistory } from "../notifications/retention";
 import { sweepDeliveries } from "../notifications/sweeper";
 import { purgeExpired } from "../services/maintenance/purge-expired";
+import { refreshStatusSnapshots } from "../status/cache";
 import { recordMaintenanceNotices } from "../status/maintenance-notices";
 import { deliverNotice } from "../status/notice-deliver";
 import { drainNotices, sweepNoticeDeliveries } from "../status/notify";
@@ -53,6 +54,7 @@ const PROCESSORS: Processors = {
   notificationReminders: () => queueReminders(),
   stillDownAfterMaintenance: () => alertStillDownAfterMaintenance(),
   notificationSweep: () => sweepDeliveries(),
+  statusSnapshots: () => refreshStatusSnapshots(),
   statusNotices: () => drainNotices(),
   statusNoticeSweep: () => sweepNoticeDeliveries(),
   statusMaintenanceNotices: () => recordMaintenanceNotices(),
