@@ -31,6 +31,9 @@ import { deliverNotice } from "../../src/server/status/notice-deliver";
 import { recordNotice } from "../../src/server/status/notices";
 import { drainNotices, sweepNoticeDeliveries } from "../../src/server/status/notify";
 import { unsubscribeToken } from "../../src/server/status/subscribers";
+import { POST as subscribePost } from "../../src/app/status/[slug]/subscribe/route";
+import { GET as confirmGet } from "../../src/app/status/[slug]/subscribe/confirm/route";
+import { GET as unsubscribeGet, POST as unsubscribePost } from "../../src/app/status/[slug]/unsubscribe/route";
 import { createTenant, uniqueEmail } from "../helpers/factories";
 import { insertMonitor } from "../helpers/monitor-factory";
 import { startReceiver, type Receiver } from "../helpers/receiver";
@@ -452,5 +455,141 @@ describe("maintenance notices", () => {
       .from(statusNoticeDeliveries)
       .where(and(inArray(statusNoticeDeliveries.noticeId, ids), eq(statusNoticeDeliveries.subscriberId, s.id)));
     expect(dels).toHaveLength(2);
+  });
+});
+
+describe("public routes", () => {
+  const params = (slug: string) => ({ params: Promise.resolve({ slug }) });
+  const form = (slug: string, body: string, ip = meta().ip) =>
+    subscribePost(
+      new Request(`http://localhost:3000/status/${slug}/subscribe`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", "x-perigee-client-ip": ip }, body }),
+      params(slug),
+    );
+
+  it("the page's form subscribes (with components) and answers a small HTML page; a known address gets the very same answer", async () => {
+    const t = await createTenant();
+    const { page, api, dashboard } = await newPage(t.org.id);
+    const email = uniqueEmail("form");
+    const res = await form(page.slug, `email=${encodeURIComponent(email)}&components=${api.id}&components=${dashboard.id}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("text/html");
+    expect(res.headers.get("content-security-policy")).toContain("default-src 'none'");
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    const html = await res.text();
+    expect(html).toContain("Check your inbox");
+    expect(html).not.toContain("<script");
+    const [row] = await db().select().from(statusSubscribers).where(eq(statusSubscribers.email, email));
+    expect(row!.componentIds.sort()).toEqual([api.id, dashboard.id].sort());
+
+    await confirmStatusSubscription({ pageSlug: page.slug, input: { token: confirmTokenOf(await smtp.waitFor((m) => toOf(m).includes(email))) } });
+    const again = await form(page.slug, `email=${encodeURIComponent(email)}`);
+    expect(again.status).toBe(200);
+    expect(await again.text()).toBe(html);
+    const fresh = await form(page.slug, `email=${encodeURIComponent(uniqueEmail("fresh"))}`);
+    expect(await fresh.text()).toBe(html);
+  });
+
+  it("takes JSON too, and maps refusals (bad address 400, rate limit 429 with Retry-After)", async () => {
+    const t = await createTenant();
+    const { page } = await newPage(t.org.id);
+    const json = (body: unknown, ip = meta().ip) =>
+      subscribePost(
+        new Request(`http://localhost:3000/status/${page.slug}/subscribe`, { method: "POST", headers: { "content-type": "application/json", "x-perigee-client-ip": ip }, body: JSON.stringify(body) }),
+        params(page.slug),
+      );
+    const ok = await json({ email: uniqueEmail("json") });
+    expect(ok.status).toBe(202);
+    expect(await ok.json()).toEqual({ ok: true, message: SUBSCRIBE_ANSWER });
+    const bad = await json({ email: "nope" });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { code: string } }).error.code).toBe("invalid_input");
+
+    const email = uniqueEmail("flood");
+    for (let i = 0; i < SUBSCRIBE_LIMITS.pageAddress.limit; i++) expect((await form(page.slug, `email=${encodeURIComponent(email)}`)).status).toBe(200);
+    const limited = await form(page.slug, `email=${encodeURIComponent(email)}`);
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(await limited.text()).toContain("Too many");
+  });
+
+  it("refuses sign-ups on pages the visitor cannot see, naming nothing of the page", async () => {
+    const t = await createTenant();
+    const { page } = await newPage(t.org.id, { access: "password", passwordHash: "$2b$12$abcdefghijklmnopqrstuuN3sBZ7sX7pIoSxPuXQvN1bN0lE9aMTi", name: "Secret Ops" });
+    const members = await newPage(t.org.id, { access: "members", name: "Members Ops" });
+    const hidden = await newPage(t.org.id, { published: false, name: "Hidden Ops" });
+    for (const [p, status] of [
+      [page, 401],
+      [members.page, 404],
+      [hidden.page, 404],
+    ] as const) {
+      const email = uniqueEmail("private");
+      const res = await form(p.slug, `email=${encodeURIComponent(email)}`);
+      expect(res.status).toBe(status);
+      expect(await res.text()).not.toContain("Ops");
+      expect(await db().select().from(statusSubscribers).where(eq(statusSubscribers.email, email))).toEqual([]);
+    }
+    expect((await form("no-such-page-at-all", "email=a%40example.test")).status).toBe(404);
+  });
+
+  it("the confirmation link confirms (twice is fine); an expired one says so", async () => {
+    const t = await createTenant();
+    const { page } = await newPage(t.org.id);
+    const email = uniqueEmail("link");
+    await form(page.slug, `email=${encodeURIComponent(email)}`);
+    const token = confirmTokenOf(await smtp.waitFor((m) => toOf(m).includes(email)));
+    const open = () => confirmGet(new Request(`http://localhost:3000/status/${page.slug}/subscribe/confirm?token=${token}`), params(page.slug));
+    const first = await open();
+    expect(first.status).toBe(200);
+    expect(await first.text()).toContain("Subscription confirmed");
+    expect((await open()).status).toBe(200);
+    const [row] = await db().select().from(statusSubscribers).where(eq(statusSubscribers.email, email));
+    expect(row!.confirmedAt).not.toBeNull();
+
+    const late = uniqueEmail("late");
+    await form(page.slug, `email=${encodeURIComponent(late)}`);
+    const lateToken = confirmTokenOf(await smtp.waitFor((m) => toOf(m).includes(late)));
+    await db()
+      .update(statusSubscribers)
+      .set({ confirmExpiresAt: new Date(Date.now() - 1000) })
+      .where(eq(statusSubscribers.email, late));
+    const expired = await confirmGet(new Request(`http://localhost:3000/status/${page.slug}/subscribe/confirm?token=${lateToken}`), params(page.slug));
+    expect(expired.status).toBe(400);
+    expect(await expired.text()).toContain("expired");
+  });
+
+  it("unsubscribe: GET only shows a button; POST (the button, or RFC 8058 one-click) deletes the subscriber", async () => {
+    const t = await createTenant();
+    const { page } = await newPage(t.org.id);
+    const a = await confirmed(page, uniqueEmail("button"));
+    const b = await confirmed(page, uniqueEmail("oneclick"));
+    const { notice } = await incidentNotice(page, []);
+    await sendAll(notice.id);
+    const mail = await smtp.waitFor((m) => toOf(m).includes(b.email!) && m.subject!.startsWith("[Acme"));
+    const link = headerOf(mail, "list-unsubscribe")!.slice(1, -1);
+    const url = (s: typeof a) => `http://localhost:3000/status/${page.slug}/unsubscribe?token=${unsubscribeToken(s.id)}`;
+    expect(link).toBe(url(b));
+    const exists = async (id: string) => (await db().select().from(statusSubscribers).where(eq(statusSubscribers.id, id))).length === 1;
+
+    const shown = await unsubscribeGet(new Request(url(a)), params(page.slug));
+    expect(shown.status).toBe(200);
+    const html = await shown.text();
+    expect(html).toMatch(/<form method="post" action="\/status\/[^"]+\/unsubscribe\?token=[^"]+"><button type="submit">Unsubscribe<\/button><\/form>/);
+    expect(await exists(a.id)).toBe(true);
+
+    const done = await unsubscribePost(new Request(url(a), { method: "POST" }), params(page.slug));
+    expect(done.status).toBe(200);
+    expect(await done.text()).toContain("Unsubscribed");
+    expect(await exists(a.id)).toBe(false);
+
+    const oneClick = await unsubscribePost(
+      new Request(link, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "List-Unsubscribe=One-Click" }),
+      params(page.slug),
+    );
+    expect(oneClick.status).toBe(200);
+    expect(await exists(b.id)).toBe(false);
+
+    const forged = `http://localhost:3000/status/${page.slug}/unsubscribe?token=${a.id}.${"A".repeat(43)}`;
+    expect((await unsubscribeGet(new Request(forged), params(page.slug))).status).toBe(400);
+    expect((await unsubscribePost(new Request(forged, { method: "POST" }), params(page.slug))).status).toBe(400);
   });
 });
