@@ -26,6 +26,7 @@ import { CONFIRM_LINK_EXPIRED, confirmStatusSubscription } from "../../src/serve
 import { SUBSCRIBE_ANSWER, SUBSCRIBE_LIMITS, subscribeToStatusPage } from "../../src/server/services/status-subscribers/subscribe";
 import { unsubscribeFromStatusPage } from "../../src/server/services/status-subscribers/unsubscribe";
 import { recordMaintenanceNotices } from "../../src/server/status/maintenance-notices";
+import { purgeStatusSubscriberData } from "../../src/server/status/retention";
 import type { NoticeKind } from "../../src/server/status/model";
 import { deliverNotice } from "../../src/server/status/notice-deliver";
 import { recordNotice } from "../../src/server/status/notices";
@@ -356,6 +357,34 @@ describe("unsubscribe", () => {
     expect(await unsubscribeFromStatusPage({ pageSlug: page.slug, input: { token } })).toEqual({ removed: true });
     expect(await db().select().from(statusSubscribers).where(eq(statusSubscribers.id, s.id))).toEqual([]);
     expect(await unsubscribeFromStatusPage({ pageSlug: page.slug, input: { token } })).toEqual({ removed: false });
+  });
+});
+
+describe("retention", () => {
+  it("deletes addresses never confirmed a day after their link expired, and old processed notices with their deliveries", async () => {
+    const t = await createTenant();
+    const { page } = await newPage(t.org.id);
+    const kept = await confirmed(page, uniqueEmail("kept"));
+    const rows = await db()
+      .insert(statusSubscribers)
+      .values([
+        { organizationId: t.org.id, pageId: page.id, kind: "email", email: uniqueEmail("stale"), confirmExpiresAt: new Date(Date.now() - 2 * 86_400_000) },
+        { organizationId: t.org.id, pageId: page.id, kind: "email", email: uniqueEmail("recent"), confirmExpiresAt: new Date(Date.now() - 3600_000) },
+      ])
+      .returning();
+    const { notice } = await incidentNotice(page, []);
+    const [d] = await deliveriesOf(notice.id);
+    const fresh = await incidentNotice(page, []);
+    await deliveriesOf(fresh.notice.id);
+    await db()
+      .update(statusNotices)
+      .set({ processedAt: new Date(Date.now() - 91 * 86_400_000) })
+      .where(eq(statusNotices.id, notice.id));
+    await purgeStatusSubscriberData();
+    const left = (await db().select().from(statusSubscribers).where(eq(statusSubscribers.pageId, page.id))).map((s) => s.id).sort();
+    expect(left).toEqual([kept.id, rows[1]!.id].sort());
+    expect(await db().select().from(statusNoticeDeliveries).where(eq(statusNoticeDeliveries.id, d!.id))).toEqual([]);
+    expect(await db().select().from(statusNotices).where(eq(statusNotices.id, fresh.notice.id))).toHaveLength(1);
   });
 });
 

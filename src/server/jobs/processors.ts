@@ -14,6 +14,7 @@ import { sweepDeliveries } from "../notifications/sweeper";
 import { purgeExpired } from "../services/maintenance/purge-expired";
 import { refreshStatusSnapshots } from "../status/cache";
 import { recordMaintenanceNotices } from "../status/maintenance-notices";
+import { purgeStatusSubscriberData } from "../status/retention";
 import { deliverNotice } from "../status/notice-deliver";
 import { drainNotices, sweepNoticeDeliveries } from "../status/notify";
 import { JOBS, type JobKey, type JobPayload } from "./catalog";
@@ -45,7 +46,7 @@ const PROCESSORS: Processors = {
     if (r.status === "failed") throw new UnrecoverableError(r.error.message);
     return r.status;
   },
-  purgeExpired: () => Promise.all([purgeExpired(), purgeNotificationHistory(), purgeApiAccessLog()]),
+  purgeExpired: () => Promise.all([purgeExpired(), purgeNotificationHistory(), purgeApiAccessLog(), purgeStatusSubscriberData()]),
   partitions: () => ensurePartitions(),
   compactResults: () => compactFinishedPartitions(),
   uptimeSummaries: () => refreshUptimeSummaries(),
