@@ -155,6 +155,19 @@ describe("double opt-in", () => {
     await expect(confirmStatusSubscription({ pageSlug: other.page.slug, input: { token } })).rejects.toBeInstanceOf(Invalid);
   });
 
+  it("links to the page's custom domain once it is verified", async () => {
+    const t = await createTenant();
+    const host = `${slug()}.acme.test`;
+    const { page } = await newPage(t.org.id, { customDomain: host, domainVerifiedAt: new Date() });
+    const email = uniqueEmail("branded");
+    await subscribeToStatusPage({ pageId: page.id, input: { email }, meta: meta() });
+    expect((await smtp.waitFor((m) => toOf(m).includes(email))).text).toMatch(new RegExp(`https://${host.replace(/\./g, "\\.")}/subscribe/confirm\\?token=`));
+    const unverified = await newPage(t.org.id, { customDomain: `${slug()}.acme.test` });
+    const other = uniqueEmail("plain");
+    await subscribeToStatusPage({ pageId: unverified.page.id, input: { email: other }, meta: meta() });
+    expect((await smtp.waitFor((m) => toOf(m).includes(other))).text).toContain(`http://localhost:3000/status/${unverified.page.slug}/subscribe/confirm?token=`);
+  });
+
   it("refuses an expired link with a clear message, and a new sign-up replaces the old link", async () => {
     const t = await createTenant();
     const { page } = await newPage(t.org.id);
@@ -255,6 +268,7 @@ describe("delivering notices", () => {
     expect(mail.text).toContain("Affected: API");
     expect(mail.text).toContain(`/status/${page.slug}/incidents/${incident.id}`);
     expect(mail.html).toContain("Checkout &lt;errors&gt;");
+    expect(mail.html).toContain("We found the <em>cause</em>: a bad deploy.<br>Rolling back.");
     expect(mail.html).not.toContain("<errors>");
     expect(mail.html).toContain(unsub.replace(/&/g, "&amp;"));
     await smtp.waitFor((m) => toOf(m).includes(apiOnly.email!) && m.subject!.startsWith("[Acme"));

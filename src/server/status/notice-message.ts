@@ -1,5 +1,6 @@
 import type { StatusIncident, StatusIncidentUpdate, StatusMaintenance, StatusNotice, StatusPage } from "../db/schema";
 import { esc } from "../mail/mailer";
+import { renderMarkdown } from "./markdown";
 import type { IncidentStatus } from "./model";
 import { pageBaseUrl } from "./subscribers";
 
@@ -48,8 +49,8 @@ export function noticeMail(f: NoticeFacts, unsubscribeLink: string): { subject: 
   const affected = f.components.length ? `Affected: ${f.components.map((c) => c.name).join(", ")}` : "";
   const footer = `You receive this because you subscribed to ${f.page.name}'s status updates.`;
   const text = [h.title, h.body, affected, `Details: ${h.link}`, "--", footer, `Unsubscribe: ${unsubscribeLink}`].filter(Boolean).join("\n\n") + "\n";
-  // The body is the author's Markdown: sent as plain text (escaped, line breaks kept), never as HTML.
-  const bodyHtml = h.body ? `<p style="white-space:pre-wrap">${esc(h.body)}</p>` : "";
+  // The author's Markdown: as written in the text part, through the page's safe renderer in the HTML part.
+  const bodyHtml = h.body ? renderMarkdown(h.body) : "";
   const html = `<!doctype html><html><body style="font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#14171f;background:#f7f8fa;padding:24px">
 <div style="max-width:560px;margin:0 auto;background:#fff;border:1px solid #e3e6ec;border-radius:10px;padding:24px">
 <p style="font-weight:700;margin:0 0 16px">${esc(f.page.name)}</p><h1 style="font-size:20px;margin:0 0 12px">${esc(h.title)}</h1>${bodyHtml}
