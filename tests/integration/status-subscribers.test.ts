@@ -87,7 +87,7 @@ const confirmTokenOf = (m: ParsedMail) => /subscribe\/confirm\?token=([A-Za-z0-9
 async function confirmed(page: StatusPage, email: string, componentIds: string[] = []) {
   await subscribeToStatusPage({ pageId: page.id, input: { email, componentIds }, meta: meta() });
   const mail = await smtp.waitFor((m) => toOf(m).includes(email) && m.subject!.startsWith("Confirm"));
-  await confirmStatusSubscription({ pageSlug: page.slug, input: { token: confirmTokenOf(mail) } });
+  await confirmStatusSubscription({ page: { slug: page.slug }, input: { token: confirmTokenOf(mail) } });
   const [s] = await db().select().from(statusSubscribers).where(eq(statusSubscribers.email, email));
   return s!;
 }
@@ -146,13 +146,13 @@ describe("double opt-in", () => {
     expect(JSON.stringify(row)).not.toContain(token);
     expect(row!.confirmExpiresAt!.getTime() - Date.now()).toBeGreaterThan(47 * 3600_000);
 
-    expect(await confirmStatusSubscription({ pageSlug: page.slug, input: { token } })).toEqual({ pageName: page.name, alreadyConfirmed: false });
-    expect(await confirmStatusSubscription({ pageSlug: page.slug, input: { token } })).toEqual({ pageName: page.name, alreadyConfirmed: true });
+    expect(await confirmStatusSubscription({ page: { slug: page.slug }, input: { token } })).toEqual({ pageName: page.name, alreadyConfirmed: false });
+    expect(await confirmStatusSubscription({ page: { slug: page.slug }, input: { token } })).toEqual({ pageName: page.name, alreadyConfirmed: true });
     const [after] = await db().select().from(statusSubscribers).where(eq(statusSubscribers.id, row!.id));
     expect(after!.confirmedAt).not.toBeNull();
     // A token is only good on its own page.
     const other = await newPage(t.org.id);
-    await expect(confirmStatusSubscription({ pageSlug: other.page.slug, input: { token } })).rejects.toBeInstanceOf(Invalid);
+    await expect(confirmStatusSubscription({ page: { slug: other.page.slug }, input: { token } })).rejects.toBeInstanceOf(Invalid);
   });
 
   it("links to the page's custom domain once it is verified", async () => {
@@ -178,15 +178,15 @@ describe("double opt-in", () => {
       .update(statusSubscribers)
       .set({ confirmExpiresAt: new Date(Date.now() - 1000) })
       .where(eq(statusSubscribers.email, email));
-    const err = await confirmStatusSubscription({ pageSlug: page.slug, input: { token: first } }).catch((e: unknown) => e);
+    const err = await confirmStatusSubscription({ page: { slug: page.slug }, input: { token: first } }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Invalid);
     expect((err as Error).message).toBe(CONFIRM_LINK_EXPIRED);
 
     await subscribeToStatusPage({ pageId: page.id, input: { email }, meta: meta() });
     await until(async () => mailsTo(email).length === 2);
     const second = confirmTokenOf(mailsTo(email)[1]!);
-    await expect(confirmStatusSubscription({ pageSlug: page.slug, input: { token: first } })).rejects.toBeInstanceOf(Invalid);
-    expect((await confirmStatusSubscription({ pageSlug: page.slug, input: { token: second } })).alreadyConfirmed).toBe(false);
+    await expect(confirmStatusSubscription({ page: { slug: page.slug }, input: { token: first } })).rejects.toBeInstanceOf(Invalid);
+    expect((await confirmStatusSubscription({ page: { slug: page.slug }, input: { token: second } })).alreadyConfirmed).toBe(false);
   });
 
   it("answers a known address exactly like a new one and changes nothing (no enumeration)", async () => {
@@ -367,10 +367,10 @@ describe("unsubscribe", () => {
     const { page } = await newPage(t.org.id);
     const s = await confirmed(page, uniqueEmail("bye"));
     const token = unsubscribeToken(s.id);
-    await expect(unsubscribeFromStatusPage({ pageSlug: page.slug, input: { token: token.slice(0, -2) + "xx" } })).rejects.toBeInstanceOf(Invalid);
-    expect(await unsubscribeFromStatusPage({ pageSlug: page.slug, input: { token } })).toEqual({ removed: true });
+    await expect(unsubscribeFromStatusPage({ page: { slug: page.slug }, input: { token: token.slice(0, -2) + "xx" } })).rejects.toBeInstanceOf(Invalid);
+    expect(await unsubscribeFromStatusPage({ page: { slug: page.slug }, input: { token } })).toEqual({ removed: true });
     expect(await db().select().from(statusSubscribers).where(eq(statusSubscribers.id, s.id))).toEqual([]);
-    expect(await unsubscribeFromStatusPage({ pageSlug: page.slug, input: { token } })).toEqual({ removed: false });
+    expect(await unsubscribeFromStatusPage({ page: { slug: page.slug }, input: { token } })).toEqual({ removed: false });
   });
 });
 
@@ -524,7 +524,7 @@ describe("public routes", () => {
     const [row] = await db().select().from(statusSubscribers).where(eq(statusSubscribers.email, email));
     expect(row!.componentIds.sort()).toEqual([api.id, dashboard.id].sort());
 
-    await confirmStatusSubscription({ pageSlug: page.slug, input: { token: confirmTokenOf(await smtp.waitFor((m) => toOf(m).includes(email))) } });
+    await confirmStatusSubscription({ page: { slug: page.slug }, input: { token: confirmTokenOf(await smtp.waitFor((m) => toOf(m).includes(email))) } });
     const again = await form(page.slug, `email=${encodeURIComponent(email)}`);
     expect(again.status).toBe(200);
     expect(await again.text()).toBe(html);
@@ -634,5 +634,18 @@ describe("public routes", () => {
     const forged = `http://localhost:3000/status/${page.slug}/unsubscribe?token=${a.id}.${"A".repeat(43)}`;
     expect((await unsubscribeGet(new Request(forged), params(page.slug))).status).toBe(400);
     expect((await unsubscribePost(new Request(forged, { method: "POST" }), params(page.slug))).status).toBe(400);
+  });
+
+  it("on a verified custom domain the page is named by the host the proxy rewrote from, and links stay on it", async () => {
+    const t = await createTenant();
+    const host = `${slug()}.acme.test`;
+    const { page } = await newPage(t.org.id, { customDomain: host, domainVerifiedAt: new Date() });
+    const s = await confirmed(page, uniqueEmail("domain"));
+    const onDomain = (path: string, init: RequestInit = {}) => new Request(`https://${host}${path}`, { ...init, headers: { ...init.headers, "x-perigee-status-domain": host } });
+    const token = unsubscribeToken(s.id);
+    const shown = await unsubscribeGet(onDomain(`/unsubscribe?token=${token}`), params("ignored"));
+    expect(await shown.text()).toContain(`action="/unsubscribe?token=${token}"`);
+    expect((await unsubscribePost(onDomain(`/unsubscribe?token=${token}`, { method: "POST" }), params("ignored"))).status).toBe(200);
+    expect(await db().select().from(statusSubscribers).where(eq(statusSubscribers.id, s.id))).toEqual([]);
   });
 });

@@ -1,4 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { and, eq, isNotNull, type SQL } from "drizzle-orm";
+import { statusPages } from "../db/schema";
 import { env } from "../env";
 import { decrypt, encrypt } from "../lib/crypto";
 import type { StatusPage } from "../db/schema";
@@ -19,6 +21,13 @@ export const CONFIRM_TTL_HOURS = 48;
 export function pageBaseUrl(page: Pick<StatusPage, "slug" | "customDomain" | "domainVerifiedAt">): string {
   if (page.customDomain && page.domainVerifiedAt) return `https://${page.customDomain}`;
   return `${env().APP_URL}/status/${encodeURIComponent(page.slug)}`;
+}
+
+/** How a public request names its page: by slug, or by the verified custom domain it came in on. */
+export type PageSelector = { slug: string } | { domain: string };
+
+export function pageWhere(by: PageSelector): SQL {
+  return "slug" in by ? eq(statusPages.slug, by.slug) : and(eq(statusPages.customDomain, by.domain.toLowerCase()), isNotNull(statusPages.domainVerifiedAt))!;
 }
 
 // A key of its own (derived from AUTH_SECRET), so an unsubscribe MAC is never also a valid

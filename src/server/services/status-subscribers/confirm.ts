@@ -4,6 +4,7 @@ import { statusPages, statusSubscribers } from "../../db/schema";
 import { Invalid } from "../../errors";
 import { hashToken } from "../../lib/crypto";
 import { parseInput } from "../../lib/parse";
+import { pageWhere, type PageSelector } from "../../status/subscribers";
 import { tokenSchema } from "../../validation/status-subscribers";
 
 export const CONFIRM_LINK_INVALID = "This confirmation link is not valid. It may have been replaced by a newer one, or the subscription was removed.";
@@ -15,13 +16,13 @@ export const CONFIRM_LINK_EXPIRED = "This confirmation link has expired. Subscri
  * answers "confirmed" again. The hash stays after confirming for that reason; a new sign-up
  * of a pending address replaces it, so only the newest link works.
  */
-export async function confirmStatusSubscription({ pageSlug, input }: { pageSlug: string; input: unknown }): Promise<{ pageName: string; alreadyConfirmed: boolean }> {
+export async function confirmStatusSubscription({ page, input }: { page: PageSelector; input: unknown }): Promise<{ pageName: string; alreadyConfirmed: boolean }> {
   const { token } = parseInput(tokenSchema, input);
   const [row] = await db()
     .select({ id: statusSubscribers.id, confirmedAt: statusSubscribers.confirmedAt, expiresAt: statusSubscribers.confirmExpiresAt, pageName: statusPages.name })
     .from(statusSubscribers)
     .innerJoin(statusPages, eq(statusPages.id, statusSubscribers.pageId))
-    .where(and(eq(statusSubscribers.confirmTokenHash, hashToken(token)), eq(statusPages.slug, pageSlug)))
+    .where(and(eq(statusSubscribers.confirmTokenHash, hashToken(token)), pageWhere(page)))
     .limit(1);
   if (!row) throw new Invalid(CONFIRM_LINK_INVALID);
   if (row.confirmedAt) return { pageName: row.pageName, alreadyConfirmed: true };

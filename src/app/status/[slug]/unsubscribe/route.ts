@@ -1,6 +1,6 @@
 import { unsubscribeFromStatusPage } from "@/server/services/status-subscribers/unsubscribe";
 import { subscriberOfToken } from "@/server/status/subscribers";
-import { pageBasePath } from "@/web/status-access";
+import { pageBasePath, pageSelector } from "@/web/status-access";
 import { htmlError, htmlPage } from "@/web/status-subscribe-html";
 
 const INVALID = "This unsubscribe link is not valid. Use the link of the most recent email you received.";
@@ -26,7 +26,7 @@ export async function POST(req: Request, ctx: RouteContext<"/status/[slug]/unsub
   const { slug } = await ctx.params;
   const back = pageBasePath(req, slug) || "/";
   try {
-    await unsubscribeFromStatusPage({ pageSlug: slug, input: { token: new URL(req.url).searchParams.get("token") ?? "" } });
+    await unsubscribeFromStatusPage({ page: pageSelector(req, slug), input: { token: new URL(req.url).searchParams.get("token") ?? "" } });
     return htmlPage({ title: "Unsubscribed", message: "You will not receive status updates from this page any more. Your address was deleted.", back });
   } catch (e) {
     return htmlError(e, back);
