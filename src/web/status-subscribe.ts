@@ -1,3 +1,4 @@
+import { NotFound, Unauthorized } from "@/server/errors";
 import { subscribeToStatusPage } from "@/server/services/status-subscribers/subscribe";
 import { errorResponse } from "./api-errors";
 import { readJsonBody } from "./api-input";
@@ -21,9 +22,9 @@ export async function subscribeRoute(req: Request, slug: string): Promise<Respon
     const access = await resolvePublicPage(req, pageSelector(req, slug));
     if (!access.ok) {
       const message = REFUSED[access.status] ?? "No such status page.";
-      return isJson
-        ? Response.json({ error: { code: access.status === 503 ? "internal_error" : "not_found", message, requestId: meta.requestId } }, { status: access.status })
-        : htmlPage({ title: "Not available", message }, access.status);
+      if (!isJson) return htmlPage({ title: "Not available", message }, access.status, access.status === 503 ? { "retry-after": "5" } : {});
+      if (access.status === 503) return Response.json({ error: { code: "internal_error", message, requestId: meta.requestId } }, { status: 503, headers: { "retry-after": "5" } });
+      throw access.status === 401 ? new Unauthorized(message) : new NotFound(message);
     }
     let input: unknown;
     if (isJson) input = (await readJsonBody(req)).body ?? {};

@@ -572,6 +572,14 @@ describe("public routes", () => {
       expect(await db().select().from(statusSubscribers).where(eq(statusSubscribers.email, email))).toEqual([]);
     }
     expect((await form("no-such-page-at-all", "email=a%40example.test")).status).toBe(404);
+    const json = await subscribePost(
+      new Request(`http://localhost:3000/status/${page.slug}/subscribe`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: uniqueEmail() }) }),
+      params(page.slug),
+    );
+    expect(json.status).toBe(401);
+    const body = await json.text();
+    expect(JSON.parse(body)).toMatchObject({ error: { code: "unauthorized" } });
+    expect(body).not.toContain("Ops");
   });
 
   it("the confirmation link confirms (twice is fine); an expired one says so", async () => {
