@@ -4,13 +4,14 @@ import { escapeHtml } from "../markdown";
 export const esc = escapeHtml;
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(lang: string, timeZone: string, kind: "datetime" | "date"): Intl.DateTimeFormat {
-  const k = `${lang}|${timeZone}|${kind}`;
+function formatter(lang: string, timeZone: string): Intl.DateTimeFormat {
+  const k = `${lang}|${timeZone}`;
   let f = formatters.get(k);
   if (!f) {
-    const opts: Intl.DateTimeFormatOptions = kind === "date" ? { dateStyle: "medium" } : { dateStyle: "medium", timeStyle: "short" };
+    // dateStyle cannot be combined with timeZoneName: the fields are spelled out.
+    const opts: Intl.DateTimeFormatOptions = { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" };
     try {
-      f = new Intl.DateTimeFormat(lang, { ...opts, timeZone, ...(kind === "datetime" ? { timeZoneName: "short" } : {}) });
+      f = new Intl.DateTimeFormat(lang, { ...opts, timeZone });
     } catch {
       f = new Intl.DateTimeFormat(lang, { ...opts, timeZone: "UTC" });
     }
@@ -23,11 +24,11 @@ function formatter(lang: string, timeZone: string, kind: "datetime" | "date"): I
 
 /** An ISO time as the page's readers see it, in a <time> element. */
 export function time(iso: string, lang: string, timeZone: string): string {
-  return `<time datetime="${esc(iso)}">${esc(formatter(lang, timeZone, "datetime").format(new Date(iso)))}</time>`;
+  return `<time datetime="${esc(iso)}">${esc(formatter(lang, timeZone).format(new Date(iso)))}</time>`;
 }
 
 export function plainTime(iso: string, lang: string, timeZone: string): string {
-  return formatter(lang, timeZone, "datetime").format(new Date(iso));
+  return formatter(lang, timeZone).format(new Date(iso));
 }
 
 function luminance(hex: string): number {
