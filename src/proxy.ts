@@ -1,6 +1,11 @@
 import { type NextRequest, NextResponse } from "next/server";
 import { env } from "@/server/env";
+import { hostName, isAppHost } from "@/server/status/hosts";
 import { requestIdOf } from "@/web/request-id";
+import { STATUS_DOMAIN_HEADER } from "@/web/status-access";
+
+/** The status pages' HTML views answer with their own script-free CSP (src/web/status-pages.ts). */
+const STATUS_HTML = /^\/status\/[^/]+(?:\/history|\/incidents\/[^/]+)?\/?$/;
 
 /**
  * Per-request CSP with a nonce: Next.js streams inline bootstrap scripts, so a static
@@ -8,6 +13,18 @@ import { requestIdOf } from "@/web/request-id";
  * Next reads the nonce for its own scripts from the request-side CSP header.
  */
 export function proxy(request: NextRequest) {
+  // The web server rewrote custom-domain requests (src/web/custom-domain.ts) and set the
+  // domain header; it is kept only when it names the request's own Host, which is not the app's.
+  const host = hostName(request.headers.get("host"));
+  const claimed = request.headers.get(STATUS_DOMAIN_HEADER);
+  const domain = claimed && host && claimed === host && !isAppHost(host) ? claimed : null;
+  if (STATUS_HTML.test(request.nextUrl.pathname)) {
+    if (domain || !claimed) return NextResponse.next();
+    const headers = new Headers(request.headers);
+    headers.delete(STATUS_DOMAIN_HEADER);
+    return NextResponse.next({ request: { headers } });
+  }
+
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
   const dev = env().NODE_ENV === "development";
   const csp = [
@@ -25,6 +42,7 @@ export function proxy(request: NextRequest) {
   ].join("; ");
 
   const requestHeaders = new Headers(request.headers);
+  if (!domain) requestHeaders.delete(STATUS_DOMAIN_HEADER);
   requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("content-security-policy", csp);
   requestHeaders.set("x-request-id", requestIdOf(requestHeaders.get("x-request-id")));

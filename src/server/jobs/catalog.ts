@@ -59,6 +59,17 @@ export const JOBS = {
     retry: () => ({ attempts: env().NOTIFY_ATTEMPTS, backoff: { type: "perigee" } }),
     keep: { removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 24 * 3600 } },
   },
+  /**
+   * Sends one delivery of a status-page notice to a subscriber (mail or signed webhook); job
+   * id = delivery id. Retried like alert deliveries (status/notice-deliver.ts).
+   */
+  statusDeliver: {
+    queue: NOTIFY_QUEUE,
+    name: "status-deliver",
+    payload: z.object({ deliveryId: z.uuid() }).strict(),
+    retry: () => ({ attempts: env().NOTIFY_ATTEMPTS, backoff: { type: "perigee" } }),
+    keep: { removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 24 * 3600 } },
+  },
   purgeExpired: maintenance("purge-expired", HOUR),
   partitions: maintenance("partitions", HOUR),
   compactResults: maintenance("compact-results", HOUR),
@@ -69,6 +80,14 @@ export const JOBS = {
   /** Alerts incidents still open when their maintenance window ends (notifications/maintenance-ended.ts). */
   stillDownAfterMaintenance: maintenance("still-down-after-maintenance", 30 * 1000),
   notificationSweep: maintenance("notification-sweep", 60 * 1000),
+  /** Rebuilds status-page snapshots marked stale, and every page about once a minute (status/cache.ts). */
+  statusSnapshots: maintenance("status-snapshots", 2 * 1000),
+  /** Turns status-page notices into deliveries (status/notify.ts). */
+  statusNotices: maintenance("status-notices", 2 * 1000),
+  /** Re-enqueues status-page deliveries a Redis loss dropped. */
+  statusNoticeSweep: maintenance("status-notice-sweep", 60 * 1000),
+  /** Records maintenance started/ended notices once each (status/maintenance-notices.ts). */
+  statusMaintenanceNotices: maintenance("status-maintenance-notices", 30 * 1000),
 } as const satisfies Record<string, JobDef>;
 
 export type JobKey = keyof typeof JOBS;

@@ -12,6 +12,11 @@ import { queueReminders } from "../notifications/outbox";
 import { purgeNotificationHistory } from "../notifications/retention";
 import { sweepDeliveries } from "../notifications/sweeper";
 import { purgeExpired } from "../services/maintenance/purge-expired";
+import { refreshStatusSnapshots } from "../status/cache";
+import { recordMaintenanceNotices } from "../status/maintenance-notices";
+import { purgeStatusSubscriberData } from "../status/retention";
+import { deliverNotice } from "../status/notice-deliver";
+import { drainNotices, sweepNoticeDeliveries } from "../status/notify";
 import { JOBS, type JobKey, type JobPayload } from "./catalog";
 
 /** What a processor gets beside its parsed payload. The batcher is the worker's (checks only). */
@@ -35,7 +40,13 @@ const PROCESSORS: Processors = {
     if (r.status === "failed") throw new UnrecoverableError(r.error.message);
     return r.status;
   },
-  purgeExpired: () => Promise.all([purgeExpired(), purgeNotificationHistory(), purgeApiAccessLog()]),
+  async statusDeliver({ deliveryId }) {
+    const r = await deliverNotice(deliveryId);
+    if (r.status === "retry") throw r.error;
+    if (r.status === "failed") throw new UnrecoverableError(r.error.message);
+    return r.status;
+  },
+  purgeExpired: () => Promise.all([purgeExpired(), purgeNotificationHistory(), purgeApiAccessLog(), purgeStatusSubscriberData()]),
   partitions: () => ensurePartitions(),
   compactResults: () => compactFinishedPartitions(),
   uptimeSummaries: () => refreshUptimeSummaries(),
@@ -44,6 +55,10 @@ const PROCESSORS: Processors = {
   notificationReminders: () => queueReminders(),
   stillDownAfterMaintenance: () => alertStillDownAfterMaintenance(),
   notificationSweep: () => sweepDeliveries(),
+  statusSnapshots: () => refreshStatusSnapshots(),
+  statusNotices: () => drainNotices(),
+  statusNoticeSweep: () => sweepNoticeDeliveries(),
+  statusMaintenanceNotices: () => recordMaintenanceNotices(),
 };
 
 /**

@@ -1,7 +1,8 @@
 import nodemailer, { type Transporter } from "nodemailer";
 import { env } from "../env";
 
-export type Mail = { to: string; subject: string; text: string; html: string };
+/** `headers`: extra header lines, e.g. List-Unsubscribe (RFC 2369) and List-Unsubscribe-Post (RFC 8058). */
+export type Mail = { to: string; subject: string; text: string; html: string; headers?: Record<string, string> };
 
 type Holder = { transport?: Transporter; url?: string };
 const holder = ((globalThis as unknown as { __perigeeMail?: Holder }).__perigeeMail ??= {});
@@ -34,7 +35,7 @@ function transport(): Transporter {
 
 /** Sends one message over SMTP (SMTP_URL). Throws on failure; callers decide what the user sees. */
 export async function sendMail(mail: Mail): Promise<void> {
-  await transport().sendMail({ from: env().MAIL_FROM, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
+  await transport().sendMail({ from: env().MAIL_FROM, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, headers: mail.headers });
 }
 
 /** Escapes text for the HTML part of a message. */
