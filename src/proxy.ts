@@ -1,8 +1,7 @@
 import { type NextRequest, NextResponse } from "next/server";
 import { env } from "@/server/env";
-import { hostName, isAppHost } from "@/server/status/hosts";
+import { hostName, isAppHost, STATUS_DOMAIN_HEADER } from "@/server/status/hosts";
 import { requestIdOf } from "@/web/request-id";
-import { STATUS_DOMAIN_HEADER } from "@/web/status-access";
 
 /** The status pages' HTML views answer with their own script-free CSP (src/web/status-pages.ts). */
 const STATUS_HTML = /^\/status\/[^/]+(?:\/history|\/incidents\/[^/]+)?\/?$/;

@@ -11,7 +11,7 @@ import { closeDb } from "../src/server/db/client";
 import { closeRedis } from "../src/server/redis";
 import { dispatchApi } from "../src/web/api-dispatch";
 import { flushAccessLog } from "../src/server/api/access-log";
-import { routeCustomDomain } from "../src/web/custom-domain";
+import { dispatchStatus } from "../src/web/status-dispatch";
 
 const IP_HEADER = "x-perigee-client-ip";
 
@@ -26,16 +26,8 @@ async function main() {
     // Never trust a client-supplied copy of our internal header.
     delete req.headers[IP_HEADER];
     req.headers[IP_HEADER] = (req.socket.remoteAddress ?? "unknown").replace(/^::ffff:/, "");
-    // A status page's custom domain serves that page's paths only (src/web/custom-domain.ts).
-    const routed = await routeCustomDomain(req).catch(() => ({ kind: "refuse", status: 503 }) as const);
-    if (routed.kind === "refuse") {
-      res.writeHead(routed.status, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" }).end(routed.status === 404 ? "Not found" : "Temporarily unavailable");
-      return;
-    }
-    if (routed.kind === "page") {
-      void handle(req, res);
-      return;
-    }
+    // Status pages: custom domains, and their HTML straight from the snapshot cache (src/web/status-dispatch.ts).
+    if (await dispatchStatus(req, res)) return;
     // The REST API is served by its own handlers directly; everything else by Next.js.
     if (req.url?.startsWith("/api/v1/")) {
       void dispatchApi(req, res, { production: !dev && e.NODE_ENV === "production" }).then((done) => {

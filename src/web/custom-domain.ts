@@ -8,8 +8,7 @@
  */
 import type { IncomingMessage } from "node:http";
 import { customDomainTarget } from "@/server/status/domains";
-import { hostName, isAppHost } from "@/server/status/hosts";
-import { STATUS_DOMAIN_HEADER } from "./status-access";
+import { hostName, isAppHost, STATUS_DOMAIN_HEADER } from "@/server/status/hosts";
 
 export type DomainRouting = { kind: "app" } | { kind: "page"; url: string; domain: string } | { kind: "refuse"; status: 404 | 503 };
 

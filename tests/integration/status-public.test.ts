@@ -1,8 +1,12 @@
+import { spawnSync } from "node:child_process";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { eq, sql } from "drizzle-orm";
 import { NextRequest } from "next/server";
 import pg from "pg";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, inject, it } from "vitest";
 import { GET as domainCheck } from "../../src/app/api/status/domain-check/route";
 import { hashPassword } from "../../src/server/auth/password";
 import { createSession } from "../../src/server/auth/session";
@@ -14,12 +18,15 @@ import { pageBySlug } from "../../src/server/status/cache";
 import { invalidateStatusPages } from "../../src/server/status/invalidate";
 import { proxy } from "../../src/proxy";
 import { routeCustomDomain } from "../../src/web/custom-domain";
+import { dispatchStatus } from "../../src/web/status-dispatch";
 import { callRoute } from "../helpers/app-route";
 import { countingQueries } from "../helpers/api";
 import { createTenant, createUser, meta } from "../helpers/factories";
+import { TEST_SECRETS } from "../helpers/test-secrets";
 import { insertComponent, insertIncident, insertMaintenance, insertPage, insertSection, uniqueSlug } from "../helpers/status-factory";
 
 const HOUR = 3_600_000;
+const ROOT = path.resolve(import.meta.dirname, "../..");
 
 /**
  * Every public path of a page. Feeds, badge and JSON (issue 11 part B) and subscribe (part D)
@@ -314,6 +321,83 @@ describe("custom domains", () => {
     await expect(markDomainVerified({ domain: "nobody.example.invalid" })).rejects.toThrow(/No status page/);
     expect(await markDomainVerified({ domain: domain.toUpperCase() })).toMatchObject({ pageId: page.id, domain });
     expect((await domainCheck(new Request(`http://localhost:3000/api/status/domain-check?domain=${domain}`))).status).toBe(200);
+  });
+
+  it("npm run cli -- status-page:verify-domain --domain D", { timeout: 60_000 }, async () => {
+    const t = await createTenant("Cli");
+    const domain = `cli-${uniqueSlug("d")}.example.net`;
+    const page = await insertPage(t.org.id, { customDomain: domain, domainToken: "x" });
+    const run = (args: string[]) =>
+      spawnSync(path.join(ROOT, "node_modules/.bin/tsx"), ["scripts/cli.ts", ...args], {
+        cwd: ROOT,
+        env: { ...process.env, ...TEST_SECRETS, NODE_ENV: "test", DATABASE_URL: inject("databaseUrl"), REDIS_PREFIX: inject("redisPrefix") },
+        encoding: "utf8",
+        timeout: 60_000,
+      });
+    const bad = run(["status-page:verify-domain"]);
+    expect(bad.status).toBe(2);
+    const r = run(["status-page:verify-domain", "--domain", domain]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ pageId: page.id, slug: page.slug, domain });
+    const [row] = await db().select().from(statusPages).where(eq(statusPages.id, page.id));
+    expect(row!.domainVerifiedAt).not.toBeNull();
+    // The CLI's process rebuilt the snapshot: this process sees the domain verified.
+    await new Promise((res) => setTimeout(res, 1100));
+    expect((await domainCheck(new Request(`http://localhost:3000/api/status/domain-check?domain=${domain}`))).status).toBe(200);
+  });
+});
+
+describe("the web server's front door (workers/web.ts → dispatchStatus), over real HTTP", () => {
+  it("answers the HTML on the app host and on a verified custom domain, refuses an unverified one, and passes everything else on", async () => {
+    const server = http.createServer((req, res) => {
+      void dispatchStatus(req, res).then((done) => {
+        if (!done) res.writeHead(418, { "x-url": req.url ?? "", "x-domain": String(req.headers["x-perigee-status-domain"] ?? "") }).end("next");
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as AddressInfo).port;
+    const get = (host: string, p: string, headers: Record<string, string> = {}) =>
+      new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
+        const req = http.request({ host: "127.0.0.1", port, path: p, headers: { host, ...headers } }, (res) => {
+          let body = "";
+          res.on("data", (c: Buffer) => (body += c));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+        });
+        req.on("error", reject);
+        req.end();
+      });
+    try {
+      const t = await createTenant("Door");
+      const domain = `door-${uniqueSlug("d")}.example.com`;
+      const page = await insertPage(t.org.id, { name: "Door Status", customDomain: domain, domainToken: "x" });
+      await insertComponent(page, { name: "Front API" });
+      const app = await get("localhost:3000", `/status/${page.slug}`);
+      expect(app.status).toBe(200);
+      expect(app.headers["content-security-policy"]).toContain("default-src 'none'");
+      expect(app.body).toContain("Front API");
+      expect((await get("localhost:3000", `/status/${page.slug}/history`)).status).toBe(200);
+      expect((await get("localhost:3000", `/status/${page.slug}/feed.atom`)).status).toBe(418);
+      expect((await get("localhost:3000", "/sign-in")).status).toBe(418);
+      expect((await get(domain, "/")).status).toBe(404);
+
+      await markDomainVerified({ domain });
+      const home = await get(domain, "/", { "x-perigee-status-domain": "evil.example" });
+      expect(home.status).toBe(200);
+      expect(home.headers["set-cookie"]).toBeUndefined();
+      expect(home.body).toContain('href="/history"');
+      expect((await get(domain, "/history")).status).toBe(200);
+      const feed = await get(domain, "/feed.atom?x=1");
+      expect(feed.status).toBe(418);
+      expect(feed.headers["x-url"]).toBe(`/status/${page.slug}/feed.atom?x=1`);
+      expect(feed.headers["x-domain"]).toBe(domain);
+      expect((await get(domain, "/sign-in")).headers["x-url"]).toBe(`/status/${page.slug}/sign-in`);
+      expect((await get(domain, "/%2e%2e/sign-in")).status).toBe(404);
+      // A client on the app host cannot claim a domain.
+      const spoof = await get("localhost:3000", "/x", { "x-perigee-status-domain": domain });
+      expect(spoof.headers["x-domain"]).toBe("");
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 });
 

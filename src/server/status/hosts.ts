@@ -4,6 +4,13 @@
  */
 import { env } from "../env";
 
+/**
+ * Set by the web server on requests it routed from a verified custom domain
+ * (src/web/custom-domain.ts drops any copy a client sends; the proxy drops it unless it names
+ * the request's own foreign Host).
+ */
+export const STATUS_DOMAIN_HEADER = "x-perigee-status-domain";
+
 /** "Status.Example.com:443" → "status.example.com"; null when it is not a host name. */
 export function hostName(hostHeader: string | null | undefined): string | null {
   if (!hostHeader) return null;
