@@ -10,6 +10,7 @@ import { env } from "../src/server/env";
 import { closeDb } from "../src/server/db/client";
 import { closeRedis } from "../src/server/redis";
 import { dispatchApi } from "../src/web/api-dispatch";
+import { dispatchStatusAsset } from "../src/web/status-dispatch";
 import { flushAccessLog } from "../src/server/api/access-log";
 
 const IP_HEADER = "x-perigee-client-ip";
@@ -20,6 +21,7 @@ async function main() {
   const app = next({ dev, dir: process.cwd(), port: e.PORT, hostname: e.HOST });
   const handle = app.getRequestHandler();
   await app.prepare();
+  const appHost = new URL(e.APP_URL).hostname.toLowerCase();
 
   const server = http.createServer((req, res) => {
     // Never trust a client-supplied copy of our internal header.
@@ -28,6 +30,13 @@ async function main() {
     // The REST API is served by its own handlers directly; everything else by Next.js.
     if (req.url?.startsWith("/api/v1/")) {
       void dispatchApi(req, res, { production: !dev && e.NODE_ENV === "production" }).then((done) => {
+        if (!done) void handle(req, res);
+      });
+      return;
+    }
+    // Public pages' JSON, feeds and badges too (status-dispatch.ts); `next dev` serves their route files.
+    if (!dev) {
+      void dispatchStatusAsset(req, res, { production: e.NODE_ENV === "production", appHost }).then((done) => {
         if (!done) void handle(req, res);
       });
       return;
