@@ -69,6 +69,8 @@ export const JOBS = {
   /** Alerts incidents still open when their maintenance window ends (notifications/maintenance-ended.ts). */
   stillDownAfterMaintenance: maintenance("still-down-after-maintenance", 30 * 1000),
   notificationSweep: maintenance("notification-sweep", 60 * 1000),
+  /** Rebuilds status-page snapshots marked stale, and every page about once a minute (status/cache.ts). */
+  statusSnapshots: maintenance("status-snapshots", 2 * 1000),
 } as const satisfies Record<string, JobDef>;
 
 export type JobKey = keyof typeof JOBS;

@@ -12,6 +12,7 @@ import { queueReminders } from "../notifications/outbox";
 import { purgeNotificationHistory } from "../notifications/retention";
 import { sweepDeliveries } from "../notifications/sweeper";
 import { purgeExpired } from "../services/maintenance/purge-expired";
+import { refreshStatusSnapshots } from "../status/cache";
 import { JOBS, type JobKey, type JobPayload } from "./catalog";
 
 /** What a processor gets beside its parsed payload. The batcher is the worker's (checks only). */
@@ -44,6 +45,7 @@ const PROCESSORS: Processors = {
   notificationReminders: () => queueReminders(),
   stillDownAfterMaintenance: () => alertStillDownAfterMaintenance(),
   notificationSweep: () => sweepDeliveries(),
+  statusSnapshots: () => refreshStatusSnapshots(),
 };
 
 /**

@@ -4,6 +4,7 @@ import { incidents, monitorEvents, monitorRegionState, monitors, type Maintenanc
 import type { CheckResult } from "../checks/types";
 import { addSample } from "./histogram";
 import { daysUntil, sslAlertStep } from "./ssl-alerts";
+import { invalidateStatusPages } from "../status/invalidate";
 import { inMaintenance } from "./maintenance";
 import { resultCode } from "./result-codes";
 import { regionId } from "./regions";
@@ -35,7 +36,7 @@ export async function recordResults(batch: ResultInput[], now = new Date()): Pro
   const regionIds = new Map<string, number>();
   for (const r of new Set(batch.map((b) => b.region))) regionIds.set(r, await regionId(r));
 
-  return db().transaction(async (tx) => {
+  const out = await db().transaction(async (tx) => {
     const ids = [...new Set(batch.map((b) => b.monitorId))].sort();
     // Lock the monitors in a fixed order: concurrent batches serialise per monitor, never deadlock.
     const rows = await tx.select().from(monitors).where(inArray(monitors.id, ids)).orderBy(monitors.id).for("update");
@@ -92,6 +93,9 @@ export async function recordResults(batch: ResultInput[], now = new Date()): Pro
     await upsertRollups(tx, byId, news, regionIds);
     return { inserted: news.length, duplicates: batch.length - news.length, transitions };
   });
+  // Status pages showing a monitor whose state changed are rebuilt now that it committed.
+  if (out.transitions.length) await invalidateStatusPages({ monitorIds: [...new Set(out.transitions.map((t) => t.monitorId))] });
+  return out;
 }
 
 async function advanceStates(tx: Tx, byId: Map<string, Monitor>, news: ResultInput[], now: Date): Promise<RecordedTransition[]> {

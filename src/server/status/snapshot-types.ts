@@ -103,5 +103,14 @@ export type PageSnapshot = {
 /** What the caches hold per page: the snapshot and who may see it. */
 export type SnapshotEntry = {
   snapshot: PageSnapshot;
-  gate: { organizationId: string; published: boolean; access: PageAccess; passwordHash: string | null; version: number };
+  gate: {
+    organizationId: string;
+    published: boolean;
+    access: PageAccess;
+    passwordHash: string | null;
+    version: number;
+    /** The page's custom domain (lower case) and whether it is verified (only then is it served). */
+    customDomain?: string | null;
+    domainVerified?: boolean;
+  };
 };

@@ -4,6 +4,7 @@ import { monitorRegionState, monitors } from "../../db/schema";
 import type { Ctx } from "../../context";
 import { requirePermission } from "../../auth/permissions";
 import { syncScheduleSafely } from "../../monitors/schedule";
+import { invalidateStatusPages } from "../../status/invalidate";
 import { recordAudit } from "../audit/record";
 import { getMonitorOrThrow } from "./internal";
 import { toMonitorViews, type MonitorView } from "./view";
@@ -48,6 +49,7 @@ export async function setMonitorsPaused({ ctx, monitorIds, paused }: { ctx: Ctx;
     return updated;
   });
   for (const m of rows) await syncScheduleSafely(m);
+  if (rows.length) await invalidateStatusPages({ monitorIds: rows.map((m) => m.id) });
   const all = await db()
     .select()
     .from(monitors)
