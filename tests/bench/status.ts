@@ -52,7 +52,7 @@ async function countingProxy(upstream: { host: string; port: number }) {
   const counter = { queries: 0 };
   const server = net.createServer((client) => {
     const up = net.connect(upstream.port, upstream.host);
-    let buf = Buffer.alloc(0);
+    let buf: Buffer = Buffer.alloc(0);
     let started = false;
     client.on("data", (chunk: Buffer) => {
       up.write(chunk);
@@ -172,36 +172,36 @@ async function main() {
       [org, hist],
     );
     const slug = `bench-${randomBytes(4).toString("hex")}`;
-    const page = (await db.query(`insert into status_pages (organization_id, slug, name, description) values ($1, $2, 'Bench Cloud', 'Fifty services') returning id`, [org, slug])).rows[0].id as string;
+    const page = (await db.query(`insert into status_pages (organization_id, slug, name, description) values ($1, $2, 'Bench Cloud', 'Fifty services') returning id`, [org, slug])).rows[0]
+      .id as string;
     const sections: string[] = [];
-    for (let s = 0; s < SECTIONS; s++) sections.push((await db.query(`insert into status_page_sections (page_id, name, position) values ($1, $2, $3) returning id`, [page, `Region ${s + 1}`, s])).rows[0].id);
+    for (let s = 0; s < SECTIONS; s++)
+      sections.push((await db.query(`insert into status_page_sections (page_id, name, position) values ($1, $2, $3) returning id`, [page, `Region ${s + 1}`, s])).rows[0].id);
     const componentIds: string[] = [];
     for (const [i, monitorId] of monitorIds.entries()) {
-      const r = await db.query(`insert into status_page_components (page_id, organization_id, monitor_id, section_id, name, position, show_response_time) values ($1, $2, $3, $4, $5, $6, $7) returning id`, [
-        page,
-        org,
-        monitorId,
-        sections[i % SECTIONS],
-        `Service ${String(i + 1).padStart(2, "0")}`,
-        i,
-        i < 5,
-      ]);
+      const r = await db.query(
+        `insert into status_page_components (page_id, organization_id, monitor_id, section_id, name, position, show_response_time) values ($1, $2, $3, $4, $5, $6, $7) returning id`,
+        [page, org, monitorId, sections[i % SECTIONS], `Service ${String(i + 1).padStart(2, "0")}`, i, i < 5],
+      );
       componentIds.push(r.rows[0].id);
     }
     for (let k = 0; k < 5; k++) {
       const at = new Date(Date.now() - (k + 1) * 7 * 86_400_000);
       const inc = (
-        await db.query(`insert into status_incidents (organization_id, page_id, title, impact, status, published_at, resolved_at, created_at) values ($1, $2, $3, 'minor', 'resolved', $4, $5, $4) returning id`, [
-          org,
-          page,
-          `Past incident ${k + 1}`,
-          at,
-          new Date(at.getTime() + 3_600_000),
-        ])
+        await db.query(
+          `insert into status_incidents (organization_id, page_id, title, impact, status, published_at, resolved_at, created_at) values ($1, $2, $3, 'minor', 'resolved', $4, $5, $4) returning id`,
+          [org, page, `Past incident ${k + 1}`, at, new Date(at.getTime() + 3_600_000)],
+        )
       ).rows[0].id;
       await db.query(`insert into status_incident_components (incident_id, component_id, status) values ($1, $2, 'partial_outage')`, [inc, componentIds[k + 1]]);
       for (const [j, st] of ["investigating", "identified", "resolved"].entries())
-        await db.query(`insert into status_incident_updates (incident_id, organization_id, status, body, created_at) values ($1, $2, $3, $4, $5)`, [inc, org, st, `Update **${st}**.`, new Date(at.getTime() + j * 1_800_000)]);
+        await db.query(`insert into status_incident_updates (incident_id, organization_id, status, body, created_at) values ($1, $2, $3, $4, $5)`, [
+          inc,
+          org,
+          st,
+          `Update **${st}**.`,
+          new Date(at.getTime() + j * 1_800_000),
+        ]);
     }
     log(`page /status/${slug}: ${COMPONENTS} components, 90 days of rollups, 5 past incidents`);
 
@@ -233,9 +233,13 @@ async function main() {
     for (const p of Object.values(paths)) await load(`${base}${p}`, 50).catch(() => undefined);
 
     // The machine's raw limit: a bare node:http server, in its own process, same generator.
-    const raw = spawn(process.execPath, ["-e", `require("http").createServer((q, s) => { s.writeHead(200, { "content-type": "text/plain" }); s.end("ok"); }).listen(0, "127.0.0.1", function () { console.log(this.address().port); });`], {
-      stdio: ["ignore", "pipe", "inherit"],
-    });
+    const raw = spawn(
+      process.execPath,
+      ["-e", `require("http").createServer((q, s) => { s.writeHead(200, { "content-type": "text/plain" }); s.end("ok"); }).listen(0, "127.0.0.1", function () { console.log(this.address().port); });`],
+      {
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
     children.push(raw);
     const rawPort = await new Promise<number>((r) => raw.stdout!.once("data", (d: Buffer) => r(Number(String(d).trim()))));
     const rawRuns = { c50: await load(`http://127.0.0.1:${rawPort}/`, 50, [raw.pid!]), c500: await load(`http://127.0.0.1:${rawPort}/`, 500, [raw.pid!]) };
