@@ -24,8 +24,17 @@ function matches(ifNoneMatch: string | null, etag: string): boolean {
   return ifNoneMatch.split(",").some((t) => t.trim().replace(/^W\//, "") === etag);
 }
 
+/** Whether the client takes gzip (a `gzip` coding not refused with q=0). */
+export function acceptsGzip(acceptEncoding: string | null | undefined): boolean {
+  if (!acceptEncoding) return false;
+  return acceptEncoding.split(",").some((part) => {
+    const [coding, ...params] = part.trim().toLowerCase().split(";");
+    return (coding === "gzip" || coding === "*") && !params.some((p) => /^\s*q\s*=\s*0(\.0*)?\s*$/.test(p));
+  });
+}
+
 /** The full answer for an asset of a page the caller resolved (or was refused). */
-export function assetAnswer(access: PublicPageAccess, asset: StatusAsset, req: { method: string; ifNoneMatch: string | null }): AssetAnswer {
+export function assetAnswer(access: PublicPageAccess, asset: StatusAsset, req: { method: string; ifNoneMatch: string | null; acceptEncoding?: string | null }): AssetAnswer {
   const badge = asset.kind === "badge";
   const base: Record<string, string> = { "x-content-type-options": "nosniff", "content-security-policy": badge ? BADGE_CSP : JSON_CSP, ...CORS };
   if (!access.ok) {
@@ -37,16 +46,23 @@ export function assetAnswer(access: PublicPageAccess, asset: StatusAsset, req: {
   }
   const isPublic = access.entry.gate.access === "public";
   const r = renderStatusAsset(access.entry.snapshot, asset);
+  // Memoised like the body: a summary of 50 components is ~20 KB plain, ~2 KB gzipped.
+  const gz = acceptsGzip(req.acceptEncoding) ? r.gzip() : null;
+  const etag = gz ? gz.etag : r.etag;
   const headers: Record<string, string> = {
     ...base,
     "content-type": r.contentType,
     "cache-control": !isPublic ? "private, no-store" : badge ? "public, max-age=60" : "public, max-age=10, stale-while-revalidate=30",
-    etag: r.etag,
+    etag,
     "x-snapshot-age": String(access.ageSeconds),
-    ...(isPublic ? {} : { vary: "cookie" }),
+    vary: isPublic ? "accept-encoding" : "accept-encoding, cookie",
+    ...(gz ? { "content-encoding": "gzip" } : {}),
   };
-  if (r.status === 200 && matches(req.ifNoneMatch, r.etag)) return { status: 304, headers, body: null };
-  return { status: r.status, headers, body: req.method === "HEAD" ? null : r.body };
+  if (r.status === 200 && matches(req.ifNoneMatch, etag)) {
+    delete headers["content-encoding"];
+    return { status: 304, headers, body: null };
+  }
+  return { status: r.status, headers, body: req.method === "HEAD" ? null : gz ? gz.body : r.body };
 }
 
 /** The preflight answer (GET only, any origin, no credentials). */
@@ -75,7 +91,7 @@ export function statusAssetRoute(path: string) {
     const asset = statusAssetOf(path, new URL(req.url).searchParams);
     if (!asset) throw new Error(`No status asset at ${path}`);
     const access = await resolvePublicPage(req, pageSelector(req, slug));
-    return toResponse(assetAnswer(access, asset, { method: req.method, ifNoneMatch: req.headers.get("if-none-match") }));
+    return toResponse(assetAnswer(access, asset, { method: req.method, ifNoneMatch: req.headers.get("if-none-match"), acceptEncoding: req.headers.get("accept-encoding") }));
   };
   const OPTIONS = async (): Promise<Response> => toResponse(preflightAnswer());
   return { GET, OPTIONS };

@@ -14,6 +14,11 @@ import { assetAnswer, preflightAnswer, type AssetAnswer } from "./status-assets"
  * (a page's verified custom domain; an unknown host answers 404, as the app would there).
  * Returns false for anything else, which Next.js then serves.
  */
+/** Building a Request costs more than the rest of the answer: one, read-only, serves every request without cookies. */
+const NO_COOKIES = new Request("http://internal/");
+const SECURITY = apiSecurityHeaders(false);
+const SECURITY_PRODUCTION = apiSecurityHeaders(true);
+
 export async function dispatchStatusAsset(req: IncomingMessage, res: ServerResponse, opts: { production: boolean; appHost: string }): Promise<boolean> {
   const raw = req.url ?? "/";
   const q = raw.indexOf("?");
@@ -39,18 +44,17 @@ export async function dispatchStatusAsset(req: IncomingMessage, res: ServerRespo
   try {
     if (method === "OPTIONS") answer = preflightAnswer();
     else {
-      // The resolver reads only the cookies (password and members-only pages).
+      // The resolver reads only the cookies (password and members-only pages); most requests have none.
       const cookie = req.headers.cookie;
-      const request = new Request("http://internal/", { headers: cookie ? { cookie } : {} });
-      const access = await resolvePublicPage(request, by);
+      const access = await resolvePublicPage(cookie ? new Request("http://internal/", { headers: { cookie } }) : NO_COOKIES, by);
       const inm = req.headers["if-none-match"];
-      answer = assetAnswer(access, asset, { method, ifNoneMatch: typeof inm === "string" ? inm : null });
+      answer = assetAnswer(access, asset, { method, ifNoneMatch: typeof inm === "string" ? inm : null, acceptEncoding: req.headers["accept-encoding"] });
     }
   } catch (err) {
     log.error("status asset failed", { path: pathname, err: (err as Error).message });
     answer = { status: 500, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" }, body: Buffer.from("Internal error.\n") };
   }
-  res.writeHead(answer.status, { ...apiSecurityHeaders(opts.production), ...answer.headers });
+  res.writeHead(answer.status, { ...(opts.production ? SECURITY_PRODUCTION : SECURITY), ...answer.headers });
   res.end(answer.body);
   return true;
 }

@@ -14,7 +14,8 @@
  *  - the page 5 s after a component goes DOWN: the target starts answering 503, the engine
  *    records DOWN (monitor_events), and summary.json is polled; prints the delay from the
  *    recorded transition to the page showing major_outage, and the page's state at +5 s.
- * Flags: --seconds S (per run, default 10), --web N (web processes, default 1).
+ * Flags: --seconds S (per run, default 10), --web N (web processes, default 1), --only summary,badge,page.
+ * BENCH_WEB_NODE_ARGS adds node flags to the web process (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
  * Builds the app first if there is no build. Uses its own database, Redis prefix and free
  * ephemeral ports, and removes them at the end.
  */
@@ -30,7 +31,7 @@ import pg from "pg";
 import { TEST_SECRETS } from "../helpers/test-secrets";
 import { BASE_DATABASE_URL, createTestDatabase, deleteRedisPrefix, dropTestDatabase } from "../helpers/test-db";
 
-const { values: flags } = parseArgs({ options: { seconds: { type: "string", default: "10" }, web: { type: "string", default: "1" } } });
+const { values: flags } = parseArgs({ options: { seconds: { type: "string", default: "10" }, web: { type: "string", default: "1" }, only: { type: "string", default: "summary,badge,page" } } });
 const SECONDS = Number(flags.seconds);
 const WEB = Number(flags.web);
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -102,7 +103,8 @@ function load(url: string, connections: number, pids: number[] = []): Promise<Ru
   return new Promise((resolve, reject) => {
     const cpu0 = pids.reduce((s, p) => s + cpuTicks(p), 0);
     const t0 = Date.now();
-    autocannon({ url, connections, duration: SECONDS, timeout: 10 }, (err, r) => {
+    // As browsers, aggregators' HTTP clients (Go, Python requests) and feed readers ask.
+    autocannon({ url, connections, duration: SECONDS, timeout: 10, headers: { "accept-encoding": "gzip, deflate, br" } }, (err, r) => {
       if (err) return reject(err);
       const secs = (Date.now() - t0) / 1000;
       const cpu = pids.length ? Math.round(((pids.reduce((s, p) => s + cpuTicks(p), 0) - cpu0) / 100 / secs) * 100) : undefined;
@@ -208,7 +210,7 @@ async function main() {
     const env = { ...process.env, LOG_LEVEL: "error" };
     const worker = spawn(process.execPath, ["--import", "tsx", "workers/worker.ts"], { cwd: ROOT, env, stdio: ["ignore", "ignore", "inherit"] });
     children.push(worker);
-    const web = spawn(process.execPath, ["--import", "tsx", "workers/web.ts"], {
+    const web = spawn(process.execPath, [...(process.env.BENCH_WEB_NODE_ARGS?.split(" ").filter(Boolean) ?? []), "--import", "tsx", "workers/web.ts"], {
       cwd: ROOT,
       env: { ...env, NODE_ENV: "production", PORT: String(webPort), HOST: "127.0.0.1", DATABASE_URL: proxied.toString(), WEB_CONCURRENCY: String(WEB) },
       stdio: ["ignore", "ignore", "inherit"],
@@ -228,7 +230,19 @@ async function main() {
       const r = spawnSync("pgrep", ["-P", String(web.pid)], { encoding: "utf8" });
       return [web.pid!, ...r.stdout.split("\n").filter(Boolean).map(Number)];
     };
-    const paths = { page: `/status/${slug}`, summary: `/status/${slug}/api/v2/summary.json`, badge: `/status/${slug}/badge.svg?component=${componentIds[0]}&uptime=90` };
+    // The page (HTML, through Next.js) last: a backlog it leaves must not eat into the others' runs.
+    const paths = { summary: `/status/${slug}/api/v2/summary.json`, badge: `/status/${slug}/badge.svg?component=${componentIds[0]}&uptime=90`, page: `/status/${slug}` };
+    /** Waits until the web process answers promptly again (the previous run's queue drained). */
+    const settle = async () => {
+      for (let i = 0; i < 120; i++) {
+        const t = Date.now();
+        const ok = await fetch(`${base}/status/${slug}/api/v2/status.json`)
+          .then((r) => r.ok)
+          .catch(() => false);
+        if (ok && Date.now() - t < 50) return;
+        await sleep(250);
+      }
+    };
     // Warm-up: every process compiles its routes and loads the snapshot.
     for (const p of Object.values(paths)) await load(`${base}${p}`, 50).catch(() => undefined);
 
@@ -248,9 +262,12 @@ async function main() {
     log(`raw node:http: ${JSON.stringify(rawRuns)}`);
 
     const results: Record<string, unknown> = {};
+    const only = new Set(flags.only!.split(","));
     for (const [label, p] of Object.entries(paths)) {
+      if (!only.has(label)) continue;
       const r: Record<string, unknown> = {};
       for (const c of [50, 500]) {
+        await settle();
         const q0 = proxy.counter.queries;
         const run = await load(`${base}${p}`, c, webPids());
         const queries = proxy.counter.queries - q0;
@@ -264,6 +281,7 @@ async function main() {
     out.results = results;
 
     // A component goes DOWN: its target answers 503; the engine records the transition.
+    await settle();
     target.send("down");
     const brokeAt = Date.now();
     let downAt: number | null = null;

@@ -1,5 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { gunzipSync } from "node:zlib";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../../src/server/db/client";
@@ -109,6 +110,19 @@ describe("status page JSON, feeds and badges", () => {
     const changed = await get(status, p.page.slug, "api/v2/status.json", { "if-none-match": etag });
     expect(changed.status).toBe(200);
     expect(((await changed.json()) as { page: { name: string } }).page.name).toBe("Acme Status (renamed)");
+  });
+
+  it("gzips for clients that take it (memoised, its own ETag), and not for those that refuse it", async () => {
+    const plain = await get(summary, p.page.slug, "api/v2/summary.json");
+    const zipped = await get(summary, p.page.slug, "api/v2/summary.json", { "accept-encoding": "br, gzip;q=0.8" });
+    expect(zipped.headers.get("content-encoding")).toBe("gzip");
+    expect(zipped.headers.get("vary")).toBe("accept-encoding");
+    expect(zipped.headers.get("etag")).not.toBe(plain.headers.get("etag"));
+    expect(gunzipSync(Buffer.from(await zipped.arrayBuffer())).toString()).toBe(await plain.text());
+    const again = await get(summary, p.page.slug, "api/v2/summary.json", { "accept-encoding": "gzip", "if-none-match": zipped.headers.get("etag")! });
+    expect(again.status).toBe(304);
+    expect(again.headers.get("content-encoding")).toBeNull();
+    expect((await get(summary, p.page.slug, "api/v2/summary.json", { "accept-encoding": "gzip;q=0, identity" })).headers.get("content-encoding")).toBeNull();
   });
 
   it("serves Atom and RSS of the published incidents and maintenances", async () => {

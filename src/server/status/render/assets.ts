@@ -6,6 +6,7 @@
  * is a new object, so the old renderings go with it.
  */
 import { createHash } from "node:crypto";
+import { gzipSync } from "node:zlib";
 import type { PageSnapshot } from "../snapshot-types";
 import { capLabel, flatBadge, statusBadge, type BadgeOptions } from "./badge";
 import { atomFeed, rssFeed } from "./feeds";
@@ -20,7 +21,12 @@ export type RenderedAsset = {
   contentType: string;
   /** A strong validator of the body. */
   etag: string;
+  /** The body gzipped (made once, on first ask) and its validator; null when not worth it. */
+  gzip: () => { body: Buffer; etag: string } | null;
 };
+
+/** Bodies smaller than this go out as they are (a 20-byte gzip header and a CPU pass buy nothing). */
+const GZIP_MIN_BYTES = 1024;
 
 const JSON_PATHS = new Map<string, StatuspageDoc>(STATUSPAGE_DOCS.map((d) => [`api/v2/${d}.json`, d]));
 /** Longest `label`/`component` query value read (longer values are cut before use). */
@@ -63,7 +69,11 @@ function render(s: PageSnapshot, a: StatusAsset): RenderedAsset {
     text = svg ?? flatBadge(capLabel(a.badge.label ?? "component"), "not found", "#9f9f9f");
   }
   const body = Buffer.from(text);
-  return { status, body, contentType: CONTENT_TYPES[a.kind], etag: `"${createHash("sha1").update(body).digest("base64url").slice(0, 22)}"` };
+  const etag = `"${createHash("sha1").update(body).digest("base64url").slice(0, 22)}"`;
+  let gz: { body: Buffer; etag: string } | null | undefined;
+  // A representation of its own, so a validator of its own (RFC 9110 §8.8.3).
+  const gzip = () => (gz === undefined ? (gz = body.length < GZIP_MIN_BYTES ? null : { body: gzipSync(body, { level: 6 }), etag: `${etag.slice(0, -1)}-gz"` }) : gz);
+  return { status, body, contentType: CONTENT_TYPES[a.kind], etag, gzip };
 }
 
 const memo = new WeakMap<PageSnapshot, Map<string, RenderedAsset>>();
