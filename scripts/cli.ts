@@ -13,6 +13,7 @@ import { createAccount } from "../src/server/services/auth/create-account";
 import { createProbe } from "../src/server/services/probes/create-probe";
 import { revokeProbe } from "../src/server/services/probes/revoke-probe";
 import { createApiKey } from "../src/server/services/api-keys/create";
+import { markDomainVerified } from "../src/server/services/status-pages/mark-domain-verified";
 
 const USAGE = `Usage: npm run cli -- <command> [flags]
 
@@ -30,6 +31,9 @@ Commands:
       Create an API key for the member E of organization SLUG (an ADMIN); prints {"id","key","scopes"}.
       The key is shown this once. Scopes: monitors:read, monitors:write, events:read, channels:read,
       channels:write, status-pages:read, status-pages:write, account:export.
+  status-page:verify-domain --domain D
+      Mark the custom domain D of a status page as verified (the operator vouches for it, no DNS
+      check): the page is served at https://D/ and the TLS ask endpoint answers 200 for it.
 `;
 
 const meta = { ip: "cli", userAgent: "perigee-cli" };
@@ -115,7 +119,14 @@ async function apiKeyCreate(argv: string[]) {
   return { id: k.id, key: k.key, scopes: k.scopes };
 }
 
+async function statusPageVerifyDomain(argv: string[]) {
+  const { values } = parseArgs({ args: argv, options: { domain: { type: "string" } }, strict: true });
+  if (!values.domain || !/^[a-z0-9.-]{1,253}\.?$/i.test(values.domain)) throw new UsageError("status-page:verify-domain needs --domain D (a host name)");
+  return markDomainVerified({ domain: values.domain });
+}
+
 const commands: Record<string, (argv: string[]) => Promise<unknown>> = {
+  "status-page:verify-domain": statusPageVerifyDomain,
   "apikey:create": apiKeyCreate,
   "user:create": userCreate,
   "org:limits": orgLimits,

@@ -12,6 +12,7 @@ import { closeRedis } from "../src/server/redis";
 import { dispatchApi } from "../src/web/api-dispatch";
 import { dispatchStatusAsset } from "../src/web/status-dispatch";
 import { flushAccessLog } from "../src/server/api/access-log";
+import { hostName, isAppHost } from "../src/server/status/domains";
 
 const IP_HEADER = "x-perigee-client-ip";
 
@@ -27,8 +28,10 @@ async function main() {
     // Never trust a client-supplied copy of our internal header.
     delete req.headers[IP_HEADER];
     req.headers[IP_HEADER] = (req.socket.remoteAddress ?? "unknown").replace(/^::ffff:/, "");
-    // The REST API is served by its own handlers directly; everything else by Next.js.
-    if (req.url?.startsWith("/api/v1/")) {
+    // The REST API is served by its own handlers directly; everything else by Next.js. A
+    // foreign host (maybe a status page's custom domain) is left to the proxy's routing.
+    const host = hostName(req.headers.host);
+    if (req.url?.startsWith("/api/v1/") && (host === null || isAppHost(host))) {
       void dispatchApi(req, res, { production: !dev && e.NODE_ENV === "production" }).then((done) => {
         if (!done) void handle(req, res);
       });
