@@ -10,7 +10,7 @@ import { env } from "../src/server/env";
 import { closeDb } from "../src/server/db/client";
 import { closeRedis } from "../src/server/redis";
 import { dispatchApi } from "../src/web/api-dispatch";
-import { dispatchStatusAsset } from "../src/web/status-dispatch";
+import { dispatchStatus } from "../src/web/status-dispatch";
 import { flushAccessLog } from "../src/server/api/access-log";
 import { hostName, isAppHost } from "../src/server/status/domains";
 
@@ -22,7 +22,6 @@ async function main() {
   const app = next({ dev, dir: process.cwd(), port: e.PORT, hostname: e.HOST });
   const handle = app.getRequestHandler();
   await app.prepare();
-  const appHost = new URL(e.APP_URL).hostname.toLowerCase();
 
   const server = http.createServer((req, res) => {
     // Never trust a client-supplied copy of our internal header.
@@ -37,9 +36,9 @@ async function main() {
       });
       return;
     }
-    // Public pages' JSON, feeds and badges too (status-dispatch.ts); `next dev` serves their route files.
+    // Public status pages' GETs too (status-dispatch.ts); `next dev` serves their route files.
     if (!dev) {
-      void dispatchStatusAsset(req, res, { production: e.NODE_ENV === "production", appHost }).then((done) => {
+      void dispatchStatus(req, res, { production: e.NODE_ENV === "production" }).then((done) => {
         if (!done) void handle(req, res);
       });
       return;

@@ -1,60 +1,93 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { log } from "@/server/log";
+import { customDomainTarget, hostName, isAppHost } from "@/server/status/domains";
 import { statusAssetOf } from "@/server/status/render/assets";
 import { apiSecurityHeaders } from "./api-dispatch";
-import { resolvePublicPage } from "./status-access";
+import { resolvePublicPage, STATUS_DOMAIN_HEADER } from "./status-access";
 import { assetAnswer, preflightAnswer, type AssetAnswer } from "./status-assets";
+import { serveStatusHtml, type StatusView } from "./status-pages";
 
 /**
- * Serves a public page's Statuspage JSON, feeds and badges from the web process's own HTTP
- * server (workers/web.ts), like /api/v1 (ADR 8): Next.js's per-request pipeline alone costs
- * more than the snapshot lookup and a memoised body, and these are the URLs aggregators and
- * badges poll. Same answer builder as the route handlers in src/app/status/[slug], which
- * still serve `next dev`. Paths: /status/{slug}/{asset}, and /{asset} on any other Host
- * (a page's verified custom domain; an unknown host answers 404, as the app would there).
+ * Serves public status pages' GETs from the web process's own HTTP server (workers/web.ts),
+ * like /api/v1 (ADR 8): Next.js's per-request pipeline alone costs several times more than
+ * the snapshot lookup and a memoised body, and these are the URLs visitors, aggregators and
+ * badges hit during an outage. The same answer builders as the route files in
+ * src/app/status/[slug] (which still serve `next dev`, and every POST):
+ *  - JSON, feeds, badges (status-assets.ts) at /status/{slug}/{asset}, and at /{asset} on any
+ *    foreign Host (a page's verified custom domain; an unknown host answers 404 there, as the
+ *    app would);
+ *  - the HTML views (status-pages.ts) at /status/{slug}, …/history, …/incidents/{id}, and at
+ *    /, /history, /incidents/{id} on a verified custom domain (other hosts go to Next.js,
+ *    whose proxy decides).
  * Returns false for anything else, which Next.js then serves.
  */
-/** Building a Request costs more than the rest of the answer: one, read-only, serves every request without cookies. */
+
+/** Building a Request costs more than the rest of an asset's answer: one, read-only, serves every asset request without cookies. */
 const NO_COOKIES = new Request("http://internal/");
 const SECURITY = apiSecurityHeaders(false);
 const SECURITY_PRODUCTION = apiSecurityHeaders(true);
 
-export async function dispatchStatusAsset(req: IncomingMessage, res: ServerResponse, opts: { production: boolean; appHost: string }): Promise<boolean> {
+function viewOf(rest: string): StatusView | null {
+  if (rest === "" || rest === "/") return { kind: "home" };
+  if (rest === "/history" || rest === "/history/") return { kind: "history" };
+  const m = /^\/incidents\/([0-9a-f-]{36})\/?$/.exec(rest);
+  return m ? { kind: "incident", id: m[1]! } : null;
+}
+
+function write(res: ServerResponse, a: AssetAnswer, production: boolean) {
+  res.writeHead(a.status, { ...(production ? SECURITY_PRODUCTION : SECURITY), ...a.headers });
+  res.end(a.body);
+}
+
+export async function dispatchStatus(req: IncomingMessage, res: ServerResponse, opts: { production: boolean }): Promise<boolean> {
+  const method = (req.method ?? "GET").toUpperCase();
+  if (method !== "GET" && method !== "HEAD" && method !== "OPTIONS") return false;
   const raw = req.url ?? "/";
   const q = raw.indexOf("?");
   const pathname = q < 0 ? raw : raw.slice(0, q);
-  let by: { slug: string } | { domain: string };
+  const host = hostName(req.headers.host);
+  const foreign = host !== null && !isAppHost(host);
+  let slug: string | null = null;
   let rest: string;
-  const m = /^\/status\/([a-z0-9][a-z0-9-]{0,62})\/(.+)$/.exec(pathname);
-  if (m) {
-    by = { slug: m[1]! };
-    rest = m[2]!;
-  } else {
-    const host = (req.headers.host ?? "").toLowerCase().replace(/:\d+$/, "");
-    if (!host || host === opts.appHost || !pathname.startsWith("/")) return false;
-    by = { domain: host };
-    rest = pathname.slice(1);
-  }
-  const method = (req.method ?? "GET").toUpperCase();
-  if (method !== "GET" && method !== "HEAD" && method !== "OPTIONS") return false;
-  const asset = statusAssetOf(rest, new URLSearchParams(q < 0 ? "" : raw.slice(q + 1)));
-  if (!asset) return false;
+  if (!foreign) {
+    const m = /^\/status\/([a-z0-9][a-z0-9-]{0,62})(\/.*)?$/.exec(pathname);
+    if (!m) return false;
+    slug = m[1]!;
+    rest = m[2] ?? "";
+  } else rest = pathname;
 
-  let answer: AssetAnswer;
   try {
-    if (method === "OPTIONS") answer = preflightAnswer();
-    else {
-      // The resolver reads only the cookies (password and members-only pages); most requests have none.
-      const cookie = req.headers.cookie;
-      const access = await resolvePublicPage(cookie ? new Request("http://internal/", { headers: { cookie } }) : NO_COOKIES, by);
-      const inm = req.headers["if-none-match"];
-      answer = assetAnswer(access, asset, { method, ifNoneMatch: typeof inm === "string" ? inm : null, acceptEncoding: req.headers["accept-encoding"] });
+    const asset = statusAssetOf(rest.slice(1), new URLSearchParams(q < 0 ? "" : raw.slice(q + 1)));
+    if (asset) {
+      if (method === "OPTIONS") write(res, preflightAnswer(), opts.production);
+      else {
+        // The resolver reads only the cookies (password and members-only pages); most requests have none.
+        const cookie = req.headers.cookie;
+        const access = await resolvePublicPage(cookie ? new Request("http://internal/", { headers: { cookie } }) : NO_COOKIES, slug !== null ? { slug } : { domain: host! });
+        const inm = req.headers["if-none-match"];
+        write(res, assetAnswer(access, asset, { method, ifNoneMatch: typeof inm === "string" ? inm : null, acceptEncoding: req.headers["accept-encoding"] }), opts.production);
+      }
+      return true;
     }
+    const view = method === "OPTIONS" ? null : viewOf(rest);
+    if (!view) return false;
+    if (slug === null) {
+      const target = await customDomainTarget(host!);
+      if (target === null || typeof target === "string") return false;
+      slug = target.slug;
+    }
+    const headers = new Headers();
+    if (req.headers.cookie) headers.set("cookie", req.headers.cookie);
+    if (foreign) headers.set(STATUS_DOMAIN_HEADER, host!);
+    const response = await serveStatusHtml(new Request(`http://internal${pathname}`, { method, headers }), slug, view);
+    const out: Record<string, string> = {};
+    response.headers.forEach((v, k) => (out[k] = v));
+    write(res, { status: response.status, headers: out, body: method === "HEAD" ? null : Buffer.from(await response.arrayBuffer()) }, opts.production);
+    return true;
   } catch (err) {
-    log.error("status asset failed", { path: pathname, err: (err as Error).message });
-    answer = { status: 500, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" }, body: Buffer.from("Internal error.\n") };
+    log.error("status page answer failed", { path: pathname, err: (err as Error).message });
+    if (res.headersSent) res.destroy();
+    else write(res, { status: 500, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" }, body: Buffer.from("Internal error.\n") }, opts.production);
+    return true;
   }
-  res.writeHead(answer.status, { ...(opts.production ? SECURITY_PRODUCTION : SECURITY), ...answer.headers });
-  res.end(answer.body);
-  return true;
 }

@@ -8,7 +8,7 @@ import { statusPages } from "../../src/server/db/schema";
 import { recordResults } from "../../src/server/monitors/record-results";
 import { invalidateStatusPages } from "../../src/server/status/invalidate";
 import { STATUSPAGE_DOCS } from "../../src/server/status/render/statuspage-json";
-import { dispatchStatusAsset } from "../../src/web/status-dispatch";
+import { dispatchStatus } from "../../src/web/status-dispatch";
 import * as atom from "../../src/app/status/[slug]/feed.atom/route";
 import * as rss from "../../src/app/status/[slug]/feed.rss/route";
 import * as badge from "../../src/app/status/[slug]/badge.svg/route";
@@ -182,7 +182,7 @@ describe("the web process's fast path", () => {
   beforeAll(async () => {
     p = await buildPage();
     server = http.createServer((req, res) => {
-      void dispatchStatusAsset(req, res, { production: true, appHost: "localhost" }).then((done) => {
+      void dispatchStatus(req, res, { production: true }).then((done) => {
         if (!done) res.writeHead(418).end("next.js");
       });
     });
@@ -202,8 +202,15 @@ describe("the web process's fast path", () => {
     expect(await b.text()).toContain("&lt;b&gt;&amp;");
     const opt = await fetch(`${base}/status/${p.page.slug}/feed.atom`, { method: "OPTIONS" });
     expect(opt.status).toBe(204);
-    expect((await fetch(`${base}/status/${p.page.slug}`)).status).toBe(418);
+    const html = await fetch(`${base}/status/${p.page.slug}`);
+    expect(html.status).toBe(200);
+    expect(html.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    expect(html.headers.get("content-security-policy")).toContain("default-src 'none'");
+    expect(await html.text()).toContain("Secret REST API");
+    expect((await fetch(`${base}/status/${p.page.slug}/history`)).status).toBe(200);
+    expect((await fetch(`${base}/status/${p.page.slug}`, { method: "POST" })).status).toBe(418);
     expect((await fetch(`${base}/status/${p.page.slug}/api/v2/nothing.json`)).status).toBe(418);
+    expect((await fetch(`${base}/monitors`)).status).toBe(418);
     expect((await fetch(`${base}/status/${p.page.slug}/api/v2/summary.json`, { method: "POST" })).status).toBe(418);
   });
 
@@ -229,6 +236,9 @@ describe("the web process's fast path", () => {
     expect(s.status).toBe(200);
     expect(JSON.parse(s.body)).toMatchObject({ page: { url: `https://${domain}/` } });
     expect((await ask("/badge.svg")).status).toBe(200);
-    expect((await ask("/")).status).toBe(418);
+    const home = await ask("/");
+    expect(home.status).toBe(200);
+    expect(home.body).toContain("Secret REST API");
+    expect((await ask("/monitors")).status).toBe(418);
   });
 });
