@@ -4,6 +4,7 @@
  * view, so a warm request does no database query and no templating — with a strict CSP of
  * its own (no scripts at all), and the private page's password form and its POST.
  */
+import { gzipSync } from "node:zlib";
 import { RateLimited } from "@/server/errors";
 import { env } from "@/server/env";
 import { renderBare, renderHistory, renderHome, renderIncident, renderMissing, renderPasswordForm, type RenderOpts } from "@/server/status/html/pages";
@@ -19,20 +20,23 @@ export const PRIVATE_CACHE = "private, no-store";
 
 export type StatusView = { kind: "home" } | { kind: "history" } | { kind: "incident"; id: string };
 
-const rendered = new Map<string, string | null>();
+/** A rendered view and, once asked for, its gzip (compressed once per snapshot, not per request). */
+type Rendered = { html: string; etag: string; gz?: Uint8Array<ArrayBuffer> };
+const rendered = new Map<string, Rendered | null>();
 const MAX_RENDERED = 2000;
 
-function renderOnce(entry: SnapshotEntry, view: StatusView, o: RenderOpts): string | null {
+function renderOnce(entry: SnapshotEntry, view: StatusView, o: RenderOpts): Rendered | null {
   const s = entry.snapshot;
   const key = `${s.page.id}|${s.builtAt}|${view.kind}|${view.kind === "incident" ? view.id : ""}|${o.base}|${o.stale ? 1 : 0}`;
   if (rendered.has(key)) return rendered.get(key)!;
   const html = view.kind === "home" ? renderHome(s, o) : view.kind === "history" ? renderHistory(s, o) : renderIncident(s, o, view.id);
   if (rendered.size >= MAX_RENDERED) rendered.clear();
-  rendered.set(key, html);
-  return html;
+  const r = html === null ? null : { html, etag: `W/"${Buffer.from(key).toString("base64url")}"` };
+  rendered.set(key, r);
+  return r;
 }
 
-function htmlResponse(body: string, status: number, cache: string, extra: Record<string, string> = {}): Response {
+function htmlResponse(body: string | Uint8Array<ArrayBuffer>, status: number, cache: string, extra: Record<string, string> = {}): Response {
   return new Response(body, {
     status,
     headers: {
@@ -58,9 +62,16 @@ export async function serveStatusHtml(req: Request, slug: string, view: StatusVi
   const isPublic = access.entry.gate.access === "public";
   const cache = isPublic ? PUBLIC_CACHE : PRIVATE_CACHE;
   const o = { base, stale: access.stale };
-  const html = renderOnce(access.entry, view, o);
-  if (html === null) return htmlResponse(renderMissing(access.entry.snapshot, o), 404, cache);
-  return htmlResponse(html, 200, cache, { "x-status-snapshot-age": String(access.ageSeconds) });
+  const r = renderOnce(access.entry, view, o);
+  if (r === null) return htmlResponse(renderMissing(access.entry.snapshot, o), 404, cache);
+  const extra = { "x-status-snapshot-age": String(access.ageSeconds), etag: r.etag, vary: "accept-encoding" };
+  if (isPublic && req.headers.get("if-none-match") === r.etag) return new Response(null, { status: 304, headers: { "cache-control": cache, ...extra } });
+  // Pre-compressed: Next's compression leaves a response that already has a Content-Encoding alone.
+  if (/\bgzip\b/.test(req.headers.get("accept-encoding") ?? "")) {
+    r.gz ??= new Uint8Array(gzipSync(r.html));
+    return htmlResponse(r.gz, 200, cache, { ...extra, "content-encoding": "gzip" });
+  }
+  return htmlResponse(r.html, 200, cache, extra);
 }
 
 function cookieHeader(req: Request, slug: string, value: string): string {

@@ -121,4 +121,19 @@ describe("status snapshot cache", () => {
     await refreshStatusSnapshots();
     await until(async () => (await pageById(page.id))?.entry.snapshot.page.name === "Renamed", 5000);
   });
+
+  it("rebuilds a page when its maintenance starts, without any write", async () => {
+    const t = await createTenant("Due");
+    const page = await insertPage(t.org.id);
+    const c = await insertComponent(page, { name: "DB" });
+    await insertMaintenance(page, { startsAt: new Date(Date.now() + 1500), endsAt: new Date(Date.now() + HOUR), components: [c] });
+    const before = (await pageById(page.id))!.entry.snapshot;
+    expect(before.maintenances[0]!.status).toBe("scheduled");
+    expect(before.components[0]!.status).toBe("operational");
+    await new Promise((r) => setTimeout(r, 1600));
+    await refreshStatusSnapshots();
+    const after = (await pageById(page.id))!.entry.snapshot;
+    expect(after.maintenances[0]!.status).toBe("in_progress");
+    expect(after.components[0]!.status).toBe("under_maintenance");
+  });
 });

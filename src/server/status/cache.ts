@@ -8,9 +8,10 @@
  *
  * Redis keys (under REDIS_PREFIX): status:snap:{id} (the entry, MAC'd: its gate grants access),
  * status:ver:{id}, status:fail:{id} (last failed rebuild), status:slug:{slug} and
- * status:domain:{host} (→ page id), status:stale (set of ids to rebuild), status:known (set).
+ * status:domain:{host} (→ page id), status:stale (set of ids to rebuild), status:due (maintenance
+ * start/end times), status:known (set).
  */
-import { eq, inArray, or } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import { db } from "../db/client";
 import { statusPageComponents, statusPages } from "../db/schema";
 import { verifiedValue, withMac } from "../auth/redis-mac";
@@ -33,6 +34,8 @@ const K = {
   slug: (slug: string) => `status:slug:${slug}`,
   domain: (host: string) => `status:domain:${host}`,
   stale: "status:stale",
+  /** Sorted set: page id → when its shown maintenance next starts or ends (ms). */
+  due: "status:due",
   known: "status:known",
   sweep: "status:sweep",
 };
@@ -76,6 +79,13 @@ export async function rebuildPage(pageId: string): Promise<SnapshotEntry | null>
     .del(K.fail(pageId))
     .sadd(K.known, pageId);
   m.set(K.slug(entry.snapshot.page.slug), pageId);
+  const now = Date.now();
+  const next = entry.snapshot.maintenances
+    .flatMap((x) => [Date.parse(x.startsAt), Date.parse(x.endsAt)])
+    .filter((t) => t > now)
+    .sort((a, b) => a - b)[0];
+  if (next !== undefined) m.zadd(K.due, next, pageId);
+  else m.zrem(K.due, pageId);
   if (entry.gate.customDomain) m.set(K.domain(entry.gate.customDomain), pageId);
   const res = await m.exec();
   const ver = Number(res?.[1]?.[1] ?? 0);
@@ -208,10 +218,7 @@ export async function pagesOf(sel: { pageIds?: string[]; monitorIds?: string[]; 
     for (const r of rows) ids.add(r.id);
   }
   if (sel.organizationId) {
-    const rows = await db()
-      .select({ id: statusPages.id })
-      .from(statusPages)
-      .where(or(eq(statusPages.organizationId, sel.organizationId)));
+    const rows = await db().select({ id: statusPages.id }).from(statusPages).where(eq(statusPages.organizationId, sel.organizationId));
     for (const r of rows) ids.add(r.id);
   }
   return [...ids];
@@ -219,11 +226,18 @@ export async function pagesOf(sel: { pageIds?: string[]; monitorIds?: string[]; 
 
 /**
  * The worker's job, every ~2 s: rebuilds the pages marked stale, and about once a minute
- * every page (uptime bars move, maintenance windows open and close without a write). When
+ * every page (uptime bars move, the engine's weekly windows open and close without a write),
+ * and pages whose shown maintenance starts or ends (status:due). When
  * the database is down, every known page is flagged so visitors see it may be out of date.
  */
 export async function refreshStatusSnapshots(): Promise<{ rebuilt: number; failed: number }> {
   const ids = new Set((await redis().spop(K.stale, 1000)) ?? []);
+  // Maintenance that starts or ends now changes the page without any write.
+  const due = await redis().zrangebyscore(K.due, 0, Date.now());
+  if (due.length) {
+    await redis().zrem(K.due, ...due);
+    for (const id of due) ids.add(id);
+  }
   const sweep = (await redis().set(K.sweep, "1", "EX", 55, "NX")) === "OK";
   if (sweep) {
     try {

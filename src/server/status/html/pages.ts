@@ -47,7 +47,8 @@ function bars(c: Ctx, comp: ComponentSnapshot): string {
     .map((d) => {
       const up = d.uptime === null ? t.noData : `${d.uptime.toFixed(2)} % ${t.uptime}`;
       const inc = d.incidents.length ? `, ${fill(t.dayIncidents, { n: d.incidents.length })}: ${d.incidents.map((i) => i.title).join("; ")}` : "";
-      return `<li class="${d.incidents.length && (d.uptime ?? 100) >= 99.9 ? "b1" : barClass(d.uptime)}" tabindex="0"><span class="tip">${esc(`${d.date}: ${up}${inc}`)}</span></li>`;
+      // Terse markup (unquoted class, <i> for the tip): a page of 50 components has 4,500 bars.
+      return `<li class=${d.incidents.length && (d.uptime ?? 100) >= 99.9 ? "b1" : barClass(d.uptime)} tabindex=0><i>${esc(`${d.date}: ${up}${inc}`)}</i></li>`;
     })
     .join("");
   return `<ol class="bars" aria-label="${esc(`${comp.name}: ${t.uptimeDays} – ${t.today}`)}">${items}</ol><div class="axis" aria-hidden="true"><span>${esc(t.uptimeDays)}</span><span>${comp.uptime90 === null ? "" : esc(`${comp.uptime90.toFixed(2)} %`)}</span><span>${esc(t.today)}</span></div>`;

@@ -31,10 +31,10 @@ h1{font-size:1.5rem;margin:.5rem 0 1rem}h2{font-size:1.15rem;margin:1.75rem 0 .7
 .bars{display:flex;gap:1px;list-style:none;margin:.75rem 0 0;padding:0;height:2rem}
 .bars li{flex:1;min-width:0;border-radius:1px;background:var(--none);position:relative;outline-offset:1px}
 .bars .b0{background:var(--b0)}.bars .b1{background:var(--b1)}.bars .b2{background:var(--b2)}.bars .b3{background:var(--b3)}
-.tip{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
-.bars li:hover .tip,.bars li:focus .tip,.bars li:focus-within .tip{clip:auto;width:max-content;max-width:16rem;height:auto;white-space:normal;bottom:2.4rem;left:50%;transform:translateX(-50%);background:var(--fg);color:var(--bg);padding:.4rem .6rem;border-radius:.35rem;font-size:.8rem;z-index:5}
-.bars li:nth-child(-n+20):hover .tip,.bars li:nth-child(-n+20):focus .tip{left:0;transform:none}
-.bars li:nth-last-child(-n+20):hover .tip,.bars li:nth-last-child(-n+20):focus .tip{left:auto;right:0;transform:none}
+.bars i{font-style:normal;position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.bars li:hover i,.bars li:focus i{clip:auto;width:max-content;max-width:16rem;height:auto;white-space:normal;bottom:2.4rem;left:50%;transform:translateX(-50%);background:var(--fg);color:var(--bg);padding:.4rem .6rem;border-radius:.35rem;font-size:.8rem;z-index:5}
+.bars li:nth-child(-n+20):hover i,.bars li:nth-child(-n+20):focus i{left:0;transform:none}
+.bars li:nth-last-child(-n+20):hover i,.bars li:nth-last-child(-n+20):focus i{left:auto;right:0;transform:none}
 .axis{display:flex;justify-content:space-between;color:var(--muted);font-size:.75rem;margin-top:.25rem}
 .chart{margin:.75rem 0 0}.chart svg{width:100%;height:60px;color:var(--accent)}.chart figcaption{color:var(--muted);font-size:.75rem}
 @media (prefers-color-scheme:dark){.chart svg{color:var(--maint)}}
