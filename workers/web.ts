@@ -10,6 +10,7 @@ import { env } from "../src/server/env";
 import { closeDb } from "../src/server/db/client";
 import { closeRedis } from "../src/server/redis";
 import { dispatchApi } from "../src/web/api-dispatch";
+import { STATUS_DOMAIN_HEADER } from "../src/web/status-access";
 import { dispatchStatus } from "../src/web/status-dispatch";
 import { flushAccessLog } from "../src/server/api/access-log";
 import { hostName, isAppHost } from "../src/server/status/domains";
@@ -37,7 +38,9 @@ async function main() {
       return;
     }
     // Public status pages' GETs too (status-dispatch.ts); `next dev` serves their route files.
-    if (!dev) {
+    // Only the custom-domain routing may name a page's domain (STATUS_DOMAIN_HEADER).
+    delete req.headers[STATUS_DOMAIN_HEADER];
+    if (!dev && (host === null || isAppHost(host))) {
       void dispatchStatus(req, res, { production: e.NODE_ENV === "production" }).then((done) => {
         if (!done) void handle(req, res);
       });

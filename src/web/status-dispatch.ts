@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { log } from "@/server/log";
-import { customDomainTarget, hostName, isAppHost } from "@/server/status/domains";
 import { statusAssetOf } from "@/server/status/render/assets";
 import { apiSecurityHeaders } from "./api-dispatch";
 import { resolvePublicPage, STATUS_DOMAIN_HEADER } from "./status-access";
@@ -12,14 +11,12 @@ import { serveStatusHtml, type StatusView } from "./status-pages";
  * like /api/v1 (ADR 8): Next.js's per-request pipeline alone costs several times more than
  * the snapshot lookup and a memoised body, and these are the URLs visitors, aggregators and
  * badges hit during an outage. The same answer builders as the route files in
- * src/app/status/[slug] (which still serve `next dev`, and every POST):
- *  - JSON, feeds, badges (status-assets.ts) at /status/{slug}/{asset}, and at /{asset} on any
- *    foreign Host (a page's verified custom domain; an unknown host answers 404 there, as the
- *    app would);
- *  - the HTML views (status-pages.ts) at /status/{slug}, …/history, …/incidents/{id}, and at
- *    /, /history, /incidents/{id} on a verified custom domain (other hosts go to Next.js,
- *    whose proxy decides).
- * Returns false for anything else, which Next.js then serves.
+ * src/app/status/[slug] (which still serve `next dev`, and every POST): JSON, feeds and
+ * badges (status-assets.ts) at /status/{slug}/{asset}, the HTML views (status-pages.ts) at
+ * /status/{slug}, …/history, …/incidents/{id}. A custom domain's request arrives here
+ * already rewritten under /status/{slug} with the domain in STATUS_DOMAIN_HEADER (set only by
+ * the web server's custom-domain routing, which drops any client copy), and the page is then
+ * found by its domain. Returns false for anything else, which Next.js then serves.
  */
 
 /** Building a Request costs more than the rest of an asset's answer: one, read-only, serves every asset request without cookies. */
@@ -45,16 +42,12 @@ export async function dispatchStatus(req: IncomingMessage, res: ServerResponse, 
   const raw = req.url ?? "/";
   const q = raw.indexOf("?");
   const pathname = q < 0 ? raw : raw.slice(0, q);
-  const host = hostName(req.headers.host);
-  const foreign = host !== null && !isAppHost(host);
-  let slug: string | null = null;
-  let rest: string;
-  if (!foreign) {
-    const m = /^\/status\/([a-z0-9][a-z0-9-]{0,62})(\/.*)?$/.exec(pathname);
-    if (!m) return false;
-    slug = m[1]!;
-    rest = m[2] ?? "";
-  } else rest = pathname;
+  const m = /^\/status\/([a-z0-9][a-z0-9-]{0,62})(\/.*)?$/.exec(pathname);
+  if (!m) return false;
+  const slug = m[1]!;
+  const rest = m[2] ?? "";
+  const given = req.headers[STATUS_DOMAIN_HEADER];
+  const domain = typeof given === "string" && given ? given : null;
 
   try {
     const asset = statusAssetOf(rest.slice(1), new URLSearchParams(q < 0 ? "" : raw.slice(q + 1)));
@@ -63,7 +56,7 @@ export async function dispatchStatus(req: IncomingMessage, res: ServerResponse, 
       else {
         // The resolver reads only the cookies (password and members-only pages); most requests have none.
         const cookie = req.headers.cookie;
-        const access = await resolvePublicPage(cookie ? new Request("http://internal/", { headers: { cookie } }) : NO_COOKIES, slug !== null ? { slug } : { domain: host! });
+        const access = await resolvePublicPage(cookie ? new Request("http://internal/", { headers: { cookie } }) : NO_COOKIES, domain ? { domain } : { slug });
         const inm = req.headers["if-none-match"];
         write(res, assetAnswer(access, asset, { method, ifNoneMatch: typeof inm === "string" ? inm : null, acceptEncoding: req.headers["accept-encoding"] }), opts.production);
       }
@@ -71,14 +64,12 @@ export async function dispatchStatus(req: IncomingMessage, res: ServerResponse, 
     }
     const view = method === "OPTIONS" ? null : viewOf(rest);
     if (!view) return false;
-    if (slug === null) {
-      const target = await customDomainTarget(host!);
-      if (target === null || typeof target === "string") return false;
-      slug = target.slug;
-    }
     const headers = new Headers();
-    if (req.headers.cookie) headers.set("cookie", req.headers.cookie);
-    if (foreign) headers.set(STATUS_DOMAIN_HEADER, host!);
+    for (const h of ["cookie", "accept-encoding", "if-none-match", "accept-language"]) {
+      const v = req.headers[h];
+      if (typeof v === "string") headers.set(h, v);
+    }
+    if (domain) headers.set(STATUS_DOMAIN_HEADER, domain);
     const response = await serveStatusHtml(new Request(`http://internal${pathname}`, { method, headers }), slug, view);
     const out: Record<string, string> = {};
     response.headers.forEach((v, k) => (out[k] = v));

@@ -207,6 +207,9 @@ describe("the web process's fast path", () => {
     expect(html.headers.get("content-type")).toBe("text/html; charset=utf-8");
     expect(html.headers.get("content-security-policy")).toContain("default-src 'none'");
     expect(await html.text()).toContain("Secret REST API");
+    expect(html.headers.get("content-encoding")).toBe("gzip");
+    const cached = await fetch(`${base}/status/${p.page.slug}`, { headers: { "if-none-match": html.headers.get("etag")! } });
+    expect(cached.status).toBe(304);
     expect((await fetch(`${base}/status/${p.page.slug}/history`)).status).toBe(200);
     expect((await fetch(`${base}/status/${p.page.slug}`, { method: "POST" })).status).toBe(418);
     expect((await fetch(`${base}/status/${p.page.slug}/api/v2/nothing.json`)).status).toBe(418);
@@ -214,31 +217,22 @@ describe("the web process's fast path", () => {
     expect((await fetch(`${base}/status/${p.page.slug}/api/v2/summary.json`, { method: "POST" })).status).toBe(418);
   });
 
-  it("serves /api/v2/summary.json and /badge.svg at the root of a verified custom domain only", async () => {
+  it("finds the page by the custom domain the routing named, served only once verified", async () => {
     const domain = `status-${p.page.slug}.example.test`;
-    const ask = (path: string) =>
-      new Promise<{ status: number; body: string }>((resolve, reject) => {
-        const u = new URL(base);
-        const req = http.request({ host: u.hostname, port: u.port, path, headers: { host: domain } }, (r) => {
-          let body = "";
-          r.on("data", (c: Buffer) => (body += c));
-          r.on("end", () => resolve({ status: r.statusCode ?? 0, body }));
-        });
-        req.on("error", reject);
-        req.end();
-      });
+    const ask = (path: string) => fetch(`${base}/status/${p.page.slug}${path}`, { headers: { "x-perigee-status-domain": domain } });
     await db().update(statusPages).set({ customDomain: domain }).where(eq(statusPages.id, p.page.id));
     await invalidateStatusPages({ pageIds: [p.page.id] });
     expect((await ask("/api/v2/summary.json")).status).toBe(404);
+    expect((await ask("")).status).toBe(404);
     await db().update(statusPages).set({ domainVerifiedAt: new Date() }).where(eq(statusPages.id, p.page.id));
     await invalidateStatusPages({ pageIds: [p.page.id] });
     const s = await ask("/api/v2/summary.json");
     expect(s.status).toBe(200);
-    expect(JSON.parse(s.body)).toMatchObject({ page: { url: `https://${domain}/` } });
+    expect(await s.json()).toMatchObject({ page: { url: `https://${domain}/` } });
     expect((await ask("/badge.svg")).status).toBe(200);
-    const home = await ask("/");
+    const home = await ask("");
     expect(home.status).toBe(200);
-    expect(home.body).toContain("Secret REST API");
-    expect((await ask("/monitors")).status).toBe(418);
+    // Links on a custom domain are relative to its root.
+    expect(await home.text()).toContain('href="/feed.atom"');
   });
 });
