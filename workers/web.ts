@@ -48,7 +48,9 @@ async function main() {
     }
     void handle(req, res);
   });
-  server.listen(e.PORT, e.HOST, () => {
+  // A deep accept queue: hundreds of clients connecting at once (a status page during an
+  // outage) must wait in it, not have their SYNs dropped and retried seconds later.
+  server.listen({ port: e.PORT, host: e.HOST, backlog: 4096 }, () => {
     console.log(`[web] ready on ${e.APP_URL} (port ${e.PORT})`);
   });
 
