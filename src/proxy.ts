@@ -1,8 +1,7 @@
 import { type NextRequest, NextResponse } from "next/server";
 import { env } from "@/server/env";
-import { customDomainTarget, hostName, isAppHost } from "@/server/status/domains";
+import { hostName, isAppHost, STATUS_DOMAIN_HEADER } from "@/server/status/hosts";
 import { requestIdOf } from "@/web/request-id";
-import { STATUS_DOMAIN_HEADER } from "@/web/status-access";
 
 /** The status pages' HTML views answer with their own script-free CSP (src/web/status-pages.ts). */
 const STATUS_HTML = /^\/status\/[^/]+(?:\/history|\/incidents\/[^/]+)?\/?$/;
@@ -12,27 +11,14 @@ const STATUS_HTML = /^\/status\/[^/]+(?:\/history|\/incidents\/[^/]+)?\/?$/;
  * `script-src 'self'` would block them and 'unsafe-inline' would defeat the policy.
  * Next reads the nonce for its own scripts from the request-side CSP header.
  */
-export async function proxy(request: NextRequest) {
-  // A status page's custom domain serves that page's paths only (rewritten under /status/{slug}).
+export function proxy(request: NextRequest) {
+  // The web server rewrote custom-domain requests (src/web/custom-domain.ts) and set the
+  // domain header; it is kept only when it names the request's own Host, which is not the app's.
   const host = hostName(request.headers.get("host"));
-  if (host && !isAppHost(host)) {
-    const target = await customDomainTarget(host);
-    if (target === "not_found" || target === "unavailable")
-      return new NextResponse(target === "not_found" ? "Not found" : "Temporarily unavailable", {
-        status: target === "not_found" ? 404 : 503,
-        headers: { "content-type": "text/plain", "cache-control": "no-store" },
-      });
-    if (target) {
-      if (/\/\.\.?(?:\/|$)|%2e|%2f|\/\//i.test(request.nextUrl.pathname)) return new NextResponse("Not found", { status: 404, headers: { "content-type": "text/plain" } });
-      const url = request.nextUrl.clone();
-      url.pathname = `/status/${target.slug}${request.nextUrl.pathname === "/" ? "" : request.nextUrl.pathname}`;
-      const headers = new Headers(request.headers);
-      headers.set(STATUS_DOMAIN_HEADER, host);
-      headers.set("x-request-id", requestIdOf(headers.get("x-request-id")));
-      return NextResponse.rewrite(url, { request: { headers } });
-    }
-  }
+  const claimed = request.headers.get(STATUS_DOMAIN_HEADER);
+  const domain = claimed && host && claimed === host && !isAppHost(host) ? claimed : null;
   if (STATUS_HTML.test(request.nextUrl.pathname)) {
+    if (domain || !claimed) return NextResponse.next();
     const headers = new Headers(request.headers);
     headers.delete(STATUS_DOMAIN_HEADER);
     return NextResponse.next({ request: { headers } });
@@ -55,8 +41,7 @@ export async function proxy(request: NextRequest) {
   ].join("; ");
 
   const requestHeaders = new Headers(request.headers);
-  // Only the rewrite above may say a request came through a custom domain.
-  requestHeaders.delete(STATUS_DOMAIN_HEADER);
+  if (!domain) requestHeaders.delete(STATUS_DOMAIN_HEADER);
   requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("content-security-policy", csp);
   requestHeaders.set("x-request-id", requestIdOf(requestHeaders.get("x-request-id")));

@@ -13,7 +13,7 @@ import { dispatchApi } from "../src/web/api-dispatch";
 import { STATUS_DOMAIN_HEADER } from "../src/web/status-access";
 import { dispatchStatus } from "../src/web/status-dispatch";
 import { flushAccessLog } from "../src/server/api/access-log";
-import { hostName, isAppHost } from "../src/server/status/domains";
+import { routeCustomDomain } from "../src/web/custom-domain";
 
 const IP_HEADER = "x-perigee-client-ip";
 
@@ -24,14 +24,22 @@ async function main() {
   const handle = app.getRequestHandler();
   await app.prepare();
 
-  const server = http.createServer((req, res) => {
+  const server = http.createServer(async (req, res) => {
     // Never trust a client-supplied copy of our internal header.
     delete req.headers[IP_HEADER];
     req.headers[IP_HEADER] = (req.socket.remoteAddress ?? "unknown").replace(/^::ffff:/, "");
-    // The REST API is served by its own handlers directly; everything else by Next.js. A
-    // foreign host (maybe a status page's custom domain) is left to the proxy's routing.
-    const host = hostName(req.headers.host);
-    if (req.url?.startsWith("/api/v1/") && (host === null || isAppHost(host))) {
+    // A status page's custom domain serves that page's paths only (src/web/custom-domain.ts).
+    const routed = await routeCustomDomain(req).catch(() => ({ kind: "refuse", status: 503 }) as const);
+    if (routed.kind === "refuse") {
+      res.writeHead(routed.status, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" }).end(routed.status === 404 ? "Not found" : "Temporarily unavailable");
+      return;
+    }
+    if (routed.kind === "page") {
+      void handle(req, res);
+      return;
+    }
+    // The REST API is served by its own handlers directly; everything else by Next.js.
+    if (req.url?.startsWith("/api/v1/")) {
       void dispatchApi(req, res, { production: !dev && e.NODE_ENV === "production" }).then((done) => {
         if (!done) void handle(req, res);
       });

@@ -6,11 +6,9 @@
  */
 import { SESSION_COOKIE, validateSession } from "@/server/auth/session";
 import { pageByDomain, pageBySlug, SnapshotUnavailable } from "@/server/status/cache";
+import { STATUS_DOMAIN_HEADER } from "@/server/status/hosts";
 import { PAGE_COOKIE, pageCookieValid } from "@/server/status/page-access";
 import type { SnapshotEntry } from "@/server/status/snapshot-types";
-
-/** Set by src/proxy.ts on requests it rewrote from a verified custom domain (never trusted from clients: the proxy overwrites it). */
-export const STATUS_DOMAIN_HEADER = "x-perigee-status-domain";
 
 export type PublicPageAccess =
   | { ok: true; entry: SnapshotEntry; ageSeconds: number; stale: boolean }

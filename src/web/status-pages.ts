@@ -10,8 +10,9 @@ import { env } from "@/server/env";
 import { renderBare, renderHistory, renderHome, renderIncident, renderMissing, renderPasswordForm, type RenderOpts } from "@/server/status/html/pages";
 import { checkPagePassword, PAGE_COOKIE, PAGE_COOKIE_TTL_SECONDS, pageCookieValue } from "@/server/status/page-access";
 import type { SnapshotEntry } from "@/server/status/snapshot-types";
+import { STATUS_DOMAIN_HEADER } from "@/server/status/hosts";
 import { metaFromHeaders } from "./request-meta";
-import { pageBasePath, pageSelector, resolvePublicPage, STATUS_DOMAIN_HEADER } from "./status-access";
+import { pageBasePath, pageSelector, resolvePublicPage } from "./status-access";
 
 /** No scripts, no frames, forms only to this origin. src/proxy.ts leaves these paths to it. */
 export const STATUS_CSP = "default-src 'none'; img-src 'self' data: https:; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";

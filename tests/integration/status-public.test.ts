@@ -1,8 +1,10 @@
+import { spawnSync } from "node:child_process";
+import path from "node:path";
 import { gunzipSync } from "node:zlib";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { NextRequest } from "next/server";
 import pg from "pg";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, inject, it } from "vitest";
 import { GET as domainCheck } from "../../src/app/api/status/domain-check/route";
 import { hashPassword } from "../../src/server/auth/password";
 import { createSession } from "../../src/server/auth/session";
@@ -13,12 +15,15 @@ import { verifyDomain } from "../../src/server/services/status-pages/verify-doma
 import { pageBySlug } from "../../src/server/status/cache";
 import { invalidateStatusPages } from "../../src/server/status/invalidate";
 import { proxy } from "../../src/proxy";
+import { routeCustomDomain } from "../../src/web/custom-domain";
 import { callRoute } from "../helpers/app-route";
 import { countingQueries } from "../helpers/api";
 import { createTenant, createUser, meta } from "../helpers/factories";
+import { TEST_SECRETS } from "../helpers/test-secrets";
 import { insertComponent, insertIncident, insertMaintenance, insertPage, insertSection, uniqueSlug } from "../helpers/status-factory";
 
 const HOUR = 3_600_000;
+const ROOT = path.resolve(import.meta.dirname, "../..");
 
 /**
  * Every public path of a page. Feeds, badge and JSON (issue 11 part B) and subscribe (part D)
@@ -74,7 +79,12 @@ describe("public status page HTML", () => {
     const t = await createTenant("Html");
     const page = await insertPage(t.org.id, { name: "Acme <Status>", brandColor: "#fde047", timeZone: "Europe/Berlin" });
     const sec = await insertSection(page.id, "Core services");
-    const api = await insertComponent(page, { name: "Public API", sectionId: sec.id });
+    const api = await insertComponent(page, { name: "Public API", sectionId: sec.id, showResponseTime: true });
+    const hour = new Date();
+    hour.setUTCMinutes(0, 0, 0);
+    await db().execute(sql`insert into check_rollups_hourly (monitor_seq, bucket, checks, successes, degraded, latency_sum_ms, latency_hist) values
+      (${api.monitor.seq}, ${new Date(hour.getTime() - HOUR).toISOString()}::timestamptz, 10, 10, 0, 1000, '{}'),
+      (${api.monitor.seq}, ${hour.toISOString()}::timestamptz, 10, 10, 0, 3000, '{}')`);
     await insertComponent(page, { name: "Dashboard" });
     const inc = await insertIncident(page, {
       title: "Slow <b>responses</b>",
@@ -105,6 +115,7 @@ describe("public status page HTML", () => {
     expect(html).toContain("Found a <strong>bad</strong> deploy");
     expect(html).not.toContain("Looking into it");
     expect((html.match(/<li class=b[n0-3] tabindex=0><i>\d{4}-\d\d-\d\d: /g) ?? []).length).toBe(180);
+    expect(html).toMatch(/<svg viewBox="0 0 300 60" preserveAspectRatio="none" role="img" aria-label="Response time \(last 24 hours, ms\): 2 h, max 300 ms, ⌀ 200 ms">/);
     expect(html).toContain(`<form method="post" action="/status/${page.slug}/subscribe">`);
     expect(html).toContain(`name="components" value="${api.id}"`);
     expect(html).toContain(`href="/status/${page.slug}/feed.atom"`);
@@ -226,16 +237,19 @@ describe("private pages", () => {
 });
 
 describe("custom domains", () => {
-  const proxied = async (host: string, path: string, headers: Record<string, string> = {}) => proxy(new NextRequest(`http://${host}${path}`, { headers: { host, ...headers } }));
+  const routed = async (host: string, url: string, headers: Record<string, string> = {}) => {
+    const req: { url: string; headers: Record<string, string | undefined> } = { url, headers: { host, ...headers } };
+    return { r: await routeCustomDomain(req), req };
+  };
 
-  it("serves a verified domain's page at / (through the proxy's rewrite), 404s an unverified one, and the TLS ask endpoint agrees", async () => {
+  it("serves a verified domain's page at / (the web server's routing), 404s an unverified one, and the TLS ask endpoint agrees", async () => {
     const t = await createTenant("Domain");
     const domain = `status-${uniqueSlug("d")}.example.com`;
     const page = await insertPage(t.org.id, { name: "Domain Status", customDomain: domain, domainToken: "tok-123" });
     await insertComponent(page, { name: "Checkout" });
     const inc = await insertIncident(page, { title: "Checkout errors" });
 
-    expect((await proxied(domain, "/")).status).toBe(404);
+    expect((await routed(domain, "/")).r).toEqual({ kind: "refuse", status: 404 });
     expect((await domainCheck(new Request(`http://localhost:3000/api/status/domain-check?domain=${domain}`))).status).toBe(404);
     expect((await domainCheck(new Request(`http://localhost:3000/api/status/domain-check?domain=unknown.example.org`))).status).toBe(404);
 
@@ -256,20 +270,26 @@ describe("custom domains", () => {
     expect(asked).toEqual([`_perigee.${domain}`]);
     expect((await domainCheck(new Request(`http://localhost:3000/api/status/domain-check?domain=${domain}`))).status).toBe(200);
 
+    // The web server's routing (workers/web.ts → routeCustomDomain): every path of the domain is the page's.
     for (const [path, target] of [
       ["/", `/status/${page.slug}`],
       ["/history", `/status/${page.slug}/history`],
       ["/feed.atom", `/status/${page.slug}/feed.atom`],
-      ["/api/v2/summary.json", `/status/${page.slug}/api/v2/summary.json`],
+      ["/api/v2/summary.json?x=1", `/status/${page.slug}/api/v2/summary.json?x=1`],
       ["/sign-in", `/status/${page.slug}/sign-in`],
+      ["/api/v1/monitors", `/status/${page.slug}/api/v1/monitors`],
     ] as const) {
-      const r = await proxied(domain, path, { "x-perigee-status-domain": "spoofed.example" });
-      expect(new URL(r.headers.get("x-middleware-rewrite")!).pathname, path).toBe(target);
-      expect(r.headers.get("x-middleware-request-x-perigee-status-domain")).toBe(domain);
-      expect(r.headers.get("set-cookie")).toBeNull();
+      const { r, req } = await routed(domain, path, { "x-perigee-status-domain": "spoofed.example" });
+      expect(r, path).toEqual({ kind: "page", url: target, domain });
+      expect(req.url).toBe(target);
+      expect(req.headers["x-perigee-status-domain"]).toBe(domain);
     }
-    // Dot segments are resolved before routing: nothing escapes the page's paths.
-    expect(new URL((await proxied(domain, "/../api/v1/monitors")).headers.get("x-middleware-rewrite")!).pathname).toBe(`/status/${page.slug}/api/v1/monitors`);
+    for (const path of ["/../api/v1/monitors", "/%2e%2e/sign-in", "/a/%2F..", "//evil"]) expect((await routed(domain, path)).r, path).toEqual({ kind: "refuse", status: 404 });
+    // Nothing but the page answers there: the sign-in page has no route under the page.
+    expect((await callRoute("GET", `/status/${page.slug}/sign-in`, { headers: { "x-perigee-status-domain": domain } })).status).toBe(404);
+    // The proxy keeps the header only when it names the request's own (foreign) Host.
+    const kept = proxy(new NextRequest(`http://127.0.0.1:3000/status/${page.slug}/history`, { headers: { host: domain, "x-perigee-status-domain": domain } }));
+    expect(kept.headers.get("x-middleware-override-headers")).toBeNull();
 
     // The rewritten request, as the route handler gets it: links at /, page URL on the domain.
     const home = await callRoute("GET", `/status/${page.slug}`, { headers: { "x-perigee-status-domain": domain } });
@@ -281,10 +301,14 @@ describe("custom domains", () => {
     expect((await pageBySlug(page.slug))!.entry.snapshot.page.url).toBe(`https://${domain}/`);
     expect((await callRoute("GET", `/status/${page.slug}`, { headers: { "x-perigee-status-domain": "other.example.com" } })).status).toBe(404);
 
-    // The app's own host is not rewritten, and a client cannot claim to come through a domain.
-    const own = await proxied("localhost:3000", `/status/${page.slug}`, { "x-perigee-status-domain": domain });
-    expect(own.headers.get("x-middleware-rewrite")).toBeNull();
-    expect(own.headers.get("x-middleware-override-headers") ?? "").not.toContain("x-perigee-status-domain");
+    // The app's own host and hosts no page claims are the app's, and a client cannot claim to come through a domain.
+    const own = await routed("localhost:3000", `/status/${page.slug}`, { "x-perigee-status-domain": domain });
+    expect(own.r).toEqual({ kind: "app" });
+    expect(own.req.headers["x-perigee-status-domain"]).toBeUndefined();
+    expect((await routed("unclaimed.example.org", "/")).r).toEqual({ kind: "app" });
+    const spoofed = proxy(new NextRequest(`http://localhost:3000/status/${page.slug}`, { headers: { host: "localhost:3000", "x-perigee-status-domain": domain } }));
+    expect(spoofed.headers.get("x-middleware-override-headers")).not.toContain("x-perigee-status-domain");
+    expect(spoofed.headers.get("x-middleware-request-x-perigee-status-domain")).toBeNull();
   });
 
   it("the operator can mark a domain verified", async () => {
@@ -293,6 +317,29 @@ describe("custom domains", () => {
     const page = await insertPage(t.org.id, { customDomain: domain, domainToken: "x" });
     await expect(markDomainVerified({ domain: "nobody.example.invalid" })).rejects.toThrow(/No status page/);
     expect(await markDomainVerified({ domain: domain.toUpperCase() })).toMatchObject({ pageId: page.id, domain });
+    expect((await domainCheck(new Request(`http://localhost:3000/api/status/domain-check?domain=${domain}`))).status).toBe(200);
+  });
+
+  it("npm run cli -- status-page:verify-domain --domain D", { timeout: 60_000 }, async () => {
+    const t = await createTenant("Cli");
+    const domain = `cli-${uniqueSlug("d")}.example.net`;
+    const page = await insertPage(t.org.id, { customDomain: domain, domainToken: "x" });
+    const run = (args: string[]) =>
+      spawnSync(path.join(ROOT, "node_modules/.bin/tsx"), ["scripts/cli.ts", ...args], {
+        cwd: ROOT,
+        env: { ...process.env, ...TEST_SECRETS, NODE_ENV: "test", DATABASE_URL: inject("databaseUrl"), REDIS_PREFIX: inject("redisPrefix") },
+        encoding: "utf8",
+        timeout: 60_000,
+      });
+    const bad = run(["status-page:verify-domain"]);
+    expect(bad.status).toBe(2);
+    const r = run(["status-page:verify-domain", "--domain", domain]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ pageId: page.id, slug: page.slug, domain });
+    const [row] = await db().select().from(statusPages).where(eq(statusPages.id, page.id));
+    expect(row!.domainVerifiedAt).not.toBeNull();
+    // The CLI's process rebuilt the snapshot: this process sees the domain verified.
+    await new Promise((res) => setTimeout(res, 1100));
     expect((await domainCheck(new Request(`http://localhost:3000/api/status/domain-check?domain=${domain}`))).status).toBe(200);
   });
 });

@@ -4,6 +4,7 @@ import { monitors } from "../../db/schema";
 import type { Ctx } from "../../context";
 import { requirePermission } from "../../auth/permissions";
 import { syncScheduleSafely } from "../../monitors/schedule";
+import { invalidateStatusPages } from "../../status/invalidate";
 import { recordAudit } from "../audit/record";
 import { getMonitorOrThrow } from "./internal";
 
@@ -31,5 +32,7 @@ export async function deleteMonitors({ ctx, monitorIds }: { ctx: Ctx; monitorIds
     return rows;
   });
   for (const m of gone) await syncScheduleSafely(m, m.regions, true);
+  // Their components went with them (cascade): the organization's pages are rebuilt.
+  if (gone.length) await invalidateStatusPages({ organizationId: ctx.org.id });
   return { deleted: gone.length };
 }

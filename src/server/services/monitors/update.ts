@@ -6,6 +6,7 @@ import { Invalid } from "../../errors";
 import { requirePermission } from "../../auth/permissions";
 import { sealSecrets, secretFieldsOf, splitConfig, toInput } from "../../monitors/config";
 import { syncScheduleSafely } from "../../monitors/schedule";
+import { invalidateStatusPages } from "../../status/invalidate";
 import { assertTargetsAllowed } from "../../monitors/targets";
 import { assertRegionsExist } from "../../monitors/regions";
 import { parseMonitorInput } from "../../monitors/schema";
@@ -82,6 +83,8 @@ export async function updateMonitor({ ctx, monitorId, patch }: { ctx: Ctx; monit
     return row!;
   });
   await syncScheduleSafely(m, previousRegions);
+  // Pausing or resuming changes what its status-page components show.
+  if (m.state === "PAUSED" || m.state === "PENDING") await invalidateStatusPages({ monitorIds: [m.id] });
   const [view] = await toMonitorViews([m]);
   return view!;
 }

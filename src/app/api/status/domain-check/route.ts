@@ -1,4 +1,4 @@
-import { hostName } from "@/server/status/domains";
+import { hostName } from "@/server/status/hosts";
 import { pageByDomain } from "@/server/status/cache";
 
 export const dynamic = "force-dynamic";
