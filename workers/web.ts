@@ -10,7 +10,6 @@ import { env } from "../src/server/env";
 import { closeDb } from "../src/server/db/client";
 import { closeRedis } from "../src/server/redis";
 import { dispatchApi } from "../src/web/api-dispatch";
-import { STATUS_DOMAIN_HEADER } from "../src/web/status-access";
 import { dispatchStatus } from "../src/web/status-dispatch";
 import { flushAccessLog } from "../src/server/api/access-log";
 import { routeCustomDomain } from "../src/web/custom-domain";
@@ -34,8 +33,16 @@ async function main() {
       res.writeHead(routed.status, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" }).end(routed.status === 404 ? "Not found" : "Temporarily unavailable");
       return;
     }
+    // Public status pages' GETs are served without Next.js in production (status-dispatch.ts),
+    // on the app's host and on custom domains (rewritten above); `next dev` serves their route files.
+    const status = (then: () => void) => {
+      if (dev) return then();
+      void dispatchStatus(req, res, { production: e.NODE_ENV === "production" }).then((done) => {
+        if (!done) then();
+      });
+    };
     if (routed.kind === "page") {
-      void handle(req, res);
+      status(() => void handle(req, res));
       return;
     }
     // The REST API is served by its own handlers directly; everything else by Next.js.
@@ -45,16 +52,7 @@ async function main() {
       });
       return;
     }
-    // Public status pages' GETs too (status-dispatch.ts); `next dev` serves their route files.
-    // Only the custom-domain routing may name a page's domain (STATUS_DOMAIN_HEADER).
-    delete req.headers[STATUS_DOMAIN_HEADER];
-    if (!dev && (host === null || isAppHost(host))) {
-      void dispatchStatus(req, res, { production: e.NODE_ENV === "production" }).then((done) => {
-        if (!done) void handle(req, res);
-      });
-      return;
-    }
-    void handle(req, res);
+    status(() => void handle(req, res));
   });
   // A deep accept queue: hundreds of clients connecting at once (a status page during an
   // outage) must wait in it, not have their SYNs dropped and retried seconds later.

@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { log } from "@/server/log";
 import { statusAssetOf } from "@/server/status/render/assets";
 import { apiSecurityHeaders } from "./api-dispatch";
-import { resolvePublicPage, STATUS_DOMAIN_HEADER } from "./status-access";
+import { STATUS_DOMAIN_HEADER } from "@/server/status/hosts";
+import { resolvePublicPage } from "./status-access";
 import { assetAnswer, preflightAnswer, type AssetAnswer } from "./status-assets";
 import { serveStatusHtml, type StatusView } from "./status-pages";
 

@@ -8,6 +8,7 @@ import { statusPages } from "../../src/server/db/schema";
 import { recordResults } from "../../src/server/monitors/record-results";
 import { invalidateStatusPages } from "../../src/server/status/invalidate";
 import { STATUSPAGE_DOCS } from "../../src/server/status/render/statuspage-json";
+import { routeCustomDomain } from "../../src/web/custom-domain";
 import { dispatchStatus } from "../../src/web/status-dispatch";
 import * as atom from "../../src/app/status/[slug]/feed.atom/route";
 import * as rss from "../../src/app/status/[slug]/feed.rss/route";
@@ -181,10 +182,13 @@ describe("the web process's fast path", () => {
   let p: Awaited<ReturnType<typeof buildPage>>;
   beforeAll(async () => {
     p = await buildPage();
+    // As workers/web.ts: the custom-domain routing first, then the fast path, else Next.js (418 here).
     server = http.createServer((req, res) => {
-      void dispatchStatus(req, res, { production: true }).then((done) => {
-        if (!done) res.writeHead(418).end("next.js");
-      });
+      void (async () => {
+        const routed = await routeCustomDomain(req);
+        if (routed.kind === "refuse") return void res.writeHead(routed.status).end();
+        if (!(await dispatchStatus(req, res, { production: true }))) res.writeHead(418).end("next.js");
+      })();
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -217,22 +221,38 @@ describe("the web process's fast path", () => {
     expect((await fetch(`${base}/status/${p.page.slug}/api/v2/summary.json`, { method: "POST" })).status).toBe(418);
   });
 
-  it("finds the page by the custom domain the routing named, served only once verified", async () => {
+  it("serves a verified custom domain's root paths from the fast path, and ignores a client's domain header", async () => {
     const domain = `status-${p.page.slug}.example.test`;
-    const ask = (path: string) => fetch(`${base}/status/${p.page.slug}${path}`, { headers: { "x-perigee-status-domain": domain } });
+    const ask = (path: string, headers: Record<string, string> = { host: domain }) =>
+      new Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
+        const u = new URL(base);
+        const req = http.request({ host: u.hostname, port: u.port, path, headers }, (r) => {
+          let body = "";
+          r.on("data", (c: Buffer) => (body += c));
+          r.on("end", () => resolve({ status: r.statusCode ?? 0, body, headers: r.headers }));
+        });
+        req.on("error", reject);
+        req.end();
+      });
     await db().update(statusPages).set({ customDomain: domain }).where(eq(statusPages.id, p.page.id));
     await invalidateStatusPages({ pageIds: [p.page.id] });
     expect((await ask("/api/v2/summary.json")).status).toBe(404);
-    expect((await ask("")).status).toBe(404);
     await db().update(statusPages).set({ domainVerifiedAt: new Date() }).where(eq(statusPages.id, p.page.id));
     await invalidateStatusPages({ pageIds: [p.page.id] });
     const s = await ask("/api/v2/summary.json");
     expect(s.status).toBe(200);
-    expect(await s.json()).toMatchObject({ page: { url: `https://${domain}/` } });
+    expect(s.headers["access-control-allow-origin"]).toBe("*");
+    expect(JSON.parse(s.body)).toMatchObject({ page: { url: `https://${domain}/` } });
     expect((await ask("/badge.svg")).status).toBe(200);
-    const home = await ask("");
+    expect((await ask("/feed.atom")).body).toContain(`https://${domain}/feed.atom`);
+    const home = await ask("/");
     expect(home.status).toBe(200);
     // Links on a custom domain are relative to its root.
-    expect(await home.text()).toContain('href="/feed.atom"');
+    expect(home.body).toContain('href="/feed.atom"');
+    // Another page's paths are not reachable through this domain.
+    expect((await ask(`/status/${p.page.slug}/api/v2/summary.json`)).status).not.toBe(200);
+    // On the app's host, a client cannot name a domain itself.
+    const spoofed = await ask(`/status/no-such-page/api/v2/summary.json`, { host: "localhost", "x-perigee-status-domain": domain });
+    expect(spoofed.status).toBe(404);
   });
 });
