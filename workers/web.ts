@@ -12,7 +12,6 @@ import { closeRedis } from "../src/server/redis";
 import { dispatchApi } from "../src/web/api-dispatch";
 import { dispatchStatus } from "../src/web/status-dispatch";
 import { flushAccessLog } from "../src/server/api/access-log";
-import { routeCustomDomain } from "../src/web/custom-domain";
 
 const IP_HEADER = "x-perigee-client-ip";
 
@@ -27,24 +26,9 @@ async function main() {
     // Never trust a client-supplied copy of our internal header.
     delete req.headers[IP_HEADER];
     req.headers[IP_HEADER] = (req.socket.remoteAddress ?? "unknown").replace(/^::ffff:/, "");
-    // A status page's custom domain serves that page's paths only (src/web/custom-domain.ts).
-    const routed = await routeCustomDomain(req).catch(() => ({ kind: "refuse", status: 503 }) as const);
-    if (routed.kind === "refuse") {
-      res.writeHead(routed.status, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" }).end(routed.status === 404 ? "Not found" : "Temporarily unavailable");
-      return;
-    }
-    // Public status pages' GETs are served without Next.js in production (status-dispatch.ts),
-    // on the app's host and on custom domains (rewritten above); `next dev` serves their route files.
-    const status = (then: () => void) => {
-      if (dev) return then();
-      void dispatchStatus(req, res, { production: e.NODE_ENV === "production" }).then((done) => {
-        if (!done) then();
-      });
-    };
-    if (routed.kind === "page") {
-      status(() => void handle(req, res));
-      return;
-    }
+    // Status pages: custom domains, and every public GET of a page — HTML, Statuspage JSON,
+    // feeds, badges — straight from the snapshot cache (src/web/status-dispatch.ts).
+    if (await dispatchStatus(req, res)) return;
     // The REST API is served by its own handlers directly; everything else by Next.js.
     if (req.url?.startsWith("/api/v1/")) {
       void dispatchApi(req, res, { production: !dev && e.NODE_ENV === "production" }).then((done) => {
@@ -52,7 +36,7 @@ async function main() {
       });
       return;
     }
-    status(() => void handle(req, res));
+    void handle(req, res);
   });
   // A deep accept queue: hundreds of clients connecting at once (a status page during an
   // outage) must wait in it, not have their SYNs dropped and retried seconds later.

@@ -46,6 +46,8 @@ function htmlResponse(body: string | Uint8Array<ArrayBuffer>, status: number, ca
       "x-content-type-options": "nosniff",
       "x-frame-options": "DENY",
       "referrer-policy": "strict-origin-when-cross-origin",
+      "permissions-policy": "camera=(), microphone=(), geolocation=()",
+      ...(env().NODE_ENV === "production" ? { "strict-transport-security": "max-age=63072000; includeSubDomains" } : {}),
       "cache-control": cache,
       ...extra,
     },

@@ -8,7 +8,6 @@ import { statusPages } from "../../src/server/db/schema";
 import { recordResults } from "../../src/server/monitors/record-results";
 import { invalidateStatusPages } from "../../src/server/status/invalidate";
 import { STATUSPAGE_DOCS } from "../../src/server/status/render/statuspage-json";
-import { routeCustomDomain } from "../../src/web/custom-domain";
 import { dispatchStatus } from "../../src/web/status-dispatch";
 import * as atom from "../../src/app/status/[slug]/feed.atom/route";
 import * as rss from "../../src/app/status/[slug]/feed.rss/route";
@@ -182,13 +181,11 @@ describe("the web process's fast path", () => {
   let p: Awaited<ReturnType<typeof buildPage>>;
   beforeAll(async () => {
     p = await buildPage();
-    // As workers/web.ts: the custom-domain routing first, then the fast path, else Next.js (418 here).
+    // As workers/web.ts: the status front door first, else Next.js (418 here).
     server = http.createServer((req, res) => {
-      void (async () => {
-        const routed = await routeCustomDomain(req);
-        if (routed.kind === "refuse") return void res.writeHead(routed.status).end();
-        if (!(await dispatchStatus(req, res, { production: true }))) res.writeHead(418).end("next.js");
-      })();
+      void dispatchStatus(req, res).then((done) => {
+        if (!done) res.writeHead(418).end("next.js");
+      });
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -199,7 +196,7 @@ describe("the web process's fast path", () => {
     const r = await fetch(`${base}/status/${p.page.slug}/api/v2/summary.json`, { headers: { host: "localhost" } });
     expect(r.status).toBe(200);
     statuspageSchemas.summary.parse(await r.json());
-    for (const h of ["x-content-type-options", "strict-transport-security", "access-control-allow-origin", "etag"]) expect(r.headers.get(h), h).toBeTruthy();
+    for (const h of ["x-content-type-options", "x-frame-options", "access-control-allow-origin", "etag"]) expect(r.headers.get(h), h).toBeTruthy();
     const etag = r.headers.get("etag")!;
     expect((await fetch(`${base}/status/${p.page.slug}/api/v2/summary.json`, { headers: { "if-none-match": etag } })).status).toBe(304);
     const b = await fetch(`${base}/status/${p.page.slug}/badge.svg?label=${encodeURIComponent("<b>&")}`);

@@ -1,4 +1,6 @@
 import { spawnSync } from "node:child_process";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { eq, sql } from "drizzle-orm";
@@ -16,6 +18,7 @@ import { pageBySlug } from "../../src/server/status/cache";
 import { invalidateStatusPages } from "../../src/server/status/invalidate";
 import { proxy } from "../../src/proxy";
 import { routeCustomDomain } from "../../src/web/custom-domain";
+import { dispatchStatus } from "../../src/web/status-dispatch";
 import { callRoute } from "../helpers/app-route";
 import { countingQueries } from "../helpers/api";
 import { createTenant, createUser, meta } from "../helpers/factories";
@@ -341,6 +344,61 @@ describe("custom domains", () => {
     // The CLI's process rebuilt the snapshot: this process sees the domain verified.
     await new Promise((res) => setTimeout(res, 1100));
     expect((await domainCheck(new Request(`http://localhost:3000/api/status/domain-check?domain=${domain}`))).status).toBe(200);
+  });
+});
+
+describe("the web server's front door (workers/web.ts → dispatchStatus), over real HTTP", () => {
+  it("answers the HTML on the app host and on a verified custom domain, refuses an unverified one, and passes everything else on", async () => {
+    const server = http.createServer((req, res) => {
+      void dispatchStatus(req, res).then((done) => {
+        if (!done) res.writeHead(418, { "x-url": req.url ?? "", "x-domain": String(req.headers["x-perigee-status-domain"] ?? "") }).end("next");
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as AddressInfo).port;
+    const get = (host: string, p: string, headers: Record<string, string> = {}) =>
+      new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
+        const req = http.request({ host: "127.0.0.1", port, path: p, headers: { host, ...headers } }, (res) => {
+          let body = "";
+          res.on("data", (c: Buffer) => (body += c));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+        });
+        req.on("error", reject);
+        req.end();
+      });
+    try {
+      const t = await createTenant("Door");
+      const domain = `door-${uniqueSlug("d")}.example.com`;
+      const page = await insertPage(t.org.id, { name: "Door Status", customDomain: domain, domainToken: "x" });
+      await insertComponent(page, { name: "Front API" });
+      const app = await get("localhost:3000", `/status/${page.slug}`);
+      expect(app.status).toBe(200);
+      expect(app.headers["content-security-policy"]).toContain("default-src 'none'");
+      expect(app.body).toContain("Front API");
+      expect((await get("localhost:3000", `/status/${page.slug}/history`)).status).toBe(200);
+      expect((await get("localhost:3000", `/status/${page.slug}/feed.atom`)).status).toBe(200);
+      expect((await get("localhost:3000", "/sign-in")).status).toBe(418);
+      expect((await get(domain, "/")).status).toBe(404);
+
+      await markDomainVerified({ domain });
+      const home = await get(domain, "/", { "x-perigee-status-domain": "evil.example" });
+      expect(home.status).toBe(200);
+      expect(home.headers["set-cookie"]).toBeUndefined();
+      expect(home.body).toContain('href="/history"');
+      expect((await get(domain, "/history")).status).toBe(200);
+      const feed = await get(domain, "/feed.atom?x=1");
+      expect(feed.status).toBe(200);
+      expect(feed.body).toContain(`https://${domain}/feed.atom`);
+      const other = await get(domain, "/sign-in");
+      expect(other.headers["x-url"]).toBe(`/status/${page.slug}/sign-in`);
+      expect(other.headers["x-domain"]).toBe(domain);
+      expect((await get(domain, "/%2e%2e/sign-in")).status).toBe(404);
+      // A client on the app host cannot claim a domain.
+      const spoof = await get("localhost:3000", "/x", { "x-perigee-status-domain": domain });
+      expect(spoof.headers["x-domain"]).toBe("");
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 });
 
