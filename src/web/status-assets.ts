@@ -11,7 +11,7 @@ import { pageSelector, resolvePublicPage, type PublicPageAccess } from "./status
 
 export type AssetAnswer = { status: number; headers: Record<string, string>; body: Buffer | null };
 
-const CORS = { "access-control-allow-origin": "*", "access-control-expose-headers": "etag, x-snapshot-age" };
+const CORS = { "access-control-allow-origin": "*", "access-control-expose-headers": "etag, x-status-snapshot-age" };
 const JSON_CSP = "default-src 'none'; frame-ancestors 'none'";
 /** An SVG opened directly is a document: it may style itself, never run script or load anything. */
 const BADGE_CSP = "default-src 'none'; style-src 'unsafe-inline'";
@@ -54,7 +54,7 @@ export function assetAnswer(access: PublicPageAccess, asset: StatusAsset, req: {
     "content-type": r.contentType,
     "cache-control": !isPublic ? "private, no-store" : badge ? "public, max-age=60" : "public, max-age=10, stale-while-revalidate=30",
     etag,
-    "x-snapshot-age": String(access.ageSeconds),
+    "x-status-snapshot-age": String(access.ageSeconds),
     vary: isPublic ? "accept-encoding" : "accept-encoding, cookie",
     ...(gz ? { "content-encoding": "gzip" } : {}),
   };
