@@ -51,7 +51,7 @@ function bars(c: Ctx, comp: ComponentSnapshot): string {
       return `<li class=${d.incidents.length && (d.uptime ?? 100) >= 99.9 ? "b1" : barClass(d.uptime)} tabindex=0><i>${esc(`${d.date}: ${up}${inc}`)}</i></li>`;
     })
     .join("");
-  return `<ol class="bars" aria-label="${esc(`${comp.name}: ${t.uptimeDays} – ${t.today}`)}">${items}</ol><div class="axis" aria-hidden="true"><span>${esc(t.uptimeDays)}</span><span>${comp.uptime90 === null ? "" : esc(`${comp.uptime90.toFixed(2)} %`)}</span><span>${esc(t.today)}</span></div>`;
+  return `<ol class="bars" aria-label="${esc(`${comp.name}: ${t.uptimeDays} – ${t.today}`)}">${items}</ol><div class="axis"><span>${esc(t.uptimeDays)}</span><span>${comp.uptime90 === null ? "" : esc(fill(t.uptime90, { pct: comp.uptime90.toFixed(2) }))}</span><span>${esc(t.today)}</span></div>`;
 }
 
 function chart(c: Ctx, comp: ComponentSnapshot): string {
