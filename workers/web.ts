@@ -10,8 +10,8 @@ import { env } from "../src/server/env";
 import { closeDb } from "../src/server/db/client";
 import { closeRedis } from "../src/server/redis";
 import { dispatchApi } from "../src/web/api-dispatch";
-import { flushAccessLog } from "../src/server/api/access-log";
 import { dispatchStatus } from "../src/web/status-dispatch";
+import { flushAccessLog } from "../src/server/api/access-log";
 
 const IP_HEADER = "x-perigee-client-ip";
 
@@ -26,7 +26,8 @@ async function main() {
     // Never trust a client-supplied copy of our internal header.
     delete req.headers[IP_HEADER];
     req.headers[IP_HEADER] = (req.socket.remoteAddress ?? "unknown").replace(/^::ffff:/, "");
-    // Status pages: custom domains, and their HTML straight from the snapshot cache (src/web/status-dispatch.ts).
+    // Status pages: custom domains, and every public GET of a page — HTML, Statuspage JSON,
+    // feeds, badges — straight from the snapshot cache (src/web/status-dispatch.ts).
     if (await dispatchStatus(req, res)) return;
     // The REST API is served by its own handlers directly; everything else by Next.js.
     if (req.url?.startsWith("/api/v1/")) {
@@ -37,7 +38,9 @@ async function main() {
     }
     void handle(req, res);
   });
-  server.listen(e.PORT, e.HOST, () => {
+  // A deep accept queue: hundreds of clients connecting at once (a status page during an
+  // outage) must wait in it, not have their SYNs dropped and retried seconds later.
+  server.listen({ port: e.PORT, host: e.HOST, backlog: 4096 }, () => {
     console.log(`[web] ready on ${e.APP_URL} (port ${e.PORT})`);
   });
 

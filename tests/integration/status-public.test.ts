@@ -376,7 +376,7 @@ describe("the web server's front door (workers/web.ts → dispatchStatus), over 
       expect(app.headers["content-security-policy"]).toContain("default-src 'none'");
       expect(app.body).toContain("Front API");
       expect((await get("localhost:3000", `/status/${page.slug}/history`)).status).toBe(200);
-      expect((await get("localhost:3000", `/status/${page.slug}/feed.atom`)).status).toBe(418);
+      expect((await get("localhost:3000", `/status/${page.slug}/feed.atom`)).status).toBe(200);
       expect((await get("localhost:3000", "/sign-in")).status).toBe(418);
       expect((await get(domain, "/")).status).toBe(404);
 
@@ -387,10 +387,11 @@ describe("the web server's front door (workers/web.ts → dispatchStatus), over 
       expect(home.body).toContain('href="/history"');
       expect((await get(domain, "/history")).status).toBe(200);
       const feed = await get(domain, "/feed.atom?x=1");
-      expect(feed.status).toBe(418);
-      expect(feed.headers["x-url"]).toBe(`/status/${page.slug}/feed.atom?x=1`);
-      expect(feed.headers["x-domain"]).toBe(domain);
-      expect((await get(domain, "/sign-in")).headers["x-url"]).toBe(`/status/${page.slug}/sign-in`);
+      expect(feed.status).toBe(200);
+      expect(feed.body).toContain(`https://${domain}/feed.atom`);
+      const other = await get(domain, "/sign-in");
+      expect(other.headers["x-url"]).toBe(`/status/${page.slug}/sign-in`);
+      expect(other.headers["x-domain"]).toBe(domain);
       expect((await get(domain, "/%2e%2e/sign-in")).status).toBe(404);
       // A client on the app host cannot claim a domain.
       const spoof = await get("localhost:3000", "/x", { "x-perigee-status-domain": domain });

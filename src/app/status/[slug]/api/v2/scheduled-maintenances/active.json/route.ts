@@ -1,0 +1,5 @@
+import { statusAssetRoute } from "@/web/status-assets";
+
+const route = statusAssetRoute("api/v2/scheduled-maintenances/active.json");
+export const GET = route.GET;
+export const OPTIONS = route.OPTIONS;
