@@ -3,8 +3,11 @@ import { env } from "@/server/env";
 import { hostName, isAppHost, STATUS_DOMAIN_HEADER } from "@/server/status/hosts";
 import { requestIdOf } from "@/web/request-id";
 
-/** The status pages' HTML views answer with their own script-free CSP (src/web/status-pages.ts). */
-const STATUS_HTML = /^\/status\/[^/]+(?:\/history|\/incidents\/[^/]+)?\/?$/;
+/**
+ * Everything under /status/ is a route handler answering with its own script-free CSP (HTML
+ * views, subscribe pages, feeds, badges, Statuspage JSON): the app's nonce CSP would override it.
+ */
+const STATUS_PATHS = /^\/status\//;
 
 /**
  * Per-request CSP with a nonce: Next.js streams inline bootstrap scripts, so a static
@@ -17,7 +20,7 @@ export function proxy(request: NextRequest) {
   const host = hostName(request.headers.get("host"));
   const claimed = request.headers.get(STATUS_DOMAIN_HEADER);
   const domain = claimed && host && claimed === host && !isAppHost(host) ? claimed : null;
-  if (STATUS_HTML.test(request.nextUrl.pathname)) {
+  if (STATUS_PATHS.test(request.nextUrl.pathname)) {
     if (domain || !claimed) return NextResponse.next();
     const headers = new Headers(request.headers);
     headers.delete(STATUS_DOMAIN_HEADER);

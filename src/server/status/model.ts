@@ -31,7 +31,6 @@ export const BANNERS = ["operational", "degraded", "partial_outage", "major_outa
 export type Banner = (typeof BANNERS)[number];
 
 export const SUBSCRIBER_KINDS = ["email", "webhook"] as const;
-export type SubscriberKind = (typeof SUBSCRIBER_KINDS)[number];
 
 /** What subscribers are told. */
 export const NOTICE_KINDS = ["incident_published", "incident_updated", "incident_resolved", "maintenance_started", "maintenance_ended"] as const;

@@ -40,6 +40,9 @@ export async function updateStatusMaintenance({
         ...(d.message !== undefined ? { message: d.message } : {}),
         componentIds,
         ...span,
+        // Rescheduled into the future: its start / end will be announced again when they come.
+        startNoticeAt: span.startsAt > new Date() ? null : current.startNoticeAt,
+        endNoticeAt: span.endsAt > new Date() ? null : current.endNoticeAt,
         maintenanceWindowId: windowId,
         updatedAt: new Date(),
       })

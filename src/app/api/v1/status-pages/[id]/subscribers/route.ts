@@ -1,7 +1,9 @@
 import { z } from "zod";
+import { addStatusWebhookSubscriber } from "@/server/services/status-subscribers/add-webhook";
 import { countStatusSubscribers } from "@/server/services/status-subscribers/count";
 import { removeStatusSubscriber } from "@/server/services/status-subscribers/remove";
 import { subscriberCountSchema } from "@/server/services/status-subscribers/view";
+import { webhookSubscriberSchema } from "@/server/validation/status-subscribers";
 import { operation } from "@/web/api-v1";
 
 export const dynamic = "force-dynamic";
@@ -20,6 +22,26 @@ export const GET = operation(
     errors: ["not_found"],
   },
   async ({ caller, params }) => ({ body: await countStatusSubscribers({ ctx: caller.ctx, pageId: params.id }) }),
+);
+
+export const POST = operation(
+  {
+    method: "POST",
+    path,
+    params,
+    scope: "status-pages:write",
+    summary: "Add a webhook subscriber",
+    description:
+      "A system of yours told of every incident and maintenance notice (or only those of `componentIds`) with a signed JSON POST (docs/status-subscribers.md). Confirmed at once; the signing secret is in this answer only. Email subscribers sign up on the public page (double opt-in).",
+    body: webhookSubscriberSchema,
+    response: {
+      status: 201,
+      schema: z.object({ id: z.uuid(), signingSecret: z.string(), componentIds: z.array(z.uuid()) }).strict(),
+      description: "The subscriber and its signing secret (shown once)",
+    },
+    errors: ["not_found"],
+  },
+  async ({ caller, params, body }) => ({ status: 201, body: await addStatusWebhookSubscriber({ ctx: caller.ctx, pageId: params.id, input: body }) }),
 );
 
 export const DELETE = operation(
