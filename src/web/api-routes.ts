@@ -10,6 +10,17 @@ import * as monitorById from "@/app/api/v1/monitors/[id]/route";
 import * as monitorUptime from "@/app/api/v1/monitors/[id]/uptime/route";
 import * as monitors from "@/app/api/v1/monitors/route";
 import * as openapi from "@/app/api/v1/openapi.json/route";
+import * as statusPageComponents from "@/app/api/v1/status-pages/[id]/components/route";
+import * as statusIncidentPublish from "@/app/api/v1/status-pages/[id]/incidents/[incidentId]/publish/route";
+import * as statusIncidentById from "@/app/api/v1/status-pages/[id]/incidents/[incidentId]/route";
+import * as statusIncidentUpdates from "@/app/api/v1/status-pages/[id]/incidents/[incidentId]/updates/route";
+import * as statusIncidents from "@/app/api/v1/status-pages/[id]/incidents/route";
+import * as statusMaintenanceById from "@/app/api/v1/status-pages/[id]/maintenances/[maintenanceId]/route";
+import * as statusMaintenances from "@/app/api/v1/status-pages/[id]/maintenances/route";
+import * as statusPageById from "@/app/api/v1/status-pages/[id]/route";
+import * as statusSubscriberById from "@/app/api/v1/status-pages/[id]/subscribers/[subscriberId]/route";
+import * as statusSubscribers from "@/app/api/v1/status-pages/[id]/subscribers/route";
+import * as statusPages from "@/app/api/v1/status-pages/route";
 import type { OperationDecl } from "@/server/api/operation";
 import type { ApiOperation } from "./api-v1";
 
@@ -29,6 +40,17 @@ export const API_ROUTE_MODULES: Record<string, unknown>[] = [
   eventById,
   channels,
   channelById,
+  statusPages,
+  statusPageById,
+  statusPageComponents,
+  statusIncidents,
+  statusIncidentById,
+  statusIncidentUpdates,
+  statusIncidentPublish,
+  statusMaintenances,
+  statusMaintenanceById,
+  statusSubscribers,
+  statusSubscriberById,
   accountExport,
   openapi,
 ];

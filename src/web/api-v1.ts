@@ -20,7 +20,9 @@ import { metaFromHeaders } from "./request-meta";
  */
 type ApiResult = { status?: number; body?: unknown; headers?: Record<string, string> };
 
-type Params<O extends OperationDecl> = O["path"] extends `${string}{${string}}${string}` ? { id: string } : Record<string, never>;
+/** The `{name}` placeholders of a path, e.g. "id" | "incidentId". */
+type ParamNames<P extends string> = P extends `${string}{${infer N}}${infer Rest}` ? N | ParamNames<Rest> : never;
+type Params<O extends OperationDecl> = [ParamNames<O["path"]>] extends [never] ? Record<string, never> : { [K in ParamNames<O["path"]>]: string };
 type Query<O extends OperationDecl> = O["query"] extends z.ZodObject ? z.output<O["query"]> : Record<string, never>;
 type Handler<O extends OperationDecl> = (a: {
   caller: ApiCaller;

@@ -5,7 +5,7 @@ import { flushAccessLog } from "../../src/server/api/access-log";
 import { SCOPE_NAMES, type Scope } from "../../src/server/auth/scopes";
 import { hashApiKey } from "../../src/server/api/keys";
 import { db } from "../../src/server/db/client";
-import { apiKeys, apiAccessLog } from "../../src/server/db/schema";
+import { apiKeys, apiAccessLog, statusSubscribers } from "../../src/server/db/schema";
 import { recordResults } from "../../src/server/monitors/record-results";
 import { redis } from "../../src/server/redis";
 import { revokeApiKey } from "../../src/server/services/api-keys/revoke";
@@ -14,6 +14,9 @@ import { removeMember } from "../../src/server/services/organizations/remove-mem
 import { createApiKey } from "../../src/server/services/api-keys/create";
 import { createChannel } from "../../src/server/services/channels/create";
 import { createMonitor } from "../../src/server/services/monitors/create";
+import { createStatusIncident } from "../../src/server/services/status-incidents/create";
+import { createStatusMaintenance } from "../../src/server/services/status-maintenances/create";
+import { createStatusPage } from "../../src/server/services/status-pages/create";
 import { api, apiTenant, countingQueries, errorShaped, OPERATIONS } from "../helpers/api";
 import { down, res } from "../helpers/monitor-factory";
 
@@ -21,7 +24,7 @@ import { down, res } from "../helpers/monitor-factory";
  * Security files: authentication, scopes for every operation, and an automated sweep that
  * every route with an id answers 404 for another organization's resources.
  */
-type Ids = { monitor: string; event: string; channel: string };
+type Ids = { monitor: string; event: string; channel: string; statusPage: string; statusIncident: string; statusMaintenance: string; statusSubscriber: string };
 let mine: Awaited<ReturnType<typeof apiTenant>>;
 let theirs: Awaited<ReturnType<typeof apiTenant>>;
 let theirIds: Ids;
@@ -34,8 +37,25 @@ async function seed(t: Awaited<ReturnType<typeof apiTenant>>): Promise<Ids> {
     .execute<{ id: string }>(`select id from incidents where monitor_id = '${m.id}'` as never)
     .then((r) => r.rows);
   const ch = await createChannel({ ctx: t.ctx.ADMIN, input: { name: "Seed", type: "email", to: "a@example.test" } });
-  return { monitor: m.id, event: ev!.id, channel: ch.id };
+  const page = await createStatusPage({ ctx: t.ctx.ADMIN, input: { name: "Seed", slug: `seed-${randomUUID().slice(0, 8)}`, components: [{ monitorId: m.id }] } });
+  const inc = await createStatusIncident({ ctx: t.ctx.ADMIN, pageId: page.id, input: { title: "Seed", body: "Seed", publish: false } });
+  const mt = await createStatusMaintenance({ ctx: t.ctx.ADMIN, pageId: page.id, input: { title: "Seed", startsAt: "2099-01-01T00:00:00Z", endsAt: "2099-01-01T01:00:00Z" } });
+  const [sub] = await db()
+    .insert(statusSubscribers)
+    .values({ organizationId: t.org.id, pageId: page.id, kind: "email", email: `${randomUUID()}@example.test` })
+    .returning();
+  return { monitor: m.id, event: ev!.id, channel: ch.id, statusPage: page.id, statusIncident: inc.id, statusMaintenance: mt.id, statusSubscriber: sub!.id };
 }
+
+const randomIds = (): Ids => ({
+  monitor: randomUUID(),
+  event: randomUUID(),
+  channel: randomUUID(),
+  statusPage: randomUUID(),
+  statusIncident: randomUUID(),
+  statusMaintenance: randomUUID(),
+  statusSubscriber: randomUUID(),
+});
 
 beforeAll(async () => {
   mine = await apiTenant("Mine");
@@ -44,15 +64,31 @@ beforeAll(async () => {
   theirIds = await seed(theirs);
 });
 
-const pathFor = (p: string, ids: Ids) => p.replace("{id}", p.startsWith("/api/v1/events") ? ids.event : p.startsWith("/api/v1/channels") ? ids.channel : ids.monitor);
+const idOf = (p: string, ids: Ids) =>
+  p.startsWith("/api/v1/events") ? ids.event : p.startsWith("/api/v1/channels") ? ids.channel : p.startsWith("/api/v1/status-pages") ? ids.statusPage : ids.monitor;
+const pathFor = (p: string, ids: Ids) =>
+  p.replace("{incidentId}", ids.statusIncident).replace("{maintenanceId}", ids.statusMaintenance).replace("{subscriberId}", ids.statusSubscriber).replace("{id}", idOf(p, ids));
+/** A body each writing operation accepts (status-page bodies name the seeded monitor). */
+const STATUS_BODIES: Record<string, () => unknown> = {
+  "POST /api/v1/status-pages": () => ({ name: "P", slug: `p-${randomUUID().slice(0, 8)}`, components: [{ monitorId: myIds.monitor }] }),
+  "PATCH /api/v1/status-pages/{id}": () => ({ name: "P2" }),
+  "PUT /api/v1/status-pages/{id}/components": () => ({ components: [{ monitorId: myIds.monitor, name: "API" }] }),
+  "POST /api/v1/status-pages/{id}/incidents": () => ({ title: "T", body: "B" }),
+  "PATCH /api/v1/status-pages/{id}/incidents/{incidentId}": () => ({ title: "T2" }),
+  "POST /api/v1/status-pages/{id}/incidents/{incidentId}/updates": () => ({ status: "identified", body: "B" }),
+  "POST /api/v1/status-pages/{id}/incidents/{incidentId}/publish": () => ({}),
+  "POST /api/v1/status-pages/{id}/maintenances": () => ({ title: "M", startsAt: "2099-02-01T00:00:00Z", endsAt: "2099-02-01T01:00:00Z" }),
+  "PATCH /api/v1/status-pages/{id}/maintenances/{maintenanceId}": () => ({ title: "M2" }),
+};
 const validBody = (op: (typeof OPERATIONS)[number]) =>
-  op.method !== "POST" && op.method !== "PATCH"
+  STATUS_BODIES[`${op.method} ${op.path}`]?.() ??
+  (op.method !== "POST" && op.method !== "PATCH"
     ? undefined
     : op.path.startsWith("/api/v1/channels")
       ? { name: "C", type: "email", to: "b@example.test" }
       : op.path.startsWith("/api/v1/monitors")
         ? { name: "M", type: "tcp", host: "127.0.0.1", port: 9, paused: true }
-        : undefined;
+        : undefined);
 
 describe("authentication", () => {
   it("refuses a missing, non-bearer, malformed, unknown, revoked or expired key with 401 in the error shape", async () => {
@@ -248,7 +284,10 @@ describe("tenancy sweep: every route with an id answers 404 for another organiza
     it(`${op.method} ${op.path}`, async () => {
       const key = (await mine.key()).key;
       const body = validBody(op);
-      for (const path of [pathFor(op.path, theirIds), pathFor(op.path, { monitor: randomUUID(), event: randomUUID(), channel: randomUUID() }), op.path.replace("{id}", "not-a-uuid")]) {
+      const nested = /\{(incidentId|maintenanceId|subscriberId)\}/.test(op.path);
+      // A nested resource is looked up under its parent: another organization's under my page is none too.
+      const underMine = nested ? [pathFor(op.path, { ...theirIds, statusPage: myIds.statusPage }), pathFor(op.path, { ...randomIds(), statusPage: myIds.statusPage })] : [];
+      for (const path of [pathFor(op.path, theirIds), pathFor(op.path, randomIds()), op.path.replace("{id}", "not-a-uuid"), ...underMine]) {
         const r = await api(op.method, path, { key, body });
         expect(r.status, `${path}: ${r.text}`).toBe(404);
         expect(errorShaped(r.body)).toBe(true);
@@ -259,13 +298,14 @@ describe("tenancy sweep: every route with an id answers 404 for another organiza
 
   it("lists never include another organization's rows", async () => {
     const key = (await mine.key()).key;
-    for (const path of ["/api/v1/monitors", "/api/v1/events", "/api/v1/channels"]) {
+    for (const path of ["/api/v1/monitors", "/api/v1/events", "/api/v1/channels", "/api/v1/status-pages"]) {
       const r = await api("GET", path, { key });
       expect(r.status).toBe(200);
       const ids = (r.body as { data: { id: string }[] }).data.map((x) => x.id);
       expect(ids).not.toContain(theirIds.monitor);
       expect(ids).not.toContain(theirIds.event);
       expect(ids).not.toContain(theirIds.channel);
+      expect(ids).not.toContain(theirIds.statusPage);
     }
   });
 

@@ -15,6 +15,13 @@ export const pageOf = (item: z.ZodType, id: string) =>
     .strict()
     .meta({ id });
 
+/** A complete list (small collections, such as an organization's status pages): no cursor. */
+export const listOf = (item: z.ZodType, id: string) =>
+  z
+    .object({ data: z.array(item) })
+    .strict()
+    .meta({ id });
+
 export const errorSchema = z
   .object({
     error: z

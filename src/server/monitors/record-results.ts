@@ -1,5 +1,6 @@
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { db, type Tx } from "../db/client";
+import { closeDraftIncidents, openDraftIncidents } from "../status/drafts";
 import { incidents, monitorEvents, monitorRegionState, monitors, type MaintenanceWindow, type Monitor, type MonitorState } from "../db/schema";
 import type { CheckResult } from "../checks/types";
 import { addSample } from "./histogram";
@@ -184,6 +185,8 @@ async function advanceStates(tx: Tx, byId: Map<string, Monitor>, news: ResultInp
         .onConflictDoNothing()
         .returning({ id: incidents.id });
       incidentId = inc?.id ?? null;
+      // Pages showing the monitor get a draft incident (not during an announced maintenance).
+      if (incidentId && !suppressed) await openDraftIncidents(tx, { organizationId: m.organizationId, monitorId: id, monitorIncidentId: incidentId, now });
       payload = { ...payload, cause: cause?.message, errorClass: cause?.errorClass, statusCode: cause?.statusCode, regionsDown: failing };
     } else if (t.kind === "recovered") {
       const [closed] = await tx
@@ -192,6 +195,7 @@ async function advanceStates(tx: Tx, byId: Map<string, Monitor>, news: ResultInp
         .where(and(eq(incidents.monitorId, id), isNull(incidents.closedAt)))
         .returning({ id: incidents.id, durationSeconds: incidents.durationSeconds });
       incidentId = closed?.id ?? null;
+      if (incidentId) await closeDraftIncidents(tx, { monitorIncidentId: incidentId, now });
       payload = { ...payload, downtimeSeconds: closed?.durationSeconds ?? null };
     }
     const kind = t.kind === "down" && lastResult.kind === "heartbeat" ? "heartbeat_missed" : t.kind;
