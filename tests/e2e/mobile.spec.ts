@@ -86,7 +86,11 @@ test("on a phone: the menu folds away, pages do not scroll sideways, the chart s
   await expect(page.getByTestId("org-incident")).toHaveCount(0);
   await page.goto("/incidents?state=acknowledged");
   await expect(page.getByTestId("org-incident").first()).toContainText(/Acknowledged by Pho Ne/);
-  await page.getByTestId("org-incident").first().getByRole("link", { name: /Pocket shop/ }).click();
+  await page
+    .getByTestId("org-incident")
+    .first()
+    .getByRole("link", { name: /Pocket shop/ })
+    .click();
   await expect(page).toHaveURL(/\/incidents\/[0-9a-f-]{36}$/);
   const incidentUrl = new URL(page.url()).pathname;
   await expect(page.getByTestId("timeline")).toContainText(/Acknowledged by Pho Ne/);
@@ -94,7 +98,22 @@ test("on a phone: the menu folds away, pages do not scroll sideways, the chart s
   await page.getByRole("button", { name: "Add note" }).click();
   await expect(page.getByTestId("timeline")).toContainText("Restarting the shop server.");
 
-  for (const url of ["/monitors", "/monitors/new", monitorUrl, `${monitorUrl}/edit`, "/incidents", incidentUrl, "/maintenance", "/status-pages", "/notifications", "/settings/profile", "/settings/security", "/settings/members", "/settings/api-keys", "/settings/audit-log"]) {
+  for (const url of [
+    "/monitors",
+    "/monitors/new",
+    monitorUrl,
+    `${monitorUrl}/edit`,
+    "/incidents",
+    incidentUrl,
+    "/maintenance",
+    "/status-pages",
+    "/notifications",
+    "/settings/profile",
+    "/settings/security",
+    "/settings/members",
+    "/settings/api-keys",
+    "/settings/audit-log",
+  ]) {
     await expectNoSidewaysScroll(page, url);
   }
 });

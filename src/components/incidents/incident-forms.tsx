@@ -19,7 +19,7 @@ export function AcknowledgeForm({ incidentId, small }: { incidentId: string; sma
   );
 }
 
-/** An internal note; the textarea is cleared after a successful post (the form remounts with a new key). */
+/** An internal note; the textarea is cleared after a successful post (it remounts with a new key). */
 export function NoteForm({ incidentId }: { incidentId: string }) {
   const [state, action] = useActionState<FormState, FormData>(addIncidentNoteAction, {});
   const err = state.fields?.body;
@@ -33,7 +33,7 @@ export function NoteForm({ incidentId }: { incidentId: string }) {
           id="note-body"
           name="body"
           rows={4}
-          key={state.ok ? String(Date.now()) : "draft"}
+          key={state.ok ? String(state.data?.at) : "draft"}
           defaultValue={state.ok ? "" : state.values?.body}
           aria-invalid={err ? true : undefined}
           aria-describedby={err ? "note-body-err" : "note-body-hint"}

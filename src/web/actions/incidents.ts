@@ -26,6 +26,6 @@ export async function addIncidentNoteAction(_prev: FormState, formData: FormData
     const incidentId = String(formData.get("incidentId") ?? "");
     await addIncidentNote({ ctx, incidentId, input: { body: String(formData.get("body") ?? "") } });
     revalidateIncident(incidentId);
-    return { ok: true, message: "Note added." };
+    return { ok: true, message: "Note added.", data: { at: Date.now() } };
   });
 }

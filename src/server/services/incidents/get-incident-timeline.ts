@@ -59,9 +59,7 @@ export async function getIncidentTimeline({ ctx, incidentId }: { ctx: Ctx; incid
         .orderBy(asc(statusIncidentUpdates.createdAt))
     : [];
   const userIds = [...new Set([incident.acknowledgedById, ...notes.map((n) => n.authorId), ...updates.map((u) => u.createdById)].filter((x): x is string => !!x))];
-  const names = new Map(
-    userIds.length ? (await db().select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, userIds))).map((u) => [u.id, u.name] as const) : [],
-  );
+  const names = new Map(userIds.length ? (await db().select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, userIds))).map((u) => [u.id, u.name] as const) : []);
   const pageOf = new Map(linked.map((l) => [l.s.id, l.pageName]));
 
   const cause = [incident.causeErrorClass, incident.causeStatusCode ? `HTTP ${incident.causeStatusCode}` : null, incident.causeMessage].filter(Boolean).join(" · ") || null;
@@ -73,7 +71,8 @@ export async function getIncidentTimeline({ ctx, incidentId }: { ctx: Ctx; incid
     entries.push({ kind: "status_incident", at: s.createdAt, pageId: s.pageId, pageName, statusIncidentId: s.id, title: s.title, published: s.publishedAt !== null });
     if (s.publishedAt) entries.push({ kind: "status_published", at: s.publishedAt, pageName, statusIncidentId: s.id });
   }
-  for (const u of updates) entries.push({ kind: "status_update", at: u.createdAt, pageName: pageOf.get(u.incidentId) ?? "", statusIncidentId: u.incidentId, status: u.status, body: u.body, by: name(u.createdById, names) });
+  for (const u of updates)
+    entries.push({ kind: "status_update", at: u.createdAt, pageName: pageOf.get(u.incidentId) ?? "", statusIncidentId: u.incidentId, status: u.status, body: u.body, by: name(u.createdById, names) });
   if (incident.closedAt) entries.push({ kind: "closed", at: incident.closedAt, durationSeconds: incident.durationSeconds });
   // Stable: entries at the same instant keep the order above (opened before regions, …).
   entries.sort((a, b) => a.at.getTime() - b.at.getTime());
@@ -82,7 +81,16 @@ export async function getIncidentTimeline({ ctx, incidentId }: { ctx: Ctx; incid
     incident,
     monitor: monitor ?? null,
     acknowledgedBy: name(incident.acknowledgedById, names),
-    statusIncidents: linked.map(({ s, pageName }) => ({ id: s.id, pageId: s.pageId, pageName, title: s.title, impact: s.impact as IncidentImpact, status: s.status, published: s.publishedAt !== null, resolved: s.resolvedAt !== null })),
+    statusIncidents: linked.map(({ s, pageName }) => ({
+      id: s.id,
+      pageId: s.pageId,
+      pageName,
+      title: s.title,
+      impact: s.impact as IncidentImpact,
+      status: s.status,
+      published: s.publishedAt !== null,
+      resolved: s.resolvedAt !== null,
+    })),
     entries,
   };
 }

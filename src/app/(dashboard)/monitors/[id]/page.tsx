@@ -200,8 +200,12 @@ export default async function MonitorPage({ params }: PageProps<"/monitors/[id]"
                     <td className="mono nowrap" data-label="Opened">
                       <Link href={`/incidents/${i.id}`}>{utc(i.openedAt)}</Link>
                     </td>
-                    <td className="nowrap" data-label="Closed">{i.closedAt ? <span className="mono">{utc(i.closedAt)}</span> : <span className="pill pill-danger">ongoing</span>}</td>
-                    <td className="num nowrap" data-label="Duration">{i.closedAt ? duration(i.durationSeconds) : `${duration(Math.round((now - i.openedAt.getTime()) / 1000))} so far`}</td>
+                    <td className="nowrap" data-label="Closed">
+                      {i.closedAt ? <span className="mono">{utc(i.closedAt)}</span> : <span className="pill pill-danger">ongoing</span>}
+                    </td>
+                    <td className="num nowrap" data-label="Duration">
+                      {i.closedAt ? duration(i.durationSeconds) : `${duration(Math.round((now - i.openedAt.getTime()) / 1000))} so far`}
+                    </td>
                     <td data-label="Cause">
                       {i.causeErrorClass && <span className="badge">{i.causeErrorClass}</span>} {i.causeStatusCode ? <span className="mono">HTTP {i.causeStatusCode} </span> : null}
                       {i.causeMessage}
@@ -249,7 +253,9 @@ export default async function MonitorPage({ params }: PageProps<"/monitors/[id]"
                     <td className="num" data-label="Status">
                       {f.statusCode ?? "—"}
                     </td>
-                    <td className="failure-message" data-label="Message">{f.message ?? <span className="muted">—</span>}</td>
+                    <td className="failure-message" data-label="Message">
+                      {f.message ?? <span className="muted">—</span>}
+                    </td>
                   </tr>
                 ))}
               </tbody>
