@@ -35,6 +35,8 @@ export function StatusPageForm({ page, monitors }: { page?: Settings; monitors?:
   const [state, action] = useActionState<FormState, FormData>(page ? updateStatusPageSettingsAction : createStatusPageAction, {});
   const v = (k: keyof Settings) => state.values?.[k] ?? (page ? String(page[k] ?? "") : undefined);
   const [access, setAccess] = useState(v("access") ?? "public");
+  // Controlled, so the ticks survive the form reset after a refused submission.
+  const [picked, setPicked] = useState<string[]>([]);
   const f = (k: string) => state.fields?.[k];
   const browserTz = typeof Intl !== "undefined" ? Intl.DateTimeFormat().resolvedOptions().timeZone : "UTC";
   return (
@@ -128,7 +130,14 @@ export function StatusPageForm({ page, monitors }: { page?: Settings; monitors?:
           <div className="check-list">
             {monitors.map((m) => (
               <label key={m.id} className="check">
-                <input type="checkbox" name="monitorIds" value={m.id} /> {m.name}
+                <input
+                  type="checkbox"
+                  name="monitorIds"
+                  value={m.id}
+                  checked={picked.includes(m.id)}
+                  onChange={(e) => setPicked((p) => (e.target.checked ? [...p, m.id] : p.filter((x) => x !== m.id)))}
+                />{" "}
+                {m.name}
               </label>
             ))}
           </div>
