@@ -35,7 +35,7 @@ export function StatusPageForm({ page, monitors }: { page?: Settings; monitors?:
   const [state, action] = useActionState<FormState, FormData>(page ? updateStatusPageSettingsAction : createStatusPageAction, {});
   const v = (k: keyof Settings) => state.values?.[k] ?? (page ? String(page[k] ?? "") : undefined);
   const [access, setAccess] = useState(v("access") ?? "public");
-  // Controlled, so the ticks survive the form reset after a refused submission.
+  // Each tick becomes the box's default, so React's form reset after a refused submission keeps it.
   const [picked, setPicked] = useState<string[]>([]);
   const f = (k: string) => state.fields?.[k];
   const browserTz = typeof Intl !== "undefined" ? Intl.DateTimeFormat().resolvedOptions().timeZone : "UTC";
@@ -134,7 +134,7 @@ export function StatusPageForm({ page, monitors }: { page?: Settings; monitors?:
                   type="checkbox"
                   name="monitorIds"
                   value={m.id}
-                  checked={picked.includes(m.id)}
+                  defaultChecked={picked.includes(m.id)}
                   onChange={(e) => setPicked((p) => (e.target.checked ? [...p, m.id] : p.filter((x) => x !== m.id)))}
                 />{" "}
                 {m.name}
