@@ -11,12 +11,21 @@ let t: Awaited<ReturnType<typeof apiTenant>>;
 let key: string;
 let monitorId: string;
 let channelId: string;
+let pageId: string;
+let incidentId: string;
+let maintenanceId: string;
 
 beforeAll(async () => {
   t = await apiTenant("Fuzz");
   key = (await t.key()).key;
   monitorId = ((await api("POST", "/api/v1/monitors", { key, body: { name: "F", type: "tcp", host: "127.0.0.1", port: 9, paused: true } })).body as { id: string }).id;
   channelId = ((await api("POST", "/api/v1/channels", { key, body: { name: "F", type: "email", to: "f@example.test" } })).body as { id: string }).id;
+  const page = (await api("POST", "/api/v1/status-pages", { key, body: { name: "F", slug: `fuzz-${channelId.slice(0, 8)}`, components: [{ monitorId }] } })).body as { id: string };
+  pageId = page.id;
+  incidentId = ((await api("POST", `/api/v1/status-pages/${pageId}/incidents`, { key, body: { title: "F", body: "F", publish: false } })).body as { id: string }).id;
+  maintenanceId = (
+    (await api("POST", `/api/v1/status-pages/${pageId}/maintenances`, { key, body: { title: "F", startsAt: "2099-01-01T00:00:00Z", endsAt: "2099-01-01T01:00:00Z" } })).body as { id: string }
+  ).id;
 });
 
 /** Values for a JSON-schema node: mostly plausible, sometimes anything at all. */
@@ -89,11 +98,13 @@ describe("fuzz, driven by the OpenAPI document: no 5xx, every 4xx in the error s
         const query = op.parameters.filter((p) => p.in === "query");
         const body = bodySchema ? fc.oneof({ weight: 5, arbitrary: bodySchema.oneOf ? arb(bodySchema) : objectArb(bodySchema) }, { weight: 1, arbitrary: fc.anything() }) : fc.constant(undefined);
         const q = fc.record(Object.fromEntries(query.map((p) => [p.name, fc.oneof(arb(p.schema).map(String), fc.string({ maxLength: 12 }))])), { requiredKeys: [] });
-        const idArb = fc.constantFrom(path.startsWith("/channels") ? channelId : monitorId, "not-a-uuid", "00000000-0000-4000-8000-000000000000");
+        const idArb = fc.constantFrom(path.startsWith("/channels") ? channelId : path.startsWith("/status-pages") ? pageId : monitorId, "not-a-uuid", "00000000-0000-4000-8000-000000000000");
         await fc.assert(
           fc.asyncProperty(body, q, idArb, async (b, params, id) => {
             const qs = new URLSearchParams(params as Record<string, string>).toString();
-            const url = `/api/v1${path.replace("{id}", encodeURIComponent(id))}${qs ? `?${qs}` : ""}`;
+            // Nested ids are the real ones under the page, so bodies reach the services.
+            const nested = path.replace("{incidentId}", incidentId).replace("{maintenanceId}", maintenanceId).replace("{subscriberId}", "00000000-0000-4000-8000-000000000000");
+            const url = `/api/v1${nested.replace("{id}", encodeURIComponent(id))}${qs ? `?${qs}` : ""}`;
             const r = await api(method.toUpperCase(), url, { key, body: b });
             // A documented 5xx (the export's 501 until the privacy issue) is an answer, not a crash.
             const what = `${method} ${url} ${JSON.stringify(b)?.slice(0, 200)}`;

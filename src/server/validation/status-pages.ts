@@ -233,4 +233,3 @@ export const subscriberEmailSchema = z
       .pipe(z.email({ error: "Enter an email address" })),
   })
   .strict();
-export type SubscriberEmailInput = z.input<typeof subscriberEmailSchema>;

@@ -36,11 +36,6 @@ export async function setIncidentComponents(tx: DbOrTx, pageId: string, incident
   if (byId.size) await tx.insert(statusIncidentComponents).values([...byId].map(([componentId, status]) => ({ incidentId, componentId, status })));
 }
 
-export async function componentIdsOf(tx: DbOrTx, incidentId: string): Promise<string[]> {
-  const rows = await tx.select({ id: statusIncidentComponents.componentId }).from(statusIncidentComponents).where(eq(statusIncidentComponents.incidentId, incidentId));
-  return rows.map((r) => r.id);
-}
-
 /** Views with components (by page position) and updates, for any number of incidents. */
 export async function loadIncidentViews(tx: DbOrTx, incidents: StatusIncident[]): Promise<StatusIncidentView[]> {
   if (!incidents.length) return [];

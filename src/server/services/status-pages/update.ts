@@ -44,6 +44,7 @@ export async function updateStatusPage({ ctx, pageId, input }: { ctx: Ctx; pageI
           ...(d.autoPublishIncidents !== undefined ? { autoPublishIncidents: d.autoPublishIncidents } : {}),
           // A new domain must be proven again, with a new token.
           ...(domainChanged ? { customDomain: domain, domainToken: domain ? randomToken(24) : null, domainVerifiedAt: null } : {}),
+          updatedAt: new Date(),
         })
         .where(eq(statusPages.id, current.id));
       if (d.components !== undefined) await replaceComponents(tx, ctx.org.id, current.id, d.components);
