@@ -87,7 +87,7 @@ test("build a status page, then publish an incident and post updates from a phon
   await expect(rows.nth(1).getByLabel("Show response time")).toBeChecked();
 
   // Custom domain: the TXT record to add, not verified yet.
-  await page.getByLabel("Custom domain").fill(`${slug}.example.com`);
+  await page.getByRole("textbox", { name: "Custom domain" }).fill(`${slug}.example.com`);
   await page.getByRole("button", { name: "Save domain" }).click();
   await expect(page.getByTestId("domain-state")).toContainText(`_perigee.${slug}.example.com`);
   await expect(page.getByTestId("domain-state")).toContainText("Not verified yet");
@@ -141,6 +141,10 @@ test("build a status page, then publish an incident and post updates from a phon
   await expect(incident.getByTestId("incident-updates")).toContainText("Rolling back");
   await expect(incident).toContainText("Checkout API: Degraded performance");
   await expect(incident).toContainText("Identified");
+  await page.screenshot({ path: "/tmp/e-sp-phone.png", fullPage: true });
+  await page.goto(editorUrl);
+  await page.screenshot({ path: "/tmp/e-sp-editor.png", fullPage: true });
+  await page.goto(`${editorUrl}/incidents`);
 
   await incident.getByTestId("post-update-form").getByLabel("New status").selectOption("resolved");
   await incident.getByTestId("post-update-form").getByLabel("Update").fill("All payments go through again.");
