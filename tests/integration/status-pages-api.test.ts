@@ -17,6 +17,7 @@ import { api, apiTenant } from "../helpers/api";
  */
 type Page = {
   id: string;
+  name: string;
   slug: string;
   version: number;
   hasPassword: boolean;
