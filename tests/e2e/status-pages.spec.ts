@@ -141,9 +141,8 @@ test("build a status page, then publish an incident and post updates from a phon
   await expect(incident.getByTestId("incident-updates")).toContainText("Rolling back");
   await expect(incident).toContainText("Checkout API: Degraded performance");
   await expect(incident).toContainText("Identified");
-  await page.screenshot({ path: "/tmp/e-sp-phone.png", fullPage: true });
   await page.goto(editorUrl);
-  await page.screenshot({ path: "/tmp/e-sp-editor.png", fullPage: true });
+  expect(await noSidewaysScroll(page)).toBe(true);
   await page.goto(`${editorUrl}/incidents`);
 
   await incident.getByTestId("post-update-form").getByLabel("New status").selectOption("resolved");
