@@ -100,6 +100,16 @@ test("every page, opened directly, signed in or not, runs under the CSP with no 
   await expect(page).toHaveURL(/\/monitors\/[0-9a-f-]{36}$/);
   const monitorId = new URL(page.url()).pathname.split("/")[2]!;
 
+  // A status page, so its editor routes render for real.
+  await page.goto("/status-pages");
+  const pageForm = page.getByTestId("new-page-form");
+  await pageForm.getByLabel("Name", { exact: true }).fill("CSP status");
+  await pageForm.getByLabel("Slug").fill(`csp-${unique()}`);
+  await pageForm.getByLabel("CSP target").check();
+  await pageForm.getByRole("button", { name: "Create status page" }).click();
+  await expect(page).toHaveURL(/\/status-pages\/[0-9a-f-]{36}$/);
+  const statusPageId = new URL(page.url()).pathname.split("/")[2]!;
+
   await page.goto("/settings/members");
   const invitee = `invitee-${unique()}@example.test`;
   const invite = page.getByTestId("invite-form");
@@ -109,7 +119,7 @@ test("every page, opened directly, signed in or not, runs under the CSP with no 
   const inviteToken = /\/invite\/([A-Za-z0-9_-]+)/.exec((await waitForMail(invitee, org)).text)?.[1];
   expect(inviteToken).toBeTruthy();
 
-  const fill = (route: string) => route.replace("[id]", monitorId).replace("[token]", inviteToken!);
+  const fill = (route: string) => route.replace("[id]", route.startsWith("/status-pages/") ? statusPageId : monitorId).replace("[token]", inviteToken!);
   const urls = [...ROUTES.map(fill), "/reset-password?token=made-up-token", "/no-such-page", "/monitors/00000000-0000-4000-8000-000000000000"];
 
   const found: string[] = [];

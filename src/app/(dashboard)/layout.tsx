@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { NavLinks } from "@/components/shell/nav-links";
+import { NAV_TOGGLE_ID, NavLinks } from "@/components/shell/nav-links";
 import { OrgSwitcher } from "@/components/shell/org-switcher";
 import { SignOutButton } from "@/components/shell/sign-out-button";
 import { can } from "@/server/auth/permissions";
@@ -21,8 +21,20 @@ export default async function DashboardLayout({ children }: { children: React.Re
       <a className="skip-link" href="#main">
         Skip to content
       </a>
-      <aside className="sidebar">
+      {/* Phones: a header bar whose Menu toggle (a checkbox, so it works without scripts) shows the sidebar. */}
+      <input type="checkbox" id={NAV_TOGGLE_ID} className="nav-toggle" aria-controls="sidebar" />
+      <header className="topbar">
         <Link href="/monitors" className="brand" aria-label="Perigee home">
+          <span className="brand-dot" aria-hidden />
+          Perigee
+        </Link>
+        <label htmlFor={NAV_TOGGLE_ID} className="btn secondary small menu-button" data-testid="menu-button">
+          <span className="menu-icon" aria-hidden />
+          Menu
+        </label>
+      </header>
+      <aside className="sidebar" id="sidebar">
+        <Link href="/monitors" className="brand sidebar-brand" aria-label="Perigee home">
           <span className="brand-dot" aria-hidden />
           Perigee
         </Link>
@@ -32,6 +44,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
             {
               items: [
                 { href: "/monitors", label: "Monitors" },
+                { href: "/incidents", label: "Incidents" },
                 { href: "/maintenance", label: "Maintenance" },
                 { href: "/status-pages", label: "Status pages" },
                 { href: "/notifications", label: "Notifications" },

@@ -69,10 +69,12 @@ export function MonitorTable({ monitors, selectable, now }: { monitors: MonitorL
                   {m.type !== "heartbeat" && <span className="muted">· every {every(m.intervalSeconds)}</span>}
                 </div>
               </td>
-              <td className="nowrap">
+              <td className="nowrap col-last">
                 <RelativeTime iso={m.lastCheckedAt} now={now} />
               </td>
-              <td className={`num ${uptimeClass(m.uptime24h)}`}>{pct(m.uptime24h)}</td>
+              <td className={`num col-24h ${uptimeClass(m.uptime24h)}`} data-label="24 h">
+                {pct(m.uptime24h)}
+              </td>
               <td className={`num col-90d ${uptimeClass(m.uptime90d)}`}>{pct(m.uptime90d)}</td>
               <td className="col-latency">{m.type === "heartbeat" ? <span className="muted">—</span> : <Sparkline points={m.sparkline} />}</td>
             </tr>

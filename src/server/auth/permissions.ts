@@ -11,6 +11,7 @@ export const PERMISSIONS = {
   "monitors:write": "EDITOR",
   "channels:write": "EDITOR",
   "status-pages:write": "EDITOR",
+  "incidents:write": "EDITOR",
   "members:read": "VIEWER",
   "members:manage": "ADMIN",
   "invitations:manage": "ADMIN",

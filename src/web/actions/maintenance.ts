@@ -4,6 +4,7 @@ import { createMaintenanceWindow } from "@/server/services/maintenance-windows/c
 import { deleteMaintenanceWindow } from "@/server/services/maintenance-windows/delete";
 import { runAction, type FormState } from "@/web/action";
 import { requireCtx } from "@/web/session";
+import { zonedToUtc } from "@/web/zoned-time";
 
 export async function createMaintenanceAction(_prev: FormState, formData: FormData): Promise<FormState> {
   return runAction(formData, async () => {
@@ -41,14 +42,4 @@ export async function deleteMaintenanceAction(formData: FormData): Promise<void>
     await deleteMaintenanceWindow({ ctx, id: String(formData.get("id") ?? "") });
     revalidatePath("/maintenance");
   });
-}
-
-/** "2026-11-22T02:30" in `tz` → the UTC instant. */
-function zonedToUtc(local: string, tz: string): Date {
-  const asUtc = new Date(`${local}:00Z`);
-  if (Number.isNaN(asUtc.getTime())) return asUtc;
-  const parts = new Intl.DateTimeFormat("en-US", { timeZone: tz, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" }).formatToParts(asUtc);
-  const g = (t: string) => Number(parts.find((p) => p.type === t)?.value);
-  const shown = Date.UTC(g("year"), g("month") - 1, g("day"), g("hour"), g("minute"));
-  return new Date(asUtc.getTime() - (shown - asUtc.getTime()));
 }

@@ -131,7 +131,7 @@ export default async function NotificationsPage(props: PageProps<"/notifications
           </p>
         ) : (
           <div className="table-scroll">
-            <table className="table compact" data-testid="notification-log">
+            <table className="table compact stack" data-testid="notification-log">
               <thead>
                 <tr>
                   <th scope="col">Time</th>
@@ -153,11 +153,13 @@ export default async function NotificationsPage(props: PageProps<"/notifications
               <tbody>
                 {log.map((l) => (
                   <tr key={l.id} data-status={l.status}>
-                    <td className="mono">{when(l.createdAt)}</td>
-                    <td>
+                    <td className="mono" data-label="Time">
+                      {when(l.createdAt)}
+                    </td>
+                    <td data-label="Channel">
                       {l.channelName} <span className="muted small-text">({TYPE_LABEL[l.channelType]})</span>
                     </td>
-                    <td>
+                    <td data-label="Event">
                       {l.eventKind.replaceAll("_", " ")}
                       {l.monitorId && (
                         <>
@@ -168,13 +170,21 @@ export default async function NotificationsPage(props: PageProps<"/notifications
                         </>
                       )}
                     </td>
-                    <td className="num">{l.attempt}</td>
-                    <td>
+                    <td className="num" data-label="Attempt">
+                      {l.attempt}
+                    </td>
+                    <td data-label="Status">
                       <span className={`badge${l.status === "delivered" ? " ok" : ""}`}>{l.status}</span>
                     </td>
-                    <td className="num">{l.httpStatus ?? "—"}</td>
-                    <td className="small-text">{l.error ?? l.response ?? ""}</td>
-                    <td className="num">{l.latencyMs} ms</td>
+                    <td className="num" data-label="HTTP">
+                      {l.httpStatus ?? "—"}
+                    </td>
+                    <td className="small-text" data-label="Error / answer">
+                      {l.error ?? l.response ?? ""}
+                    </td>
+                    <td className="num" data-label="Latency">
+                      {l.latencyMs} ms
+                    </td>
                   </tr>
                 ))}
               </tbody>

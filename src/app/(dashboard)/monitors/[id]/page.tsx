@@ -183,7 +183,7 @@ export default async function MonitorPage({ params }: PageProps<"/monitors/[id]"
           <p className="muted">No incidents. Perigee opens one when the monitor is confirmed DOWN and closes it when it recovers.</p>
         ) : (
           <div className="table-scroll">
-            <table className="table">
+            <table className="table stack">
               <thead>
                 <tr>
                   <th scope="col">Opened</th>
@@ -197,10 +197,16 @@ export default async function MonitorPage({ params }: PageProps<"/monitors/[id]"
               <tbody>
                 {incidents.map(({ incident: i }) => (
                   <tr key={i.id} data-testid="incident" className={i.closedAt ? undefined : "row-down"}>
-                    <td className="mono nowrap">{utc(i.openedAt)}</td>
-                    <td className="nowrap">{i.closedAt ? <span className="mono">{utc(i.closedAt)}</span> : <span className="pill pill-danger">ongoing</span>}</td>
-                    <td className="num nowrap">{i.closedAt ? duration(i.durationSeconds) : `${duration(Math.round((now - i.openedAt.getTime()) / 1000))} so far`}</td>
-                    <td>
+                    <td className="mono nowrap" data-label="Opened">
+                      <Link href={`/incidents/${i.id}`}>{utc(i.openedAt)}</Link>
+                    </td>
+                    <td className="nowrap" data-label="Closed">
+                      {i.closedAt ? <span className="mono">{utc(i.closedAt)}</span> : <span className="pill pill-danger">ongoing</span>}
+                    </td>
+                    <td className="num nowrap" data-label="Duration">
+                      {i.closedAt ? duration(i.durationSeconds) : `${duration(Math.round((now - i.openedAt.getTime()) / 1000))} so far`}
+                    </td>
+                    <td data-label="Cause">
                       {i.causeErrorClass && <span className="badge">{i.causeErrorClass}</span>} {i.causeStatusCode ? <span className="mono">HTTP {i.causeStatusCode} </span> : null}
                       {i.causeMessage}
                       {i.regionsDown.length > 0 && <span className="muted"> · {i.regionsDown.join(", ")}</span>}
@@ -222,7 +228,7 @@ export default async function MonitorPage({ params }: PageProps<"/monitors/[id]"
           <p className="muted">No failed checks recently.</p>
         ) : (
           <div className="table-scroll">
-            <table className="table">
+            <table className="table stack">
               <thead>
                 <tr>
                   <th scope="col">Time</th>
@@ -237,13 +243,19 @@ export default async function MonitorPage({ params }: PageProps<"/monitors/[id]"
               <tbody>
                 {failures.map((f) => (
                   <tr key={f.id}>
-                    <td className="mono nowrap">{utc(f.scheduledAt, true)}</td>
-                    <td>{f.region}</td>
-                    <td>
+                    <td className="mono nowrap" data-label="Time">
+                      {utc(f.scheduledAt, true)}
+                    </td>
+                    <td data-label="Region">{f.region}</td>
+                    <td data-label="Error">
                       <span className="badge">{f.errorClass}</span>
                     </td>
-                    <td className="num">{f.statusCode ?? "—"}</td>
-                    <td className="failure-message">{f.message ?? <span className="muted">—</span>}</td>
+                    <td className="num" data-label="Status">
+                      {f.statusCode ?? "—"}
+                    </td>
+                    <td className="failure-message" data-label="Message">
+                      {f.message ?? <span className="muted">—</span>}
+                    </td>
                   </tr>
                 ))}
               </tbody>

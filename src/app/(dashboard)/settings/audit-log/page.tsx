@@ -24,7 +24,7 @@ export default async function AuditLogPage({ searchParams }: PageProps<"/setting
         {data.length === 0 ? (
           <p className="muted">Nothing recorded yet.</p>
         ) : (
-          <table className="table">
+          <table className="table stack">
             <thead>
               <tr>
                 <th scope="col">When (UTC)</th>

@@ -31,7 +31,7 @@ export default async function MembersPage() {
         <h2 id="members" style={{ marginTop: 0 }}>
           Members ({members.length})
         </h2>
-        <table className="table">
+        <table className="table stack">
           <thead>
             <tr>
               <th scope="col">Name</th>
@@ -49,14 +49,18 @@ export default async function MembersPage() {
           <tbody>
             {members.map((m) => (
               <tr key={m.userId}>
-                <td>
+                <td data-label="Name">
                   {m.name}
                   {m.userId === ctx.actor.userId && <span className="muted"> (you)</span>}
                 </td>
-                <td className="mono">{m.email}</td>
-                <td>{manage ? <RoleSelect userId={m.userId} role={m.role} name={m.name} /> : <span className="badge">{m.role}</span>}</td>
-                <td>{m.twoFactor ? <span className="badge ok">On</span> : <span className="muted">Off</span>}</td>
-                <td className="mono">{m.joinedAt.toISOString().slice(0, 10)}</td>
+                <td className="mono" data-label="Email">
+                  {m.email}
+                </td>
+                <td data-label="Role">{manage ? <RoleSelect userId={m.userId} role={m.role} name={m.name} /> : <span className="badge">{m.role}</span>}</td>
+                <td data-label="2FA">{m.twoFactor ? <span className="badge ok">On</span> : <span className="muted">Off</span>}</td>
+                <td className="mono" data-label="Joined">
+                  {m.joinedAt.toISOString().slice(0, 10)}
+                </td>
                 {manage && <td>{m.userId !== ctx.actor.userId && <RemoveButton userId={m.userId} name={m.name} />}</td>}
               </tr>
             ))}
@@ -68,7 +72,7 @@ export default async function MembersPage() {
           <h2 id="pending" style={{ marginTop: 0 }}>
             Pending invitations
           </h2>
-          <table className="table">
+          <table className="table stack">
             <thead>
               <tr>
                 <th scope="col">Email</th>
@@ -82,9 +86,13 @@ export default async function MembersPage() {
             <tbody>
               {pending.map((p) => (
                 <tr key={p.id}>
-                  <td className="mono">{p.email}</td>
-                  <td>{p.role}</td>
-                  <td className="mono">{p.expiresAt.toISOString().slice(0, 10)}</td>
+                  <td className="mono" data-label="Email">
+                    {p.email}
+                  </td>
+                  <td data-label="Role">{p.role}</td>
+                  <td className="mono" data-label="Expires">
+                    {p.expiresAt.toISOString().slice(0, 10)}
+                  </td>
                   <td>
                     <RevokeButton invitationId={p.id} />
                   </td>

@@ -49,7 +49,7 @@ export default async function SecurityPage() {
         {events.length === 0 ? (
           <p className="muted">Nothing yet.</p>
         ) : (
-          <table className="table">
+          <table className="table stack">
             <thead>
               <tr>
                 <th scope="col">When (UTC)</th>
