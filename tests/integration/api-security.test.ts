@@ -79,6 +79,7 @@ const STATUS_BODIES: Record<string, () => unknown> = {
   "POST /api/v1/status-pages/{id}/incidents/{incidentId}/publish": () => ({}),
   "POST /api/v1/status-pages/{id}/maintenances": () => ({ title: "M", startsAt: "2099-02-01T00:00:00Z", endsAt: "2099-02-01T01:00:00Z" }),
   "PATCH /api/v1/status-pages/{id}/maintenances/{maintenanceId}": () => ({ title: "M2" }),
+  "POST /api/v1/status-pages/{id}/subscribers": () => ({ url: "https://example.com/perigee-hook" }),
 };
 const validBody = (op: (typeof OPERATIONS)[number]) =>
   STATUS_BODIES[`${op.method} ${op.path}`]?.() ??

@@ -4,13 +4,14 @@ import { requirePermission } from "../../auth/permissions";
 import { assertPublicTarget } from "../../checks/ssrf";
 import type { Ctx } from "../../context";
 import { db } from "../../db/client";
-import { statusPageComponents, statusPages, statusSubscribers } from "../../db/schema";
+import { statusPageComponents, statusSubscribers } from "../../db/schema";
 import { env } from "../../env";
-import { Invalid, NotFound } from "../../errors";
+import { Invalid } from "../../errors";
 import { parseInput } from "../../lib/parse";
 import { newSigningSecret, sealWebhook } from "../../status/subscribers";
 import { webhookSubscriberSchema } from "../../validation/status-subscribers";
 import { recordAudit } from "../audit/record";
+import { getStatusPageOrThrow } from "../status-pages/internal";
 
 /**
  * Adds a webhook subscriber to a page (EDITOR): a system the organization runs, told of every
@@ -23,11 +24,7 @@ export async function addStatusWebhookSubscriber({ ctx, pageId, input }: { ctx: 
   requirePermission(ctx, "status-pages:write");
   const d = parseInput(webhookSubscriberSchema, input);
   assertPublicTarget(d.url, env().ALLOW_PRIVATE_TARGETS, "url");
-  const [page] = await db()
-    .select({ id: statusPages.id })
-    .from(statusPages)
-    .where(and(eq(statusPages.id, pageId), eq(statusPages.organizationId, ctx.org.id)));
-  if (!page) throw new NotFound("No such status page");
+  const page = await getStatusPageOrThrow(db(), ctx.org.id, pageId);
   const componentIds = [...new Set(d.componentIds)];
   if (componentIds.length) {
     const known = await db()
