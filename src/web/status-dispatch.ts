@@ -23,6 +23,7 @@ import { serveStatusHtml, type StatusView } from "./status-pages";
 
 const PAGE_PATH = /^\/status\/([a-z0-9][a-z0-9-]{0,62})(\/.*)?$/;
 const HTML_REST = /^(?:\/(history)|\/incidents\/([0-9a-f-]{36}))?\/?$/;
+const HTML_HEADERS = ["cookie", "if-none-match", "accept-encoding", STATUS_DOMAIN_HEADER];
 
 /** Building a Request costs more than the rest of an asset's answer: one, read-only, serves every asset request without cookies. */
 const NO_COOKIES = new Request("http://internal/");
@@ -80,8 +81,12 @@ async function dispatchStatusGet(req: IncomingMessage, res: ServerResponse): Pro
     const h = method === "OPTIONS" ? null : HTML_REST.exec(rest);
     if (!h) return false;
     const view: StatusView = h[1] ? { kind: "history" } : h[2] ? { kind: "incident", id: h[2] } : { kind: "home" };
+    // Only what the HTML answer reads (cookies for private pages, the conditional and encoding, the routed domain).
     const headers = new Headers();
-    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
+    for (const k of HTML_HEADERS) {
+      const v = req.headers[k];
+      if (typeof v === "string") headers.set(k, v);
+    }
     const r = await serveStatusHtml(new Request(`http://localhost${raw}`, { method, headers }), slug, view);
     const out: Record<string, string> = {};
     r.headers.forEach((v, k) => (out[k] = v));
