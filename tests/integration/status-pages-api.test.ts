@@ -270,9 +270,13 @@ describe("incidents", () => {
     const open = await api("GET", `/api/v1/status-pages/${p.id}/incidents?filter=open`, { key: readOnly });
     expect((open.body as { data: Incident[] }).data.map((i) => i.id)).toEqual([draft.id]);
 
-    const upd = await api("POST", `/api/v1/status-pages/${p.id}/incidents/${draft.id}/updates`, { key, body: { status: "identified", body: "A bad deploy; rolling back." } });
+    const upd = await api("POST", `/api/v1/status-pages/${p.id}/incidents/${draft.id}/updates`, {
+      key,
+      body: { status: "identified", body: "A bad deploy; rolling back.", components: [{ componentId, status: "degraded_performance" }] },
+    });
     expect(upd.status, upd.text).toBe(201);
-    expect(upd.body).toMatchObject({ status: "identified", resolvedAt: null });
+    // The update and the component's new shown status land together.
+    expect(upd.body).toMatchObject({ status: "identified", resolvedAt: null, components: [{ componentId, status: "degraded_performance" }] });
     const done = await api("POST", `/api/v1/status-pages/${p.id}/incidents/${draft.id}/updates`, { key, body: { status: "resolved", body: "**Fixed.**" } });
     expect((done.body as Incident).resolvedAt).not.toBeNull();
     expect((done.body as Incident).updates.map((u) => u.status)).toEqual(["resolved", "identified", "investigating"]);

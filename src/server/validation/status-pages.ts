@@ -175,6 +175,8 @@ export const statusIncidentPostSchema = z
   .object({
     status: z.enum(INCIDENT_STATUSES, { error: `Status must be one of ${INCIDENT_STATUSES.join(", ")}` }),
     body: bodySchema,
+    /** Optional: the affected components and their shown status from this update on (replaced, in the same transaction). */
+    components: incidentFields.shape.components.optional(),
   })
   .strict();
 export type StatusIncidentPostInput = z.input<typeof statusIncidentPostSchema>;

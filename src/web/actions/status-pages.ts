@@ -5,7 +5,6 @@ import { Invalid } from "@/server/errors";
 import { createStatusIncident } from "@/server/services/status-incidents/create";
 import { postStatusIncidentUpdate } from "@/server/services/status-incidents/post-update";
 import { publishStatusIncident } from "@/server/services/status-incidents/publish";
-import { updateStatusIncident } from "@/server/services/status-incidents/update";
 import { createStatusMaintenance } from "@/server/services/status-maintenances/create";
 import { deleteStatusMaintenance } from "@/server/services/status-maintenances/delete";
 import { createStatusPage } from "@/server/services/status-pages/create";
@@ -174,7 +173,7 @@ export async function publishStatusIncidentAction(_prev: FormState, formData: Fo
   });
 }
 
-/** Sets the affected components' shown status first, so subscribers' notice of the update carries it. */
+/** The update and the affected components' shown status, in one transaction (subscribers' notice carries both). */
 export async function postStatusIncidentUpdateAction(_prev: FormState, formData: FormData): Promise<FormState> {
   return runAction(formData, async () => {
     const ctx = await requireCtx();
@@ -183,8 +182,7 @@ export async function postStatusIncidentUpdateAction(_prev: FormState, formData:
     const status = text(formData, "status") ?? "";
     const body = (formData.get("body") as string | null) ?? "";
     if (!body.trim()) throw new Invalid("Write what happened", { body: ["Write what happened"] });
-    await updateStatusIncident({ ctx, pageId, incidentId, input: { components: await affectedComponents(formData, pageId, ctx) } });
-    await postStatusIncidentUpdate({ ctx, pageId, incidentId, input: { status, body } });
+    await postStatusIncidentUpdate({ ctx, pageId, incidentId, input: { status, body, components: await affectedComponents(formData, pageId, ctx) } });
     revalidatePage(pageId);
     return { ok: true, message: status === "resolved" ? "Resolved." : "Update posted.", data: { at: Date.now() } };
   });

@@ -7,7 +7,7 @@ import { postIncidentUpdate } from "../../status/timeline";
 import { statusIncidentPostSchema, type StatusIncidentPostInput } from "../../validation/status-pages";
 import { recordAudit } from "../audit/record";
 import { getStatusPageOrThrow, touchStatusPage } from "../status-pages/internal";
-import { getStatusIncidentOrThrow, loadIncidentViews } from "./internal";
+import { getStatusIncidentOrThrow, loadIncidentViews, setIncidentComponents } from "./internal";
 import type { StatusIncidentView } from "./view";
 
 /** Posts an update to the timeline ("resolved" closes the incident); subscribers of a published incident are told. */
@@ -27,6 +27,7 @@ export async function postStatusIncidentUpdate({
   const view = await db().transaction(async (tx) => {
     const page = await getStatusPageOrThrow(tx, ctx.org.id, pageId);
     const current = await getStatusIncidentOrThrow(tx, ctx.org.id, page.id, incidentId, { forUpdate: true });
+    if (d.components !== undefined) await setIncidentComponents(tx, page.id, current.id, d.components);
     const { incident, updateId } = await postIncidentUpdate(tx, current, { status: d.status, body: d.body, actorUserId: ctx.actor.userId });
     await touchStatusPage(tx, page.id);
     await recordAudit(tx, {
