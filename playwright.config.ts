@@ -18,7 +18,8 @@ export default defineConfig({
   timeout: 120_000,
   expect: { timeout: 15_000 },
   fullyParallel: false,
-  workers: 1,
+  // Two: most of a browser test is waiting for checks; each test signs up its own account.
+  workers: 2,
   retries: 0,
   forbidOnly: true,
   reporter: [["list"]],
