@@ -1,6 +1,7 @@
 import { z } from "zod";
 
-const isTimeZone = (tz: string) => {
+/** A time zone Intl knows (an IANA name like Europe/Berlin). */
+export const isTimeZone = (tz: string) => {
   try {
     new Intl.DateTimeFormat("en-US", { timeZone: tz });
     return true;

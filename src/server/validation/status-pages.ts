@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isTimeZone } from "./maintenance";
 import { COMPONENT_STATUSES, INCIDENT_IMPACTS, INCIDENT_STATUSES, PAGE_ACCESS, PAGE_LANGUAGES } from "../status/model";
 
 /**
@@ -34,15 +35,6 @@ export const RESERVED_SLUGS = new Set([
   "support",
   "www",
 ]);
-
-const isTimeZone = (tz: string) => {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 // A DNS name of at least two labels; no IP addresses, ports, paths or wildcards.
 const HOSTNAME = /^(?=.{4,253}$)(?!\d+\.\d+\.\d+\.\d+$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;

@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, notInArray, sql } from "drizzle-orm";
 import type { DbOrTx, Tx } from "../../db/client";
 import { monitors, statusPageComponents, statusPageSections, statusPages, type StatusPage } from "../../db/schema";
-import { Conflict, NotFound } from "../../errors";
+import { Conflict, Invalid, NotFound } from "../../errors";
 import type { StatusComponentsInput } from "../../validation/status-pages";
 import { toStatusPageView, type StatusPageView } from "./view";
 
@@ -24,6 +24,18 @@ export async function getStatusPageOrThrow(tx: DbOrTx, organizationId: string, p
 }
 
 /** Every change to what a page shows bumps its version (the snapshot caches key on it). */
+/** The distinct component ids given, each checked to be one of this page's (else a field error on componentIds). */
+export async function ownComponentIds(tx: DbOrTx, pageId: string, ids: readonly string[]): Promise<string[]> {
+  const componentIds = [...new Set(ids)];
+  if (componentIds.length === 0) return componentIds;
+  const known = await tx
+    .select({ id: statusPageComponents.id })
+    .from(statusPageComponents)
+    .where(and(eq(statusPageComponents.pageId, pageId), inArray(statusPageComponents.id, componentIds)));
+  if (known.length !== componentIds.length) throw new Invalid("Unknown component", { componentIds: ["Choose components shown on this page"] });
+  return componentIds;
+}
+
 export async function touchStatusPage(tx: DbOrTx, pageId: string): Promise<void> {
   await tx
     .update(statusPages)

@@ -1,17 +1,15 @@
 import { randomUUID } from "node:crypto";
-import { and, eq, inArray } from "drizzle-orm";
 import { requirePermission } from "../../auth/permissions";
 import { assertPublicTarget } from "../../checks/ssrf";
 import type { Ctx } from "../../context";
 import { db } from "../../db/client";
-import { statusPageComponents, statusSubscribers } from "../../db/schema";
+import { statusSubscribers } from "../../db/schema";
 import { env } from "../../env";
-import { Invalid } from "../../errors";
 import { parseInput } from "../../lib/parse";
 import { newSigningSecret, sealWebhook } from "../../status/subscribers";
 import { webhookSubscriberSchema } from "../../validation/status-subscribers";
 import { recordAudit } from "../audit/record";
-import { getStatusPageOrThrow } from "../status-pages/internal";
+import { getStatusPageOrThrow, ownComponentIds } from "../status-pages/internal";
 
 /**
  * Adds a webhook subscriber to a page (EDITOR): a system the organization runs, told of every
@@ -25,14 +23,7 @@ export async function addStatusWebhookSubscriber({ ctx, pageId, input }: { ctx: 
   const d = parseInput(webhookSubscriberSchema, input);
   assertPublicTarget(d.url, env().ALLOW_PRIVATE_TARGETS, "url");
   const page = await getStatusPageOrThrow(db(), ctx.org.id, pageId);
-  const componentIds = [...new Set(d.componentIds)];
-  if (componentIds.length) {
-    const known = await db()
-      .select({ id: statusPageComponents.id })
-      .from(statusPageComponents)
-      .where(and(eq(statusPageComponents.pageId, page.id), inArray(statusPageComponents.id, componentIds)));
-    if (known.length !== componentIds.length) throw new Invalid("Unknown component", { componentIds: ["Choose components of this page"] });
-  }
+  const componentIds = await ownComponentIds(db(), page.id, d.componentIds);
   const id = randomUUID();
   const signingSecret = newSigningSecret();
   await db().transaction(async (tx) => {

@@ -1,15 +1,16 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { assertNotThrottled, hit, type Window } from "../../auth/throttle";
 import type { RequestMeta } from "../../context";
 import { db } from "../../db/client";
-import { statusPageComponents, statusPages, statusSubscribers, type StatusPage } from "../../db/schema";
-import { Invalid, NotFound } from "../../errors";
+import { statusPages, statusSubscribers, type StatusPage } from "../../db/schema";
+import { NotFound } from "../../errors";
 import { hashToken, randomToken } from "../../lib/crypto";
 import { parseInput } from "../../lib/parse";
 import { log } from "../../log";
 import { esc, layout, sendMail } from "../../mail/mailer";
 import { CONFIRM_TTL_HOURS, pageBaseUrl, unsubscribeUrl } from "../../status/subscribers";
 import { subscribeSchema } from "../../validation/status-subscribers";
+import { ownComponentIds } from "../status-pages/internal";
 
 /** Sign-up limits (each attempt counts, whatever its outcome). */
 export const SUBSCRIBE_LIMITS = {
@@ -54,14 +55,7 @@ export async function subscribeToStatusPage({ pageId, pageSlug, input, meta }: {
   await assertNotThrottled(buckets);
   await Promise.all(buckets.map((b) => hit(b.key, b.window)));
 
-  const componentIds = [...new Set(d.componentIds)];
-  if (componentIds.length) {
-    const known = await db()
-      .select({ id: statusPageComponents.id })
-      .from(statusPageComponents)
-      .where(and(eq(statusPageComponents.pageId, page.id), inArray(statusPageComponents.id, componentIds)));
-    if (known.length !== componentIds.length) throw new Invalid("Unknown component", { componentIds: ["Choose components shown on this page"] });
-  }
+  const componentIds = await ownComponentIds(db(), page.id, d.componentIds);
 
   const token = randomToken(32);
   const expiresAt = new Date(Date.now() + CONFIRM_TTL_HOURS * 3600_000);
