@@ -14,6 +14,9 @@ import { createProbe } from "../src/server/services/probes/create-probe";
 import { revokeProbe } from "../src/server/services/probes/revoke-probe";
 import { createApiKey } from "../src/server/services/api-keys/create";
 import { markDomainVerified } from "../src/server/services/status-pages/mark-domain-verified";
+import { billingCommands, billingUsage } from "./cli-billing";
+import { privacyCommands, privacyUsage } from "./cli-privacy";
+import { UsageError } from "./cli-usage";
 
 const USAGE = `Usage: npm run cli -- <command> [flags]
 
@@ -34,11 +37,9 @@ Commands:
   status-page:verify-domain --domain D
       Mark the custom domain D of a status page as verified (the operator vouches for it, no DNS
       check): the page is served at https://D/ and the TLS ask endpoint answers 200 for it.
-`;
+${billingUsage}${privacyUsage}`;
 
 const meta = { ip: "cli", userAgent: "perigee-cli" };
-
-class UsageError extends Error {}
 
 async function userCreate(argv: string[]) {
   const { values } = parseArgs({
@@ -132,6 +133,8 @@ const commands: Record<string, (argv: string[]) => Promise<unknown>> = {
   "org:limits": orgLimits,
   "probe:create": probeCreate,
   "probe:revoke": probeRevoke,
+  ...billingCommands,
+  ...privacyCommands,
 };
 
 const FLAG_OF: Record<string, string> = { organizationName: "org", isAdmin: "admin", expiresAt: "expires" };

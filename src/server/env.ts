@@ -97,6 +97,32 @@ const schema = z.object({
   NOTIFY_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(10_000),
   /** REST API requests per key per minute. */
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  // Billing (Stripe). Off unless STRIPE_SECRET_KEY is set: then every organization is on the
+  // "self-hosted" plan (billing/plans.ts) and nothing calls Stripe.
+  STRIPE_SECRET_KEY: z.string().optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().optional(),
+  /** Where stripe-node sends requests (a Stripe-compatible stub in tests): protocol, host and port. */
+  STRIPE_API_URL: z.url().default("https://api.stripe.com"),
+  STRIPE_PRICE_STARTER_MONTHLY: z.string().optional(),
+  STRIPE_PRICE_STARTER_YEARLY: z.string().optional(),
+  STRIPE_PRICE_PRO_MONTHLY: z.string().optional(),
+  STRIPE_PRICE_PRO_YEARLY: z.string().optional(),
+  STRIPE_PRICE_BUSINESS_MONTHLY: z.string().optional(),
+  STRIPE_PRICE_BUSINESS_YEARLY: z.string().optional(),
+  BILLING_TRIAL_DAYS: z.coerce.number().int().min(0).max(90).default(14),
+  /** Days a past_due subscription keeps its plan before the organization falls to free. */
+  BILLING_GRACE_DAYS: z.coerce.number().int().min(0).max(60).default(7),
+  // Privacy. Where the data lives (shown in the dashboard and in exports), how long a deleted
+  // account or organization can be restored, and the self-hosted retention (plans set it otherwise).
+  DATA_REGION: z
+    .string()
+    .regex(/^[a-z0-9-]{1,32}$/, "DATA_REGION must be a short region name such as eu-central")
+    .default("self-hosted"),
+  ERASURE_GRACE_DAYS: z.coerce.number().int().min(0).max(30).default(7),
+  /** Self-hosted: days results, rollups, incidents and events are kept. */
+  RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
+  /** Days the audit log is kept (any plan). */
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   // The web entry (workers/web.ts): address to bind, processes sharing the port, and
   // PERIGEE_DEV=1 to serve `next dev` behind the same server.
@@ -150,6 +176,11 @@ const probeSchema = schema.pick({ REDIS_URL: true, REDIS_PREFIX: true, ALLOW_PRI
   PERIGEE_URL: z.url({ error: "PERIGEE_URL must be web's absolute URL, such as https://perigee.example.com" }).default("http://127.0.0.1:3000"),
   PROBE_ID: z.string({ error: "PROBE_ID is required (see README: Monitoring → probes)" }),
   PROBE_SECRET: z.string({ error: "PROBE_SECRET is required (see README: Monitoring → probes)" }),
+  /** Allow an http:// PERIGEE_URL (local use only: the config it fetches carries monitor credentials). */
+  PROBE_INSECURE: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((v) => v === "true"),
 });
 
 export type ProbeEnv = z.infer<typeof probeSchema>;

@@ -22,6 +22,7 @@ export const ERROR_CODES = {
   idempotency_in_progress: { status: 409, summary: "A request with this Idempotency-Key is still running (see Retry-After)" },
   payload_too_large: { status: 413, summary: "The request body is larger than 256 KiB" },
   unsupported_media_type: { status: 415, summary: "A request body must be sent as Content-Type: application/json" },
+  plan_limit_reached: { status: 402, summary: "The organization's plan does not allow this; `limit` names the limit, the plan and the upgrade" },
   limit_exceeded: { status: 422, summary: "Refused by a plan limit or rule" },
   idempotency_key_reused: { status: 422, summary: "This Idempotency-Key was used for a different request" },
   rate_limited: { status: 429, summary: "Too many requests (see Retry-After)" },
@@ -66,6 +67,19 @@ export class Conflict extends DomainError {
 export class LimitExceeded extends DomainError {
   readonly code = "limit_exceeded";
   readonly status = 422;
+}
+/** What a plan refused: the limit, the plan, the figures and where to upgrade. */
+export type PlanLimitInfo = { name: string; plan: string; allowed: number | null; current?: number; requested?: number; upgradePlan: string | null; upgradeUrl: string };
+
+export class PlanLimitReached extends DomainError {
+  readonly code = "plan_limit_reached";
+  readonly status = 402;
+  constructor(
+    message: string,
+    public readonly limit: PlanLimitInfo,
+  ) {
+    super(message);
+  }
 }
 export class RateLimited extends DomainError {
   readonly code = "rate_limited";

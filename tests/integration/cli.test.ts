@@ -76,10 +76,10 @@ describe("operator CLI", { timeout: 60_000 }, () => {
     const unknownFlag = cli(["user:create", "--email", "a@b.co", "--password", PW, "--org", "X Org", "--bogus"]);
     expect(unknownFlag.code).toBe(2);
     expect(unknownFlag.stderr).toMatch(/Unknown option '--bogus'/);
-    const unknownCmd = cli(["user:delete"]);
+    const unknownCmd = cli(["user:nuke"]);
     expect(unknownCmd.code).toBe(2);
     expect(unknownCmd.stdout).toBe("");
-    expect(unknownCmd.stderr).toMatch(/unknown command "user:delete"/);
+    expect(unknownCmd.stderr).toMatch(/unknown command "user:nuke"/);
   });
 
   it("--help prints usage and exits 0; no command is a usage error", () => {

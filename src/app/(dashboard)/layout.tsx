@@ -9,9 +9,11 @@ export default async function DashboardLayout({ children }: { children: React.Re
   const ctx = await requireCtx();
   const { session } = ctx;
   const settings = [
-    { href: "/settings/profile", label: "Profile" },
+    { href: "/settings/account", label: "Account" },
     { href: "/settings/security", label: "Security" },
     { href: "/settings/members", label: "Members" },
+    { href: "/settings/organization", label: "Organization" },
+    ...(can(ctx.org.role, "billing:manage") ? [{ href: "/settings/billing", label: "Billing" }] : []),
     ...(can(ctx.org.role, "audit:read") ? [{ href: "/settings/audit-log", label: "Audit log" }] : []),
     ...(can(ctx.org.role, "api-keys:manage") ? [{ href: "/settings/api-keys", label: "API keys" }] : []),
     { href: "/docs/api", label: "API docs" },

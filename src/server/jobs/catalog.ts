@@ -88,6 +88,14 @@ export const JOBS = {
   statusNoticeSweep: maintenance("status-notice-sweep", 60 * 1000),
   /** Records maintenance started/ended notices once each (status/maintenance-notices.ts). */
   statusMaintenanceNotices: maintenance("status-maintenance-notices", 30 * 1000),
+  /** Compares every paying organization with Stripe and repairs drift (billing/reconcile.ts). */
+  billingReconcile: maintenance("billing-reconcile", 24 * HOUR),
+  /** Applies the plan in force to monitors and pages: grace ends, period ends (billing/enforce.ts). */
+  billingEnforce: maintenance("billing-enforce", HOUR),
+  /** Purges organizations and accounts past their erasure grace (privacy/purge.ts). */
+  privacyPurge: maintenance("privacy-purge", HOUR),
+  /** Deletes what is past its retention (privacy/retention.ts). */
+  retention: maintenance("retention", 24 * HOUR),
 } as const satisfies Record<string, JobDef>;
 
 export type JobKey = keyof typeof JOBS;

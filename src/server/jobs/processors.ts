@@ -1,5 +1,9 @@
 import { UnrecoverableError, type Job } from "bullmq";
 import { purgeApiAccessLog } from "../api/retention";
+import { enforcePlans } from "../billing/enforce";
+import { reconcileBilling } from "../billing/reconcile";
+import { purgeDeleted } from "../privacy/purge";
+import { runRetention } from "../privacy/retention";
 import type { ResultBatcher } from "../monitors/batcher";
 import { sweepHeartbeats } from "../monitors/heartbeat";
 import { compactFinishedPartitions, ensurePartitions } from "../monitors/partitions";
@@ -58,6 +62,10 @@ const PROCESSORS: Processors = {
   statusSnapshots: () => refreshStatusSnapshots(),
   statusNotices: () => drainNotices(),
   statusNoticeSweep: () => sweepNoticeDeliveries(),
+  billingReconcile: () => reconcileBilling(),
+  billingEnforce: () => enforcePlans(),
+  privacyPurge: () => purgeDeleted(),
+  retention: () => runRetention(),
   statusMaintenanceNotices: () => recordMaintenanceNotices(),
 };
 

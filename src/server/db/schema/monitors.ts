@@ -42,6 +42,10 @@ export const monitors = pgTable(
     /** Regions that must agree for DOWN; null means a majority. */
     quorum: smallint("quorum"),
     paused: boolean("paused").notNull().default(false),
+    /** Paused by a downgrade (not by a person): resumed when the plan allows it again. */
+    pausedByPlan: boolean("paused_by_plan").notNull().default(false),
+    /** The ADMIN's choice on the billing page: kept running first when a downgrade pauses monitors. */
+    keepOnDowngrade: boolean("keep_on_downgrade").notNull().default(false),
     state: monitorStateEnum("state").notNull().default("PENDING"),
     stateChangedAt: timestamp("state_changed_at", { withTimezone: true }).notNull().defaultNow(),
     lastCheckedAt: timestamp("last_checked_at", { withTimezone: true }),

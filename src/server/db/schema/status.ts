@@ -33,6 +33,8 @@ export const statusPages = pgTable(
     language: text("language", { enum: PAGE_LANGUAGES }).notNull().default("en"),
     /** Unpublished pages answer 404 to the public (members can preview). */
     published: boolean("published").notNull().default(true),
+    /** Unpublished by a downgrade (not by a person): republished when the plan allows it again. */
+    unpublishedByPlan: boolean("unpublished_by_plan").notNull().default(false),
     access: pageAccessEnum("access").notNull().default("public"),
     /** bcrypt, for access = "password". */
     passwordHash: text("password_hash"),

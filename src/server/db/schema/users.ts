@@ -15,6 +15,13 @@ export const users = pgTable(
     // Highest TOTP time step accepted so far: a code is usable once only.
     totpLastStep: bigint("totp_last_step", { mode: "number" }),
     passwordChangedAt: timestamp("password_changed_at", { withTimezone: true }).notNull().defaultNow(),
+    /** Set when the address is proven by link; until then no alert email and no invitation goes out. */
+    emailVerifiedAt: timestamp("email_verified_at", { withTimezone: true }),
+    // Erasure (privacy/): a deleted account cannot sign in and is purged after purgeAfter.
+    deletedAt: timestamp("deleted_at", { withTimezone: true }),
+    purgeAfter: timestamp("purge_after", { withTimezone: true }),
+    /** HMAC of the restore link's token (the link is mailed, never stored). */
+    restoreTokenHash: text("restore_token_hash"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -47,6 +54,26 @@ export const passwordResetTokens = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("password_reset_tokens_user_idx").on(t.userId)],
+);
+
+/**
+ * One-use links that prove an address: `verify` (sign-up) and `change` (a new email, applied
+ * when its link is opened). Only the token's HMAC is stored.
+ */
+export const emailTokens = pgTable(
+  "email_tokens",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    purpose: text("purpose").notNull(),
+    email: text("email").notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("email_tokens_user_idx").on(t.userId)],
 );
 
 export type User = typeof users.$inferSelect;

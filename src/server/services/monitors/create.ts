@@ -11,6 +11,7 @@ import { syncScheduleSafely } from "../../monitors/schedule";
 import { assertTargetsAllowed } from "../../monitors/targets";
 import { assertRegionsExist } from "../../monitors/regions";
 import { parseMonitorInput, type MonitorInput } from "../../monitors/schema";
+import { effectivePlan } from "../../billing/effective";
 import { recordAudit } from "../audit/record";
 import { setMonitorChannels } from "./channels";
 import { toMonitorView, type MonitorView } from "./view";
@@ -25,12 +26,13 @@ export async function createMonitor({ ctx, input }: { ctx: Ctx; input: MonitorIn
     // Lock the organization row so concurrent creates cannot both slip under the limit.
     const [org] = await tx.select().from(organizations).where(eq(organizations.id, ctx.org.id)).for("update");
     if (!org) throw new Invalid("Organization not found.");
+    const { limits } = effectivePlan(org);
     const [{ n } = { n: 0 }] = await tx.select({ n: count() }).from(monitors).where(eq(monitors.organizationId, ctx.org.id));
-    if (n >= org.maxMonitors) {
-      throw new LimitExceeded(`${org.name} already has ${n} of its ${org.maxMonitors} monitors. Delete one, or ask your administrator to raise the limit.`);
+    if (limits.monitors !== null && n >= limits.monitors) {
+      throw new LimitExceeded(`${org.name} already has ${n} of its ${limits.monitors} monitors. Delete one, or ask your administrator to raise the limit.`);
     }
-    if (d.intervalSeconds < org.minIntervalSeconds) {
-      const msg = `Interval must be at least ${org.minIntervalSeconds} seconds for ${org.name}`;
+    if (d.intervalSeconds < limits.minIntervalSeconds) {
+      const msg = `Interval must be at least ${limits.minIntervalSeconds} seconds for ${org.name}`;
       throw new Invalid(msg, { intervalSeconds: [msg] });
     }
     const id = randomUUID();

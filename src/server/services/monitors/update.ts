@@ -14,6 +14,7 @@ import { recordAudit } from "../audit/record";
 import { getMonitorOrThrow } from "./internal";
 import { setMonitorChannels } from "./channels";
 import { channelIdsOf, toMonitorViews, type MonitorView } from "./view";
+import { effectivePlan } from "../../billing/effective";
 
 // Masked values echoed back by a form mean "keep what is stored".
 const MASK = "••••••";
@@ -40,8 +41,9 @@ export async function updateMonitor({ ctx, monitorId, patch }: { ctx: Ctx; monit
     assertTargetsAllowed(d);
     await assertRegionsExist(d.regions);
     const [org] = await tx.select().from(organizations).where(eq(organizations.id, ctx.org.id));
-    if (org && d.intervalSeconds < org.minIntervalSeconds) {
-      const msg = `Interval must be at least ${org.minIntervalSeconds} seconds for ${org.name}`;
+    const minInterval = org ? effectivePlan(org).limits.minIntervalSeconds : 0;
+    if (org && d.intervalSeconds < minInterval) {
+      const msg = `Interval must be at least ${minInterval} seconds for ${org.name}`;
       throw new Invalid(msg, { intervalSeconds: [msg] });
     }
     const { config, secrets } = splitConfig(d);

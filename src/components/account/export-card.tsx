@@ -1,0 +1,4 @@
+/** "Export my data" (issue 13). */
+export function ExportCard() {
+  return null;
+}
