@@ -13,6 +13,7 @@
  * failure included. As root the cluster runs as the `postgres` OS user (initdb refuses root).
  *
  * Flags: --tool auto|pgbackrest|basebackup  --batches N (per phase, default 5)  --rows N (per batch, default 2000)
+ *        --seed N (rows written before the base backup, so the restore copies data too; default 0)
  *        --archive-timeout SECONDS (default 60)  --keep (leave the temp dir for inspection)
  */
 import { execFileSync, type ExecFileSyncOptions } from "node:child_process";
@@ -29,12 +30,14 @@ const { values: flags } = parseArgs({
     tool: { type: "string", default: "auto" },
     batches: { type: "string", default: "5" },
     rows: { type: "string", default: "2000" },
+    seed: { type: "string", default: "0" },
     "archive-timeout": { type: "string", default: "60" },
     keep: { type: "boolean", default: false },
   },
 });
 const BATCHES = Number(flags.batches);
 const ROWS = Number(flags.rows);
+const SEED = Number(flags.seed);
 const ARCHIVE_TIMEOUT = Number(flags["archive-timeout"]);
 const STANZA = "drill";
 
@@ -88,6 +91,7 @@ function freePort(): Promise<number> {
 
 async function main() {
   if (!Number.isInteger(BATCHES) || BATCHES < 1 || !Number.isInteger(ROWS) || ROWS < 1) fail("--batches and --rows must be positive integers.");
+  if (!Number.isInteger(SEED) || SEED < 0) fail("--seed must be a whole number of rows.");
   if (!Number.isFinite(ARCHIVE_TIMEOUT) || ARCHIVE_TIMEOUT < 1) fail("--archive-timeout must be a number of seconds ≥ 1.");
   const bin = pgBinDir();
   const pgbackrest = which("pgbackrest");
@@ -164,6 +168,9 @@ async function main() {
         "log-level-console=warn",
         "log-level-file=info",
         "start-fast=y",
+        // As deploy/backup/pgbackrest.conf: WAL pushed (and fetched on restore) in parallel.
+        "archive-async=y",
+        "process-max=2",
         "",
         `[${STANZA}]`,
         `pg1-path=${dir("primary")}`,
@@ -207,6 +214,11 @@ async function main() {
     };
     client = await connect();
     await client.query("create table drill (id bigserial primary key, phase text not null, batch int not null, written_at timestamptz not null default clock_timestamp())");
+    if (SEED > 0) {
+      await client.query("insert into drill (phase, batch) select 'seed', 0 from generate_series(1, $1)", [SEED]);
+      const size = (await client.query<{ s: string }>("select pg_size_pretty(pg_database_size('postgres')) as s")).rows[0]!.s;
+      say(`seeded ${SEED} rows before the base backup (database ${size})`);
+    }
 
     // Base backup.
     let t0 = Date.now();
@@ -298,6 +310,7 @@ async function main() {
       server: version,
       target: target.t,
       rows: { expected, restored: Number(got.n), writtenTotal: total },
+      restoredDatabase: got.size,
       baseBackupTool: tool === "pgbackrest" ? "pgbackrest backup --type=full (aes-256-cbc)" : "pg_basebackup -X fetch",
       archiveLatencyMs: archiveLatency,
       rpoMs: rpo,
