@@ -297,8 +297,8 @@ async function main() {
     const restoreMs = Date.now() - t0;
 
     const got = (
-      await client.query<{ n: string; after: string; batches: string }>(
-        "select count(*)::text as n, count(*) filter (where phase = 'after')::text as after, count(distinct batch) filter (where phase = 'before')::text as batches from drill",
+      await client.query<{ n: string; after: string; batches: string; size: string }>(
+        "select count(*)::text as n, count(*) filter (where phase = 'after')::text as after, count(distinct batch) filter (where phase = 'before')::text as batches, pg_size_pretty(pg_database_size('postgres')) as size from drill",
       )
     ).rows[0]!;
     const ok = Number(got.n) === expected && Number(got.after) === 0 && Number(got.batches) === BATCHES;
