@@ -15,7 +15,7 @@ backup() {
   fi
 }
 
-until pg_isready -q -h /var/run/postgresql -U postgres; do sleep 2; done
+until pg_isready -q -h "${PGHOST:-/var/run/postgresql}" -U postgres; do sleep 2; done
 pgbackrest --stanza="$STANZA" stanza-create
 pgbackrest --stanza="$STANZA" check
 
