@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { RequestMeta } from "../context";
 import { db, type Tx } from "../db/client";
 import { auditLog, memberships, monitorRegionState, monitors, organizations, statusPages, users, type Monitor, type Organization } from "../db/schema";
@@ -8,7 +8,7 @@ import { esc, layout, sendMail } from "../mail/mailer";
 import { syncScheduleSafely } from "../monitors/schedule";
 import { recordAudit } from "../services/audit/record";
 import { invalidateStatusPages } from "../status/invalidate";
-import { effectivePlan } from "./effective";
+import { billingEnabled, effectivePlan } from "./effective";
 import { PLANS, type PlanId } from "./plans";
 
 /**
@@ -236,13 +236,20 @@ export async function applyBillingState(organizationId: string): Promise<{ pastD
 }
 
 /**
- * Hourly (and after every subscription change): every organization whose plan in force differs
- * from the one last enforced (a grace or a comp ran out, a subscription changed) is enforced,
- * and every past_due one is checked for its notice. An organization never enforced counts as
- * "self-hosted": nothing of it was ever paused.
+ * Hourly: every organization whose plan in force differs from the one last enforced (a grace
+ * or a comp ran out, a webhook's follow-up job was lost) is enforced, and every past_due one
+ * is checked for its notice. An organization never enforced counts as "self-hosted": nothing
+ * of it was ever paused. With billing off this does nothing: limits are the operator's, and
+ * what a former plan paused stays as it is. `organizationIds` narrows the sweep (tests share
+ * one database between files).
  */
-export async function enforcePlans(): Promise<{ organizations: number; changes: number }> {
-  const orgs = await db().select().from(organizations).where(isNull(organizations.deletedAt));
+export async function enforcePlans({ organizationIds }: { organizationIds?: string[] } = {}): Promise<{ organizations: number; changes: number }> {
+  if (!billingEnabled()) return { organizations: 0, changes: 0 };
+  const live = isNull(organizations.deletedAt);
+  const orgs = await db()
+    .select()
+    .from(organizations)
+    .where(organizationIds ? and(live, inArray(organizations.id, organizationIds)) : live);
   const due = orgs.filter((o) => effectivePlan(o).plan !== (o.enforcedPlan ?? "self-hosted") || o.subscriptionStatus === "past_due");
   let changes = 0;
   for (const o of due) {
