@@ -23,7 +23,7 @@ const SYNCED = [
 type Synced = Pick<Organization, (typeof SYNCED)[number]>;
 
 /** What changed, column by column (JSON-friendly, for the audit log). */
-export type SubscriptionChanges = Partial<Record<(typeof SYNCED)[number], { from: unknown; to: unknown }>>;
+type SubscriptionChanges = Partial<Record<(typeof SYNCED)[number], { from: unknown; to: unknown }>>;
 
 /** Statuses after which a subscription never comes back: a late event about one must not replace a newer subscription. */
 const ENDED = new Set(["canceled", "incomplete_expired"]);
@@ -60,7 +60,7 @@ function same(a: unknown, b: unknown): boolean {
   return a === b;
 }
 
-export type SyncSource = { source: "webhook" | "reconcile"; eventId?: string; meta: RequestMeta };
+type SyncSource = { source: "webhook" | "reconcile"; eventId?: string; meta: RequestMeta };
 
 /**
  * Writes what Stripe says about a subscription onto its organization (in the caller's

@@ -18,7 +18,7 @@ const TOLERANCE_SECONDS = 300;
 
 const HANDLED = new Set(["checkout.session.completed", "customer.subscription.created", "customer.subscription.updated", "customer.subscription.deleted", "invoice.paid", "invoice.payment_failed"]);
 
-export type WebhookOutcome = { eventId: string; type: string; result: "applied" | "duplicate" | "ignored"; organizationId: string | null };
+type WebhookOutcome = { eventId: string; type: string; result: "applied" | "duplicate" | "ignored"; organizationId: string | null };
 
 const uuid = z.uuid();
 const idOf = (v: string | { id: string } | null | undefined) => (typeof v === "string" ? v : (v?.id ?? null));
