@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -43,7 +44,8 @@ export function decodeForm(raw: string): Record<string, unknown> {
 }
 
 let seq = 0;
-const newId = (prefix: string) => `${prefix}_test${Date.now().toString(36)}${(seq++).toString(36)}`;
+// Random as well as sequential: stubs of test files running at once share one database.
+const newId = (prefix: string) => `${prefix}_test${Date.now().toString(36)}${randomBytes(3).toString("hex")}${(seq++).toString(36)}`;
 
 export async function startStripeStub(): Promise<StripeStub> {
   const requests: StubRequest[] = [];
