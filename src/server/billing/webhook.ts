@@ -80,7 +80,7 @@ async function prefetch(client: Stripe, event: Stripe.Event): Promise<Stripe.Sub
   }
 }
 
-async function upsertInvoice(tx: Tx, organizationId: string | null, inv: Stripe.Invoice): Promise<void> {
+async function upsertInvoice(tx: Tx, organizationId: string, inv: Stripe.Invoice): Promise<void> {
   const row = {
     organizationId,
     stripeCustomerId: idOf(inv.customer) ?? "",
@@ -131,9 +131,11 @@ async function apply(tx: Tx, event: Stripe.Event, sub: Stripe.Subscription | nul
   if (event.type.startsWith("invoice.")) {
     const inv = obj as Stripe.Invoice;
     const org = await organizationFor(tx, idOf(inv.customer), sub?.metadata?.organizationId);
-    await upsertInvoice(tx, org?.id ?? null, inv);
-    if (org && sub) await applySubscription(tx, org, sub, how);
-    return org?.id ?? null;
+    // Another product's invoice on a shared Stripe account is none of ours.
+    if (!org) return null;
+    await upsertInvoice(tx, org.id, inv);
+    if (sub) await applySubscription(tx, org, sub, how);
+    return org.id;
   }
   // customer.subscription.*
   if (!sub) return null;
