@@ -99,6 +99,15 @@ describe("POST /api/stripe/webhook", () => {
     expect(rows).toMatchObject([{ type: "customer.subscription.updated", organizationId: org.id }]);
   });
 
+  it("concurrent deliveries of one event apply it once", async () => {
+    const { org, sub } = await paying("trialing");
+    const evt = event("customer.subscription.created", { ...sub });
+    const results = await Promise.all([deliver(evt), deliver(evt), deliver(evt)]);
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(results.map((r) => r.body.result).sort()).toEqual(["applied", "duplicate", "duplicate"]);
+    expect(await audits(org.id, "billing.subscription_updated")).toHaveLength(1);
+  });
+
   it("is order-independent: `updated` before `created` ends in Stripe's current state", async () => {
     const { org, customer, sub } = await paying("active", "price_pro_m");
     const created = event("customer.subscription.created", { ...sub, status: "incomplete", items: { data: [{ price: { id: "price_starter_m" } }] } });
