@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -43,7 +44,8 @@ export function decodeForm(raw: string): Record<string, unknown> {
 }
 
 let seq = 0;
-const newId = (prefix: string) => `${prefix}_test${Date.now().toString(36)}${(seq++).toString(36)}`;
+// Random as well as sequential: stubs of test files running at once share one database.
+const newId = (prefix: string) => `${prefix}_test${Date.now().toString(36)}${randomBytes(3).toString("hex")}${(seq++).toString(36)}`;
 
 export async function startStripeStub(): Promise<StripeStub> {
   const requests: StubRequest[] = [];
@@ -141,4 +143,36 @@ export async function startStripeStub(): Promise<StripeStub> {
     },
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
+}
+
+/**
+ * Puts a subscription into the stub as Stripe (API 2026-10-28) shapes it: the period on its
+ * item. Calling it again with the same id replaces it, like a change made in Stripe.
+ */
+export function stubSubscription(
+  stub: StripeStub,
+  s: { id?: string; customer: string; price: string; status: string; cancelAtPeriodEnd?: boolean; trialEnd?: number | null; periodEnd?: number; metadata?: Record<string, string>; created?: number },
+): Obj {
+  const now = Math.floor(Date.now() / 1000);
+  const id = s.id ?? newId("sub");
+  const periodEnd = s.periodEnd ?? now + 30 * 86400;
+  const sub: Obj = {
+    id,
+    object: "subscription",
+    customer: s.customer,
+    status: s.status,
+    created: s.created ?? now,
+    cancel_at_period_end: s.cancelAtPeriodEnd ?? false,
+    cancel_at: null,
+    trial_start: s.trialEnd ? now : null,
+    trial_end: s.trialEnd ?? null,
+    metadata: s.metadata ?? {},
+    items: {
+      object: "list",
+      data: [{ id: newId("si"), object: "subscription_item", price: { id: s.price, object: "price" }, current_period_start: periodEnd - 30 * 86400, current_period_end: periodEnd }],
+      has_more: false,
+    },
+  };
+  stub.subscriptions.set(id, sub);
+  return sub;
 }

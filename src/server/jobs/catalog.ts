@@ -92,6 +92,18 @@ export const JOBS = {
   billingReconcile: maintenance("billing-reconcile", 24 * HOUR),
   /** Applies the plan in force to monitors and pages: grace ends, period ends (billing/enforce.ts). */
   billingEnforce: maintenance("billing-enforce", HOUR),
+  /**
+   * After a Stripe webhook changed an organization's subscription: its past_due email and the
+   * enforcement of its plan (billing/enforce.ts applyBillingState), off the webhook's answer.
+   * Job id = the Stripe event id. Idempotent; the hourly billingEnforce catches a lost one.
+   */
+  billingApply: {
+    queue: MAINTENANCE_QUEUE,
+    name: "billing-apply",
+    payload: z.object({ organizationId: z.uuid() }).strict(),
+    retry: () => ({ attempts: 5, backoff: { type: "exponential", delay: 10_000 } }),
+    keep: { removeOnComplete: 200, removeOnFail: 500 },
+  },
   /** Purges organizations and accounts past their erasure grace (privacy/purge.ts). */
   privacyPurge: maintenance("privacy-purge", HOUR),
   /** Deletes what is past its retention (privacy/retention.ts). */
@@ -108,6 +120,6 @@ export function jobOptions(key: JobKey): JobsOptions {
 }
 
 /** The maintenance jobs, keyed as in JOBS (each is a job scheduler on MAINTENANCE_QUEUE). */
-export const maintenanceJobs = Object.fromEntries(Object.entries(JOBS).filter(([, d]) => d.queue === MAINTENANCE_QUEUE)) as {
+export const maintenanceJobs = Object.fromEntries(Object.entries(JOBS).filter(([, d]) => d.queue === MAINTENANCE_QUEUE && "everyMs" in d)) as {
   [K in JobKey as (typeof JOBS)[K] extends { everyMs: number } ? K : never]: (typeof JOBS)[K];
 };

@@ -1,6 +1,6 @@
 import { UnrecoverableError, type Job } from "bullmq";
 import { purgeApiAccessLog } from "../api/retention";
-import { enforcePlans } from "../billing/enforce";
+import { applyBillingState, enforcePlans } from "../billing/enforce";
 import { reconcileBilling } from "../billing/reconcile";
 import { purgeDeleted } from "../privacy/purge";
 import { runRetention } from "../privacy/retention";
@@ -64,6 +64,7 @@ const PROCESSORS: Processors = {
   statusNoticeSweep: () => sweepNoticeDeliveries(),
   billingReconcile: () => reconcileBilling(),
   billingEnforce: () => enforcePlans(),
+  billingApply: ({ organizationId }) => applyBillingState(organizationId),
   privacyPurge: () => purgeDeleted(),
   retention: () => runRetention(),
   statusMaintenanceNotices: () => recordMaintenanceNotices(),
