@@ -2,9 +2,9 @@ import type { Ctx, RequestMeta } from "../../context";
 import { pool } from "../../db/client";
 import { type Role } from "../../db/schema";
 import { RateLimited, Unauthorized } from "../../errors";
-import { env } from "../../env";
 import { hashApiKey, isWellFormedKey } from "../../api/keys";
 import { rateStateOf, type RateState } from "../../api/rate-limit";
+import { apiRateLimitOf } from "../../billing/api-rate";
 import { isScope, scopesAllowedFor, type Scope } from "../../auth/scopes";
 import { log } from "../../log";
 import { redis } from "../../redis";
@@ -114,7 +114,7 @@ export async function authenticateApiKey({ key, meta }: { key: string; meta: Req
   return {
     keyId: k.id,
     scopes,
-    rate: rateStateOf(count, env().API_RATE_LIMIT_PER_MINUTE),
+    rate: rateStateOf(count, await apiRateLimitOf(k.organizationId)),
     ctx: { actor: { userId: k.userId, email: k.email, isAdmin: false }, org: { id: k.organizationId, slug: k.slug, name: k.orgName, role: k.role }, meta, scopes },
   };
 }
