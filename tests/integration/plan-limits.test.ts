@@ -16,8 +16,9 @@ import { inviteMember } from "../../src/server/services/organizations/invite-mem
 import { acceptInvitation } from "../../src/server/services/organizations/accept-invitation";
 import { acceptInvitationAsNewUser } from "../../src/server/services/organizations/accept-invitation-as-new-user";
 import { PlanLimitReached } from "../../src/server/errors";
+import { authenticateApiKey } from "../../src/server/services/api-keys/authenticate";
 import { hashToken } from "../../src/server/lib/crypto";
-import { api, apiTenant } from "../helpers/api";
+import { api, apiTenant, countingQueries } from "../helpers/api";
 import { addMember, createOrg, createTenant, createUser, meta, uniqueEmail } from "../helpers/factories";
 import { insertMonitor } from "../helpers/monitor-factory";
 import { startReceiver, type Receiver } from "../helpers/receiver";
@@ -302,6 +303,15 @@ describe("API rate limit", () => {
     expect(r.status).toBe(200);
     expect(r.headers.get("ratelimit-limit")).toBe("600");
     expect(r.headers.get("ratelimit-policy")).toBe("600;w=60");
+  });
+
+  it("the plan is remembered per organization: authenticating again costs no query", async () => {
+    const t = await apiTenant("Rate Cached");
+    const { key } = await t.key();
+    expect((await authenticateApiKey({ key, meta })).rate.limit).toBe(60);
+    const { result, queries } = await countingQueries(() => authenticateApiKey({ key, meta }));
+    expect(result.rate.limit).toBe(60);
+    expect(queries).toBe(0);
   });
 });
 
