@@ -51,7 +51,8 @@ const badKeyIpKey = (ip: string, window: number) => `api:badkey:${ip}:${window}`
  * working when its creator leaves the organization. A malformed key (format or checksum)
  * is refused before any database or Redis call.
  *
- * One Redis round trip per request carries the rate-limit count, the "last used" throttle
+ * One Redis round trip per request carries the rate-limit count (against the organization's
+ * plan's figure, remembered in process: billing/api-rate.ts), the "last used" throttle
  * and a 60-second cache of the key's resolution (MAC'd, see auth/redis-mac.ts); revocation, role changes and removals
  * delete the cached entries (forgetApiKeys*), so they still take effect on the next request.
  * They also leave a short "stale" mark: a request that read the key from the database just
