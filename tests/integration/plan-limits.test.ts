@@ -63,6 +63,15 @@ describe("monitors", () => {
     expect(await db().select().from(monitors).where(eq(monitors.organizationId, t.org.id))).toHaveLength(10);
   });
 
+  it("concurrent creates cannot both take the last place", async () => {
+    const t = await apiTenant("Race");
+    const key = (await t.key()).key;
+    for (let i = 0; i < 9; i++) await insertMonitor(t.org.id, { name: `m${i}`, intervalSeconds: 180 });
+    const answers = await Promise.all([1, 2, 3].map((i) => api("POST", "/api/v1/monitors", { key, body: tcp(`last ${i}`) })));
+    expect(answers.map((r) => r.status).sort()).toEqual([201, 402, 402]);
+    expect(await db().select().from(monitors).where(eq(monitors.organizationId, t.org.id))).toHaveLength(10);
+  });
+
   it("an interval below the plan's minimum is refused on create and on update; an edit that keeps it is not", async () => {
     const t = await apiTenant("Intervals");
     const key = (await t.key()).key;
