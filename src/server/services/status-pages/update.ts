@@ -49,8 +49,10 @@ export async function updateStatusPage({ ctx, pageId, input }: { ctx: Ctx; pageI
           ...(d.brandColor !== undefined ? { brandColor: d.brandColor.toLowerCase() } : {}),
           ...(d.timeZone !== undefined ? { timeZone: d.timeZone } : {}),
           ...(d.language !== undefined ? { language: d.language } : {}),
-          // A person's choice replaces a downgrade's.
-          ...(d.published !== undefined ? { published: d.published, unpublishedByPlan: false } : {}),
+          ...(d.published !== undefined ? { published: d.published } : {}),
+          // A person publishing or unpublishing replaces a downgrade's choice; a form that
+          // merely re-sends the current state leaves it.
+          ...(d.published !== undefined && d.published !== current.published ? { unpublishedByPlan: false } : {}),
           ...(d.access !== undefined ? { access: d.access } : {}),
           ...(passwordHash ? { passwordHash } : {}),
           ...(d.autoPublishIncidents !== undefined ? { autoPublishIncidents: d.autoPublishIncidents } : {}),
