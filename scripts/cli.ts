@@ -14,6 +14,8 @@ import { createProbe } from "../src/server/services/probes/create-probe";
 import { revokeProbe } from "../src/server/services/probes/revoke-probe";
 import { createApiKey } from "../src/server/services/api-keys/create";
 import { markDomainVerified } from "../src/server/services/status-pages/mark-domain-verified";
+import { effectivePlan } from "../src/server/billing/effective";
+import { PLANS } from "../src/server/billing/plans";
 import { billingCommands, billingUsage } from "./cli-billing";
 import { privacyCommands, privacyUsage } from "./cli-privacy";
 import { UsageError } from "./cli-usage";
@@ -23,8 +25,10 @@ const USAGE = `Usage: npm run cli -- <command> [flags]
 Commands:
   user:create --email E --password P --org "Name" [--name N] [--admin]
       Create a user with a new organization (they are its ADMIN). --admin makes a site admin.
-  org:limits --org SLUG [--max-monitors N] [--min-interval SECONDS]
-      Show or change an organization's monitor limits.
+  org:limits --org SLUG [--max-monitors N|none] [--min-interval SECONDS|none]
+      Show or change the operator's overrides of an organization's monitor count and shortest
+      interval (on top of any plan; "none" clears one, back to the plan's figure). Prints the
+      overrides, the plan in force and its effective limits.
   probe:create --region R [--name N]
       Register a remote probe; prints its id, secret and Redis URL (its own Redis user, limited to
       its region's queue) once: set them as PROBE_ID / PROBE_SECRET / REDIS_URL on the probe.
@@ -60,10 +64,12 @@ async function userCreate(argv: string[]) {
 async function orgLimits(argv: string[]) {
   const { values } = parseArgs({ args: argv, options: { org: { type: "string" }, "max-monitors": { type: "string" }, "min-interval": { type: "string" } }, strict: true });
   if (!values.org) throw new UsageError("org:limits needs --org SLUG");
+  // undefined = leave as is; null = clear the override (the plan's figure applies).
   const num = (v: string | undefined, name: string, min: number) => {
     if (v === undefined) return undefined;
+    if (v === "none") return null;
     const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new UsageError(`${name} must be a whole number ≥ ${min}`);
+    if (!Number.isInteger(n) || n < min) throw new UsageError(`${name} must be a whole number ≥ ${min}, or none to use the plan's figure`);
     return n;
   };
   const set = { maxMonitors: num(values["max-monitors"], "--max-monitors", 0), minIntervalSeconds: num(values["min-interval"], "--min-interval", 30) };
@@ -73,7 +79,12 @@ async function orgLimits(argv: string[]) {
     : db().select().from(organizations).where(eq(organizations.slug, values.org));
   const [org] = await q;
   if (!org) throw new NotFound(`No organization with slug ${values.org}`);
-  return { organization: { id: org.id, slug: org.slug, name: org.name, maxMonitors: org.maxMonitors, minIntervalSeconds: org.minIntervalSeconds } };
+  const plan = effectivePlan(org);
+  return {
+    organization: { id: org.id, slug: org.slug, name: org.name, maxMonitors: org.maxMonitors, minIntervalSeconds: org.minIntervalSeconds },
+    plan: { id: plan.plan, name: PLANS[plan.plan].name, source: plan.source },
+    limits: plan.limits,
+  };
 }
 
 async function probeCreate(argv: string[]) {

@@ -23,7 +23,6 @@ export const ERROR_CODES = {
   payload_too_large: { status: 413, summary: "The request body is larger than 256 KiB" },
   unsupported_media_type: { status: 415, summary: "A request body must be sent as Content-Type: application/json" },
   plan_limit_reached: { status: 402, summary: "The organization's plan does not allow this; `limit` names the limit, the plan and the upgrade" },
-  limit_exceeded: { status: 422, summary: "Refused by a plan limit or rule" },
   idempotency_key_reused: { status: 422, summary: "This Idempotency-Key was used for a different request" },
   rate_limited: { status: 429, summary: "Too many requests (see Retry-After)" },
   internal_error: { status: 500, summary: "Something failed on our side; quote the requestId" },
@@ -63,10 +62,6 @@ export class NotFound extends DomainError {
 export class Conflict extends DomainError {
   readonly code = "conflict";
   readonly status = 409;
-}
-export class LimitExceeded extends DomainError {
-  readonly code = "limit_exceeded";
-  readonly status = 422;
 }
 /** What a plan refused: the limit, the plan, the figures and where to upgrade. */
 export type PlanLimitInfo = { name: string; plan: string; allowed: number | null; current?: number; requested?: number; upgradePlan: string | null; upgradeUrl: string };

@@ -5,7 +5,15 @@ import { mapError } from "./api-errors";
 import { isSameOrigin, metaFromHeaders } from "./request";
 
 /** What every form's server action returns to useActionState. */
-export type FormState = { ok?: boolean; message?: string; fields?: FieldErrors; values?: Record<string, string>; data?: Record<string, unknown> };
+export type FormState = {
+  ok?: boolean;
+  message?: string;
+  fields?: FieldErrors;
+  values?: Record<string, string>;
+  data?: Record<string, unknown>;
+  /** A plan limit refused this and a plan that allows it can be bought: the form shows an "Upgrade" link here. */
+  upgradeUrl?: string;
+};
 
 /**
  * Wraps a server action: refuses foreign origins and form fields with control characters,
@@ -23,7 +31,7 @@ export async function runAction(formData: FormData | null, fn: () => Promise<For
   } catch (e) {
     if (isRedirect(e)) throw e;
     const m = mapError(e, metaFromHeaders(h).requestId, { via: "server action" });
-    return { message: m.message, ...(m.details ? { fields: m.details } : {}), values };
+    return { message: m.message, ...(m.details ? { fields: m.details } : {}), ...(m.limit?.upgradePlan ? { upgradeUrl: "/settings/billing" } : {}), values };
   }
 }
 

@@ -1,4 +1,4 @@
-import { ERROR_CODES, isDomainError, RateLimited, RequestRefused, type ErrorCode, type FieldErrors } from "@/server/errors";
+import { ERROR_CODES, isDomainError, PlanLimitReached, RateLimited, RequestRefused, type ErrorCode, type FieldErrors, type PlanLimitInfo } from "@/server/errors";
 import { env } from "@/server/env";
 import { log } from "@/server/log";
 
@@ -8,9 +8,9 @@ import { log } from "@/server/log";
  * a domain error keeps its code, message and field details; anything else is logged with
  * the request id and answered as a generic 500 that never echoes the error.
  */
-type MappedError = { status: number; code: ErrorCode; message: string; details?: FieldErrors; headers: Record<string, string> };
+type MappedError = { status: number; code: ErrorCode; message: string; details?: FieldErrors; limit?: PlanLimitInfo; headers: Record<string, string> };
 
-type ErrorBody = { error: { code: ErrorCode; message: string; details?: FieldErrors; requestId: string; docs: string } };
+type ErrorBody = { error: { code: ErrorCode; message: string; details?: FieldErrors; limit?: PlanLimitInfo; requestId: string; docs: string } };
 
 const internalErrorMessage = (requestId: string) => `Something went wrong on our side. Please try again; if it keeps happening, contact support with the reference ${requestId}.`;
 
@@ -22,15 +22,15 @@ function docsUrl(code: ErrorCode): string {
 export function mapError(e: unknown, requestId: string, where: Record<string, unknown> = {}): MappedError {
   if (isDomainError(e)) {
     const headers = e instanceof RequestRefused ? { ...e.headers } : e instanceof RateLimited ? { "retry-after": String(e.retryAfterSeconds) } : {};
-    return { status: e.status, code: e.code, message: e.message, ...(e.fields ? { details: e.fields } : {}), headers };
+    return { status: e.status, code: e.code, message: e.message, ...(e.fields ? { details: e.fields } : {}), ...(e instanceof PlanLimitReached ? { limit: e.limit } : {}), headers };
   }
   log.error("request failed", { requestId, ...where, err: e });
   return { status: ERROR_CODES.internal_error.status, code: "internal_error", message: internalErrorMessage(requestId), headers: {} };
 }
 
-/** The one error body: `{ error: { code, message, details?, requestId, docs } }`. */
-function errorBody(m: Pick<MappedError, "code" | "message" | "details">, requestId: string): ErrorBody {
-  return { error: { code: m.code, message: m.message, ...(m.details ? { details: m.details } : {}), requestId, docs: docsUrl(m.code) } };
+/** The one error body: `{ error: { code, message, details?, limit?, requestId, docs } }`. */
+function errorBody(m: Pick<MappedError, "code" | "message" | "details" | "limit">, requestId: string): ErrorBody {
+  return { error: { code: m.code, message: m.message, ...(m.details ? { details: m.details } : {}), ...(m.limit ? { limit: m.limit } : {}), requestId, docs: docsUrl(m.code) } };
 }
 
 /** A thrown error as a JSON answer with X-Request-Id (and Retry-After, Allow… where the error says). */

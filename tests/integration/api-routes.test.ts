@@ -92,15 +92,19 @@ describe("/monitors", () => {
     expect((ch.body as { error: { details: Record<string, string[]> } }).error.details.type![0]).toMatch(/cannot change/);
   });
 
-  it("answers 422 when the organization's monitor limit is reached", async () => {
+  it("answers 402 plan_limit_reached when the organization's monitor limit is reached", async () => {
     const small = await apiTenant("Small");
     const k = (await small.key()).key;
     const { organizations } = await import("../../src/server/db/schema");
     await db().update(organizations).set({ maxMonitors: 1 }).where(eq(organizations.id, small.org.id));
     expect((await api("POST", "/api/v1/monitors", { key: k, body: tcp("one") })).status).toBe(201);
     const over = await api("POST", "/api/v1/monitors", { key: k, body: tcp("two") });
-    expect(over.status).toBe(422);
-    expect((over.body as { error: { code: string; message: string } }).error).toMatchObject({ code: "limit_exceeded", message: expect.stringMatching(/1 of its 1 monitors/) });
+    expect(over.status).toBe(402);
+    expect((over.body as { error: { code: string; message: string } }).error).toMatchObject({
+      code: "plan_limit_reached",
+      message: expect.stringMatching(/operator allows 1 monitor \(it has 1\)/),
+      limit: { name: "monitors", plan: "self-hosted", allowed: 1, current: 1, requested: 2, upgradePlan: null },
+    });
   });
 
   it("paginates with a cursor: stable under inserts, no duplicates, no gaps", async () => {

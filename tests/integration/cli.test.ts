@@ -123,12 +123,22 @@ describe("operator CLI", { timeout: 60_000 }, () => {
     }
   });
 
-  it("org:limits shows and changes monitor limits", () => {
+  it("org:limits shows, changes and clears the overrides, and prints the plan in force", () => {
     const made = JSON.parse(cli(["user:create", "--email", uniqueEmail("lim"), "--password", PW, "--org", "Limits Org"]).stdout);
     const r = cli(["org:limits", "--org", made.organization.slug, "--max-monitors", "500", "--min-interval", "60"]);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).organization).toMatchObject({ maxMonitors: 500, minIntervalSeconds: 60 });
-    expect(cli(["org:limits", "--org", made.organization.slug, "--min-interval", "5"]).code).toBe(2);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      organization: { maxMonitors: 500, minIntervalSeconds: 60 },
+      plan: { id: "self-hosted", name: "Self-hosted", source: "self-hosted" },
+      limits: { monitors: 500, minIntervalSeconds: 60, statusPages: null },
+    });
+    const cleared = JSON.parse(cli(["org:limits", "--org", made.organization.slug, "--max-monitors", "none"]).stdout);
+    expect(cleared).toMatchObject({ organization: { maxMonitors: null, minIntervalSeconds: 60 }, limits: { monitors: null, minIntervalSeconds: 60 } });
+    const shown = JSON.parse(cli(["org:limits", "--org", made.organization.slug, "--min-interval", "none"]).stdout);
+    expect(shown).toMatchObject({ organization: { maxMonitors: null, minIntervalSeconds: null }, limits: { monitors: null, minIntervalSeconds: 30 } });
+    const bad = cli(["org:limits", "--org", made.organization.slug, "--min-interval", "5"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--min-interval must be a whole number ≥ 30, or none/);
     const missing = cli(["org:limits", "--org", "no-such-org-slug"]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/No organization with slug no-such-org-slug/);

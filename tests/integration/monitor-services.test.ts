@@ -2,7 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../../src/server/db/client";
 import { auditLog, monitorEvents, monitors, organizations } from "../../src/server/db/schema";
-import { Forbidden, Invalid, LimitExceeded, NotFound } from "../../src/server/errors";
+import { Forbidden, Invalid, NotFound, PlanLimitReached } from "../../src/server/errors";
 import { createMonitor } from "../../src/server/services/monitors/create";
 import { updateMonitor } from "../../src/server/services/monitors/update";
 import { deleteMonitors } from "../../src/server/services/monitors/delete";
@@ -62,12 +62,12 @@ describe("createMonitor", () => {
     const small = await createTenant("Small");
     await db().update(organizations).set({ maxMonitors: 1, minIntervalSeconds: 300 }).where(eq(organizations.id, small.org.id));
     const e1 = await createMonitor({ ctx: small.ctx.ADMIN, input: http({ intervalSeconds: 60 }) }).catch((e) => e);
-    expect(e1).toBeInstanceOf(Invalid);
-    expect(e1.fields.intervalSeconds[0]).toMatch(/at least 300 seconds/);
+    expect(e1).toBeInstanceOf(PlanLimitReached);
+    expect(e1.message).toMatch(/operator allows checks every 300 seconds at the shortest \(asked for 60 seconds\)\. Ask your operator/);
     await createMonitor({ ctx: small.ctx.ADMIN, input: http({ intervalSeconds: 300 }) });
     const e2 = await createMonitor({ ctx: small.ctx.ADMIN, input: http({ intervalSeconds: 300 }) }).catch((e) => e);
-    expect(e2).toBeInstanceOf(LimitExceeded);
-    expect(e2.message).toMatch(/1 of its 1 monitors/);
+    expect(e2).toBeInstanceOf(PlanLimitReached);
+    expect(e2.message).toMatch(/operator allows 1 monitor \(it has 1\)/);
   });
 
   it("refuses unknown regions", async () => {

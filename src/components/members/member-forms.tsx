@@ -11,7 +11,7 @@ export function InviteForm() {
   const [state, action] = useActionState<FormState, FormData>(inviteAction, {});
   return (
     <form action={action} className="form" data-testid="invite-form" noValidate>
-      <FormMessage message={state.message} ok={state.ok} />
+      <FormMessage message={state.message} ok={state.ok} upgradeUrl={state.upgradeUrl} />
       <div className="row" style={{ alignItems: "flex-end" }}>
         <div style={{ flex: 2, minWidth: 220 }}>
           <Field label="Email address" name="email" type="email" autoComplete="off" defaultValue={state.ok ? "" : state.values?.email} errors={state.fields?.email} />

@@ -1,6 +1,7 @@
 "use client";
 import { useActionState, useCallback, useEffect, useRef, useState } from "react";
 import { bulkAction } from "@/web/actions/monitors";
+import { UpgradeLink } from "@/components/ui/field";
 import type { FormState } from "@/web/action";
 
 /**
@@ -77,6 +78,7 @@ export function BulkActions({ children }: { children: React.ReactNode }) {
         {state.message && (
           <span className={state.ok ? "bulk-ok" : "bulk-error"} role={state.ok ? "status" : "alert"}>
             {state.message}
+            <UpgradeLink href={state.upgradeUrl} />
           </span>
         )}
       </div>

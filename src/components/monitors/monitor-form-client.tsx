@@ -5,6 +5,7 @@ import type { FormField, KindForm } from "@/server/monitors/kinds/kind";
 import type { MonitorView } from "@/server/services/monitors/view";
 import type { FormState } from "@/web/action";
 import { saveMonitorAction, testMonitorAction } from "@/web/actions/monitors";
+import { UpgradeLink } from "@/components/ui/field";
 import { TestResult } from "./test-result";
 
 type MonitorType = MonitorView["type"];
@@ -424,6 +425,7 @@ export function MonitorFormClient({ kinds, monitor, regions, channels = [] }: Pr
       {state.message && !state.ok && (
         <div className="form-error" role="alert">
           {state.fields ? (lastIntent === "test" ? "Fix the highlighted fields to run a test." : "Please fix the highlighted fields.") : state.message}
+          <UpgradeLink href={state.upgradeUrl} />
           {orphans.length > 0 && (
             <ul>
               {orphans.map(([k, msgs]) => (

@@ -42,7 +42,7 @@ export function StatusPageForm({ page, monitors }: { page?: Settings; monitors?:
   return (
     <form action={action} className="form status-page-form" noValidate data-testid={page ? "page-settings-form" : "new-page-form"}>
       {page && <input type="hidden" name="pageId" value={page.id} />}
-      <FormMessage message={state.message} ok={state.ok} />
+      <FormMessage message={state.message} ok={state.ok} upgradeUrl={state.upgradeUrl} />
       <div className="grid-2">
         <Field label="Name" name="name" required defaultValue={v("name")} errors={f("name")} placeholder="Acme status" />
         <Field label="Slug" name="slug" required defaultValue={v("slug")} errors={f("slug")} placeholder="acme" hint="The public address: /status/{slug}" autoCapitalize="none" spellCheck={false} />

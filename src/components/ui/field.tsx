@@ -64,11 +64,26 @@ export function SelectField({ label, name, hint, errors, id, options, ...rest }:
   );
 }
 
-export function FormMessage({ message, ok }: { message?: string; ok?: boolean }) {
+/** A form's message; `upgradeUrl` (FormState's, set when a plan limit refused the action) adds the way up. */
+export function FormMessage({ message, ok, upgradeUrl }: { message?: string; ok?: boolean; upgradeUrl?: string }) {
   if (!message) return null;
   return (
     <p className={ok ? "form-ok" : "form-error"} role={ok ? "status" : "alert"}>
       {message}
+      <UpgradeLink href={upgradeUrl} />
     </p>
+  );
+}
+
+/** The "Upgrade" link after a plan-limit message, for forms that render their message themselves. */
+export function UpgradeLink({ href }: { href?: string }) {
+  if (!href) return null;
+  return (
+    <>
+      {" "}
+      <a href={href} data-testid="upgrade-link">
+        Upgrade
+      </a>
+    </>
   );
 }

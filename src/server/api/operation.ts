@@ -23,7 +23,7 @@ export type OperationDecl = {
   /** The JSON body (PATCH: any subset of its fields). */
   body?: z.ZodType;
   response: { status: number; schema?: z.ZodType; description: string };
-  /** The error codes the operation's own logic answers (not_found, limit_exceeded…). */
+  /** The error codes the operation's own logic answers (not_found, plan_limit_reached…). */
   errors?: ErrorCode[];
 };
 

@@ -29,6 +29,19 @@ export const errorSchema = z
         code: z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]),
         message: z.string(),
         details: z.record(z.string(), z.array(z.string())).optional().describe("Field → messages, for 400"),
+        limit: z
+          .object({
+            name: z.string().describe("The limit: monitors, minIntervalSeconds, regions, statusPages or members"),
+            plan: z.string().describe("The plan in force"),
+            allowed: z.number().int().nullable(),
+            current: z.number().int().optional(),
+            requested: z.number().int().optional(),
+            upgradePlan: z.string().nullable().describe("The cheapest plan that allows it; null when none does or the operator set the figure"),
+            upgradeUrl: z.url(),
+          })
+          .strict()
+          .optional()
+          .describe("For 402 plan_limit_reached"),
         requestId: z.string(),
         docs: z.url().describe("This code's entry in the API reference"),
       })

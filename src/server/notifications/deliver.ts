@@ -8,6 +8,7 @@ import { openChannelSecrets } from "./channel-config";
 import { DeliveryError } from "./http";
 import { buildMessage, type AlertMessage } from "./message";
 import { providerOf } from "./providers";
+import { returnSmsCredit, takeSmsCredit } from "./sms-credits";
 
 export type DeliveryResult =
   | { status: "delivered" | "skipped"; httpStatus: number | null; response: string | null }
@@ -183,8 +184,20 @@ async function finish(o: { deliveryId: string; status: string; deliveredAt: Date
 
 type SendResult = { ok: true; httpStatus: number | null; response: string | null; skipped?: string } | { ok: false; error: DeliveryError };
 
-/** Runs a channel's sender; anything unexpected becomes a retryable error with a generic message. */
+/**
+ * Runs a channel's sender; anything unexpected becomes a retryable error with a generic message.
+ * An SMS first takes one of the plan's monthly credits (none left: skipped, with the reason),
+ * given back when the provider does not accept it.
+ */
 export async function sendTo(channel: Pick<NotificationChannel, "id" | "organizationId" | "name" | "type" | "config" | "secretsEnc">, message: AlertMessage, deliveryId: string): Promise<SendResult> {
+  const credit = channel.type === "sms" ? await takeSmsCredit(channel.organizationId) : null;
+  if (credit && !credit.granted) return { ok: true, httpStatus: null, response: null, skipped: credit.reason };
+  const r = await runSender(channel, message, deliveryId);
+  if (credit?.granted && !r.ok) await returnSmsCredit(channel.organizationId, credit.month);
+  return r;
+}
+
+async function runSender(channel: Pick<NotificationChannel, "id" | "organizationId" | "name" | "type" | "config" | "secretsEnc">, message: AlertMessage, deliveryId: string): Promise<SendResult> {
   try {
     const secrets = openChannelSecrets(channel);
     const r = await providerOf(channel.type).send({ channel, secrets, message, deliveryId });

@@ -13,8 +13,11 @@ export async function sendTestNotification(channel: NotificationChannel): Promis
   const r = await sendTo(channel, testMessage(channel.name), `test-${crypto.randomUUID()}`);
   const latencyMs = Math.round(performance.now() - started);
   const now = new Date();
+  // A skipped test (an SMS beyond the plan's credits) is not a success: the reason is the error.
   const result: TestSendResult = r.ok
-    ? { ok: true, httpStatus: r.httpStatus, response: r.skipped ?? r.response, error: null, latencyMs }
+    ? r.skipped
+      ? { ok: false, httpStatus: null, response: null, error: r.skipped, latencyMs }
+      : { ok: true, httpStatus: r.httpStatus, response: r.response, error: null, latencyMs }
     : { ok: false, httpStatus: r.error.httpStatus, response: r.error.response, error: r.error.message, latencyMs };
   await db().transaction(async (tx) => {
     await tx.insert(notificationLog).values({
@@ -24,16 +27,18 @@ export async function sendTestNotification(channel: NotificationChannel): Promis
       channelType: channel.type,
       eventKind: "test",
       attempt: 1,
-      status: result.ok ? "delivered" : "failed",
+      status: r.ok ? (r.skipped ? "skipped" : "delivered") : "failed",
       httpStatus: result.httpStatus,
       response: result.response?.slice(0, 1000) ?? null,
       error: result.error?.slice(0, 1000) ?? null,
       latencyMs,
     });
-    await tx
-      .update(notificationChannels)
-      .set(result.ok ? { lastDeliveredAt: now, lastError: null, lastErrorAt: null } : { lastError: result.error, lastErrorAt: now })
-      .where(eq(notificationChannels.id, channel.id));
+    // Out of credits says nothing about the channel itself.
+    if (!(r.ok && r.skipped))
+      await tx
+        .update(notificationChannels)
+        .set(result.ok ? { lastDeliveredAt: now, lastError: null, lastErrorAt: null } : { lastError: result.error, lastErrorAt: now })
+        .where(eq(notificationChannels.id, channel.id));
   });
   return result;
 }

@@ -2,9 +2,9 @@ import type { Ctx, RequestMeta } from "../../context";
 import { pool } from "../../db/client";
 import { type Role } from "../../db/schema";
 import { RateLimited, Unauthorized } from "../../errors";
-import { env } from "../../env";
 import { hashApiKey, isWellFormedKey } from "../../api/keys";
 import { rateStateOf, type RateState } from "../../api/rate-limit";
+import { apiRateLimitOf } from "../../billing/api-rate";
 import { isScope, scopesAllowedFor, type Scope } from "../../auth/scopes";
 import { log } from "../../log";
 import { redis } from "../../redis";
@@ -51,7 +51,8 @@ const badKeyIpKey = (ip: string, window: number) => `api:badkey:${ip}:${window}`
  * working when its creator leaves the organization. A malformed key (format or checksum)
  * is refused before any database or Redis call.
  *
- * One Redis round trip per request carries the rate-limit count, the "last used" throttle
+ * One Redis round trip per request carries the rate-limit count (against the organization's
+ * plan's figure, remembered in process: billing/api-rate.ts), the "last used" throttle
  * and a 60-second cache of the key's resolution (MAC'd, see auth/redis-mac.ts); revocation, role changes and removals
  * delete the cached entries (forgetApiKeys*), so they still take effect on the next request.
  * They also leave a short "stale" mark: a request that read the key from the database just
@@ -114,7 +115,7 @@ export async function authenticateApiKey({ key, meta }: { key: string; meta: Req
   return {
     keyId: k.id,
     scopes,
-    rate: rateStateOf(count, env().API_RATE_LIMIT_PER_MINUTE),
+    rate: rateStateOf(count, await apiRateLimitOf(k.organizationId)),
     ctx: { actor: { userId: k.userId, email: k.email, isAdmin: false }, org: { id: k.organizationId, slug: k.slug, name: k.orgName, role: k.role }, meta, scopes },
   };
 }

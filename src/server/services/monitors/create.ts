@@ -1,9 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { count, eq } from "drizzle-orm";
 import { db } from "../../db/client";
-import { monitors, organizations } from "../../db/schema";
+import { monitors } from "../../db/schema";
 import type { Ctx } from "../../context";
-import { Invalid, LimitExceeded } from "../../errors";
 import { requirePermission } from "../../auth/permissions";
 import { encrypt, hashToken, randomToken } from "../../lib/crypto";
 import { sealSecrets, splitConfig } from "../../monitors/config";
@@ -11,7 +10,7 @@ import { syncScheduleSafely } from "../../monitors/schedule";
 import { assertTargetsAllowed } from "../../monitors/targets";
 import { assertRegionsExist } from "../../monitors/regions";
 import { parseMonitorInput, type MonitorInput } from "../../monitors/schema";
-import { effectivePlan } from "../../billing/effective";
+import { assertCountAllows, assertIntervalAllowed, assertRegionsAllowed, orgForLimits } from "../../billing/guard";
 import { recordAudit } from "../audit/record";
 import { setMonitorChannels } from "./channels";
 import { toMonitorView, type MonitorView } from "./view";
@@ -23,18 +22,12 @@ export async function createMonitor({ ctx, input }: { ctx: Ctx; input: MonitorIn
   await assertRegionsExist(d.regions);
 
   const m = await db().transaction(async (tx) => {
-    // Lock the organization row so concurrent creates cannot both slip under the limit.
-    const [org] = await tx.select().from(organizations).where(eq(organizations.id, ctx.org.id)).for("update");
-    if (!org) throw new Invalid("Organization not found.");
-    const { limits } = effectivePlan(org);
+    const org = await orgForLimits(tx, ctx.org.id, { lock: true });
+    // Every monitor counts, paused or not: a downgrade pauses the extra ones but they remain.
     const [{ n } = { n: 0 }] = await tx.select({ n: count() }).from(monitors).where(eq(monitors.organizationId, ctx.org.id));
-    if (limits.monitors !== null && n >= limits.monitors) {
-      throw new LimitExceeded(`${org.name} already has ${n} of its ${limits.monitors} monitors. Delete one, or ask your administrator to raise the limit.`);
-    }
-    if (d.intervalSeconds < limits.minIntervalSeconds) {
-      const msg = `Interval must be at least ${limits.minIntervalSeconds} seconds for ${org.name}`;
-      throw new Invalid(msg, { intervalSeconds: [msg] });
-    }
+    assertCountAllows(org, "monitors", n);
+    assertIntervalAllowed(org, d.intervalSeconds);
+    if (d.type !== "heartbeat") assertRegionsAllowed(org, d.regions.length);
     const id = randomUUID();
     const { config, secrets } = splitConfig(d);
     const token = d.type === "heartbeat" ? randomToken(24) : null;

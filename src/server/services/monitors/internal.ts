@@ -1,6 +1,6 @@
 import type { DbOrTx } from "../../db/client";
 import { db, pool } from "../../db/client";
-import { and, eq } from "drizzle-orm";
+import { and, count, eq } from "drizzle-orm";
 import { monitors, type Monitor } from "../../db/schema";
 import { NotFound } from "../../errors";
 import { MONITOR_COLUMNS } from "../../monitors/raw";
@@ -28,4 +28,13 @@ export async function getMonitorOrThrow(tx: DbOrTx, organizationId: string, moni
   });
   if (!rows[0]) throw new NotFound("Monitor not found.");
   return rows[0];
+}
+
+/** Monitors the plan runs: all but those a downgrade paused (the count a resume must fit in). */
+export async function runningByPlan(tx: DbOrTx, organizationId: string): Promise<number> {
+  const [r] = await tx
+    .select({ n: count() })
+    .from(monitors)
+    .where(and(eq(monitors.organizationId, organizationId), eq(monitors.pausedByPlan, false)));
+  return r?.n ?? 0;
 }

@@ -5,8 +5,9 @@ import type { Ctx } from "../../context";
 import { requirePermission } from "../../auth/permissions";
 import { syncScheduleSafely } from "../../monitors/schedule";
 import { invalidateStatusPages } from "../../status/invalidate";
+import { assertCountAllows, orgForLimits } from "../../billing/guard";
 import { recordAudit } from "../audit/record";
-import { getMonitorOrThrow } from "./internal";
+import { getMonitorOrThrow, runningByPlan } from "./internal";
 import { toMonitorViews, type MonitorView } from "./view";
 
 /** Pause or resume several monitors of the caller's organization; unknown ids are 404 for the whole call. */
@@ -14,11 +15,16 @@ export async function setMonitorsPaused({ ctx, monitorIds, paused }: { ctx: Ctx;
   requirePermission(ctx, "monitors:write");
   const ids = [...new Set(monitorIds)];
   const rows = await db().transaction(async (tx) => {
-    for (const id of ids) await getMonitorOrThrow(tx, ctx.org.id, id, { forUpdate: true });
+    const locked = [];
+    for (const id of ids) locked.push(await getMonitorOrThrow(tx, ctx.org.id, id, { forUpdate: true }));
+    // A monitor a downgrade paused runs again only within the plan's monitor count.
+    const byPlan = paused ? 0 : locked.filter((m) => m.pausedByPlan && m.paused).length;
+    if (byPlan) assertCountAllows(await orgForLimits(tx, ctx.org.id, { lock: true }), "monitors", await runningByPlan(tx, ctx.org.id), { adding: byPlan });
     const updated = await tx
       .update(monitors)
       .set({
         paused,
+        ...(paused ? {} : { pausedByPlan: false }),
         state: paused ? "PAUSED" : "PENDING",
         stateChangedAt: new Date(),
         // A heartbeat's first deadline after resuming counts from now.

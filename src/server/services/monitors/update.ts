@@ -1,6 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import { db } from "../../db/client";
-import { monitors, organizations } from "../../db/schema";
+import { monitors } from "../../db/schema";
 import type { Ctx } from "../../context";
 import { Invalid } from "../../errors";
 import { requirePermission } from "../../auth/permissions";
@@ -11,10 +11,10 @@ import { assertTargetsAllowed } from "../../monitors/targets";
 import { assertRegionsExist } from "../../monitors/regions";
 import { parseMonitorInput } from "../../monitors/schema";
 import { recordAudit } from "../audit/record";
-import { getMonitorOrThrow } from "./internal";
+import { getMonitorOrThrow, runningByPlan } from "./internal";
 import { setMonitorChannels } from "./channels";
 import { channelIdsOf, toMonitorViews, type MonitorView } from "./view";
-import { effectivePlan } from "../../billing/effective";
+import { assertCountAllows, assertIntervalAllowed, assertRegionsAllowed, orgForLimits } from "../../billing/guard";
 
 // Masked values echoed back by a form mean "keep what is stored".
 const MASK = "••••••";
@@ -40,12 +40,14 @@ export async function updateMonitor({ ctx, monitorId, patch }: { ctx: Ctx; monit
     const d = parseMonitorInput(merged);
     assertTargetsAllowed(d);
     await assertRegionsExist(d.regions);
-    const [org] = await tx.select().from(organizations).where(eq(organizations.id, ctx.org.id));
-    const minInterval = org ? effectivePlan(org).limits.minIntervalSeconds : 0;
-    if (org && d.intervalSeconds < minInterval) {
-      const msg = `Interval must be at least ${minInterval} seconds for ${org.name}`;
-      throw new Invalid(msg, { intervalSeconds: [msg] });
-    }
+    const resumesPausedByPlan = current.pausedByPlan && !d.paused;
+    // Locked only to count (a resume): an ordinary edit does not serialize on the organization.
+    const org = await orgForLimits(tx, ctx.org.id, { lock: resumesPausedByPlan });
+    if (resumesPausedByPlan) assertCountAllows(org, "monitors", await runningByPlan(tx, ctx.org.id));
+    // What the monitor already has stays editable after a downgrade (billing/enforce.ts brings
+    // it within the plan); what this change asks for must fit the plan.
+    if (d.intervalSeconds !== current.intervalSeconds) assertIntervalAllowed(org, d.intervalSeconds);
+    if (current.type !== "heartbeat" && d.regions.some((r) => !current.regions.includes(r))) assertRegionsAllowed(org, d.regions.length);
     const { config, secrets } = splitConfig(d);
     const pausedChanged = d.paused !== current.paused;
     const [row] = await tx
@@ -61,6 +63,7 @@ export async function updateMonitor({ ctx, monitorId, patch }: { ctx: Ctx; monit
         regions: current.type === "heartbeat" ? ["default"] : d.regions,
         quorum: d.quorum ?? null,
         paused: d.paused,
+        ...(resumesPausedByPlan ? { pausedByPlan: false } : {}),
         heartbeatGraceSeconds: d.type === "heartbeat" ? d.heartbeatGraceSeconds : null,
         customChannels: d.channelIds != null,
         reminderIntervalMinutes: d.reminderIntervalMinutes ?? null,

@@ -9,6 +9,7 @@ import { parseInput } from "../../lib/parse";
 import { acceptAsNewUserSchema } from "../../validation/organizations";
 import { recordAudit } from "../audit/record";
 import { claim } from "./invitation";
+import { assertSeatAvailable } from "./internal";
 
 /** Someone without an account: user + membership + audit + session in one transaction, no new organization. */
 export async function acceptInvitationAsNewUser({ token, input, meta }: { token: string; input: unknown; meta: RequestMeta }) {
@@ -22,6 +23,7 @@ export async function acceptInvitationAsNewUser({ token, input, meta }: { token:
       .where(eq(sql`lower(${users.email})`, inv.email))
       .limit(1);
     if (existing) throw new Conflict(`An account for ${inv.email} already exists. Sign in to accept the invitation.`);
+    await assertSeatAvailable(tx, inv.organizationId, "invitee");
     const [u] = await tx.insert(users).values({ email: inv.email, name, passwordHash }).returning();
     await tx.insert(memberships).values({ organizationId: inv.organizationId, userId: u!.id, role: inv.role });
     await recordAudit(tx, {

@@ -5,6 +5,7 @@ import type { RequestMeta } from "../../context";
 import { Conflict, Forbidden } from "../../errors";
 import { recordAudit } from "../audit/record";
 import { claim } from "./invitation";
+import { assertSeatAvailable } from "./internal";
 
 /** A signed-in user whose email matches accepts. */
 export async function acceptInvitation({ token, userId, meta }: { token: string; userId: string; meta: RequestMeta }) {
@@ -19,6 +20,7 @@ export async function acceptInvitation({ token, userId, meta }: { token: string;
       .from(memberships)
       .where(and(eq(memberships.organizationId, inv.organizationId), eq(memberships.userId, u.id)));
     if (already) throw new Conflict("You are already a member of this organization.");
+    await assertSeatAvailable(tx, inv.organizationId, "invitee");
     await tx.insert(memberships).values({ organizationId: inv.organizationId, userId: u.id, role: inv.role });
     await recordAudit(tx, { organizationId: inv.organizationId, actorUserId: u.id, action: "invitation.accepted", targetType: "invitation", targetId: inv.id, metadata: { role: inv.role }, meta });
     return { organizationId: inv.organizationId, role: inv.role };

@@ -11,6 +11,7 @@ import { log } from "../../log";
 import { esc, layout, sendMail } from "../../mail/mailer";
 import { inviteSchema } from "../../validation/organizations";
 import { recordAudit } from "../audit/record";
+import { assertSeatAvailable } from "./internal";
 
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -35,6 +36,7 @@ export async function inviteMember({ ctx, input }: { ctx: Ctx; input: unknown })
       .where(and(eq(invitations.organizationId, ctx.org.id), eq(invitations.email, email), isNull(invitations.acceptedAt), isNull(invitations.revokedAt), gt(invitations.expiresAt, new Date())))
       .limit(1);
     if (pending) throw new Conflict(`${email} already has a pending invitation.`, { email: [`${email} already has a pending invitation; revoke it to send a new one.`] });
+    await assertSeatAvailable(tx, ctx.org.id, "member");
     const [inv] = await tx
       .insert(invitations)
       .values({ organizationId: ctx.org.id, email, role, tokenHash: hashToken(token), invitedById: ctx.actor.userId, expiresAt })

@@ -1,3 +1,4 @@
+import { count, eq } from "drizzle-orm";
 import { db } from "../../db/client";
 import { statusPages } from "../../db/schema";
 import type { Ctx } from "../../context";
@@ -8,6 +9,7 @@ import { randomToken } from "../../lib/crypto";
 import { parseInput } from "../../lib/parse";
 import { invalidateStatusPages } from "../../status/invalidate";
 import { statusPageCreateSchema, type StatusPageCreateInput } from "../../validation/status-pages";
+import { assertCountAllows, orgForLimits } from "../../billing/guard";
 import { recordAudit } from "../audit/record";
 import { conflictFrom, loadStatusPageView, replaceComponents } from "./internal";
 import type { StatusPageView } from "./view";
@@ -21,6 +23,10 @@ export async function createStatusPage({ ctx, input }: { ctx: Ctx; input: Status
 
   const view = await db()
     .transaction(async (tx) => {
+      // Every page counts, published or draft (docs/api.md, Plans).
+      const org = await orgForLimits(tx, ctx.org.id, { lock: true });
+      const [{ n } = { n: 0 }] = await tx.select({ n: count() }).from(statusPages).where(eq(statusPages.organizationId, ctx.org.id));
+      assertCountAllows(org, "statusPages", n);
       const [page] = await tx
         .insert(statusPages)
         .values({

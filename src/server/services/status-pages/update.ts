@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, count, eq } from "drizzle-orm";
 import { db } from "../../db/client";
 import { statusPages } from "../../db/schema";
 import type { Ctx } from "../../context";
@@ -9,6 +9,7 @@ import { randomToken } from "../../lib/crypto";
 import { parseInput } from "../../lib/parse";
 import { invalidateStatusPages } from "../../status/invalidate";
 import { statusPageUpdateSchema, type StatusPageUpdateInput } from "../../validation/status-pages";
+import { assertCountAllows, orgForLimits } from "../../billing/guard";
 import { recordAudit } from "../audit/record";
 import { conflictFrom, getStatusPageOrThrow, loadStatusPageView, replaceComponents, touchStatusPage } from "./internal";
 import type { StatusPageView } from "./view";
@@ -26,6 +27,16 @@ export async function updateStatusPage({ ctx, pageId, input }: { ctx: Ctx; pageI
       if (access === "password" && !passwordHash && !current.passwordHash) {
         throw new Invalid("Set a password for a password-protected page.", { password: ["Set a password for a password-protected page"] });
       }
+      if (d.published && !current.published) {
+        // Publishing counts the pages already public: after a downgrade the ADMIN can swap
+        // which page is public, but not publish more than the plan allows.
+        const org = await orgForLimits(tx, ctx.org.id, { lock: true });
+        const [{ n } = { n: 0 }] = await tx
+          .select({ n: count() })
+          .from(statusPages)
+          .where(and(eq(statusPages.organizationId, ctx.org.id), eq(statusPages.published, true)));
+        assertCountAllows(org, "statusPages", n);
+      }
       const domain = d.customDomain === undefined ? current.customDomain : d.customDomain || null;
       const domainChanged = domain !== current.customDomain;
       await tx
@@ -39,6 +50,9 @@ export async function updateStatusPage({ ctx, pageId, input }: { ctx: Ctx; pageI
           ...(d.timeZone !== undefined ? { timeZone: d.timeZone } : {}),
           ...(d.language !== undefined ? { language: d.language } : {}),
           ...(d.published !== undefined ? { published: d.published } : {}),
+          // A person publishing or unpublishing replaces a downgrade's choice; a form that
+          // merely re-sends the current state leaves it.
+          ...(d.published !== undefined && d.published !== current.published ? { unpublishedByPlan: false } : {}),
           ...(d.access !== undefined ? { access: d.access } : {}),
           ...(passwordHash ? { passwordHash } : {}),
           ...(d.autoPublishIncidents !== undefined ? { autoPublishIncidents: d.autoPublishIncidents } : {}),

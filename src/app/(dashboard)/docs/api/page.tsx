@@ -100,9 +100,9 @@ curl -X POST -H "Authorization: Bearer $PERIGEE_KEY" -H "Content-Type: applicati
   -d '{"name":"API","type":"http","url":"https://api.example.com/health","intervalSeconds":60}' \\
   ${base}/monitors`}</pre>
         <p className="muted">
-          Errors: <code>{`{"error":{"code","message","details"?,"requestId","docs"}}`}</code> (codes <a href="#error-codes">below</a>) — 400 with field details, 401 bad key, 403 missing scope, 404 not
-          found (also for other organizations&apos; ids), 409/422 conflicts and limits, 429 with <code>Retry-After</code>. Every answer carries <code>RateLimit-Limit</code>,{" "}
-          <code>RateLimit-Remaining</code> and <code>RateLimit-Reset</code>.
+          Errors: <code>{`{"error":{"code","message","details"?,"limit"?,"requestId","docs"}}`}</code> (codes <a href="#error-codes">below</a>) — 400 with field details, 401 bad key, 402 a plan limit
+          (with <code>limit</code>), 403 missing scope, 404 not found (also for other organizations&apos; ids), 409/422 conflicts, 429 with <code>Retry-After</code>. Every answer carries{" "}
+          <code>RateLimit-Limit</code>, <code>RateLimit-Remaining</code> and <code>RateLimit-Reset</code>.
         </p>
       </section>
       <section className="card" id="error-codes">

@@ -33,7 +33,7 @@ export const POST = operation(
     summary: "Create a monitor",
     body: monitorInputSchema,
     response: { status: 201, schema: monitorViewSchema, description: "The new monitor" },
-    errors: ["limit_exceeded"],
+    errors: ["plan_limit_reached"],
   },
   async ({ caller, body }) => {
     const m = await createMonitor({ ctx: caller.ctx, input: body });

@@ -28,7 +28,7 @@ export const POST = operation(
     description: "Components are the organization's monitors under a public name, in the order given; components with the same sectionName are grouped.",
     body: statusPageCreateSchema,
     response: { status: 201, schema: statusPageViewSchema, description: "The new page" },
-    errors: ["not_found", "conflict"],
+    errors: ["not_found", "conflict", "plan_limit_reached"],
   },
   async ({ caller, body }) => {
     const p = await createStatusPage({ ctx: caller.ctx, input: body });

@@ -23,7 +23,7 @@ export const PATCH = operation(
     summary: "Change a monitor (any subset of fields)",
     body: monitorInputSchema,
     response: { status: 200, schema: monitorViewSchema, description: "The monitor after the change" },
-    errors: ["not_found", "limit_exceeded"],
+    errors: ["not_found", "plan_limit_reached"],
   },
   async ({ caller, params, body }) => ({ body: await updateMonitor({ ctx: caller.ctx, monitorId: params.id, patch: body }) }),
 );

@@ -32,7 +32,7 @@ export const PATCH = operation(
     description: "`components`, when given, replaces the list. A new customDomain gets a new domainToken and must be verified again.",
     body: statusPageUpdateSchema,
     response: { status: 200, schema: statusPageViewSchema, description: "The page after the change" },
-    errors: ["not_found", "conflict"],
+    errors: ["not_found", "conflict", "plan_limit_reached"],
   },
   async ({ caller, params, body }) => ({ body: await updateStatusPage({ ctx: caller.ctx, pageId: params.id, input: body }) }),
 );

@@ -14,7 +14,7 @@ export const POST = operation(
     summary: "Resume a monitor",
     description: "Idempotent: resuming a running monitor answers its current state.",
     response: { status: 200, schema: monitorViewSchema, description: "The resumed monitor" },
-    errors: ["not_found"],
+    errors: ["not_found", "plan_limit_reached"],
   },
   async ({ caller, params }) => {
     await setMonitorsPaused({ ctx: caller.ctx, monitorIds: [params.id], paused: false });
