@@ -128,7 +128,34 @@ async function sendRestoreMail(to: { email: string; name: string }, what: string
   }
 }
 
-export type AccountDeletion = { purgeAfter: Date; organizations: { id: string; slug: string; name: string }[] };
+type OrgRef = { id: string; slug: string; name: string };
+
+/**
+ * What deleting the account means for each organization: the ones the user is alone in go
+ * with it; the ones where they are the last ADMIN among other members block the deletion.
+ */
+export async function membershipsOf(tx: DbOrTx, userId: string, lock = false): Promise<{ sole: OrgRef[]; blocking: OrgRef[] }> {
+  const mine = await tx
+    .select({ id: organizations.id, slug: organizations.slug, name: organizations.name, role: memberships.role })
+    .from(memberships)
+    .innerJoin(organizations, eq(organizations.id, memberships.organizationId))
+    .where(and(eq(memberships.userId, userId), isNull(organizations.deletedAt)));
+  const sole: OrgRef[] = [];
+  const blocking: OrgRef[] = [];
+  for (const o of mine) {
+    const q = tx
+      .select({ role: memberships.role })
+      .from(memberships)
+      .where(and(eq(memberships.organizationId, o.id), sql`${memberships.userId} <> ${userId}`));
+    const others = lock ? await q.for("update") : await q;
+    const ref = { id: o.id, slug: o.slug, name: o.name };
+    if (!others.length) sole.push(ref);
+    else if (o.role === "ADMIN" && !others.some((m) => m.role === "ADMIN")) blocking.push(ref);
+  }
+  return { sole, blocking };
+}
+
+export type AccountDeletion = { purgeAfter: Date; organizations: OrgRef[] };
 
 /**
  * Organizations the user is the only member of go with the account (and come back with it);
@@ -141,22 +168,10 @@ export async function eraseAccount({ userId, meta, input }: { userId: string; me
     if (!user) throw new NotFound("Account not found.");
     if (user.deletedAt) throw new Conflict(deletedAccountMessage(user.purgeAfter));
     if (input) await reauthenticate(tx, user, input);
-    const mine = await tx
-      .select({ id: organizations.id, slug: organizations.slug, name: organizations.name, role: memberships.role })
-      .from(memberships)
-      .innerJoin(organizations, eq(organizations.id, memberships.organizationId))
-      .where(and(eq(memberships.userId, userId), isNull(organizations.deletedAt)));
-    const sole: AccountDeletion["organizations"] = [];
-    for (const o of mine) {
-      const others = await tx
-        .select({ role: memberships.role })
-        .from(memberships)
-        .where(and(eq(memberships.organizationId, o.id), sql`${memberships.userId} <> ${userId}`))
-        .for("update");
-      if (!others.length) sole.push({ id: o.id, slug: o.slug, name: o.name });
-      else if (o.role === "ADMIN" && !others.some((m) => m.role === "ADMIN"))
-        throw new Conflict(`You are the last admin of "${o.name}" (${o.slug}), which has other members: make one of them an admin, or delete the organization, before deleting your account.`);
-    }
+    const { sole, blocking } = await membershipsOf(tx, userId, true);
+    const [block] = blocking;
+    if (block)
+      throw new Conflict(`You are the last admin of "${block.name}" (${block.slug}), which has other members: make one of them an admin, or delete the organization, before deleting your account.`);
     await tx.update(users).set({ deletedAt: d.at, purgeAfter: d.purgeAfter, restoreTokenHash: d.tokenHash, updatedAt: d.at }).where(eq(users.id, userId));
     await revokeUserSessions(tx, userId);
     await markOrganizationsDeleted(
@@ -208,7 +223,7 @@ export async function eraseOrganization({ organizationId, byUserId, meta }: { or
   return { purgeAfter: d.purgeAfter };
 }
 
-export type Restored = { user: { id: string; email: string } | null; organizations: { id: string; slug: string; name: string }[] };
+export type Restored = { user: { id: string; email: string } | null; organizations: OrgRef[] };
 
 /**
  * Undoes a deletion within its grace period. By token: the account and/or organizations the
