@@ -201,4 +201,15 @@ describe("deleting an account", { timeout: 60_000 }, () => {
     expect(cli(["user:restore", "--email", u.email])).toEqual({ restored: { user: u.email, organizations: [] } });
     expect((await signIn({ input: { email: u.email, password: TEST_PASSWORD }, meta: { ...meta, ip: ip() } })).status).toBe("signed_in");
   });
+
+  it("privacy:purge keeps what is within its grace and, with --grace 0, purges it now", async () => {
+    const u = await createUser();
+    cli(["user:delete", "--email", u.email]);
+    cli(["privacy:purge", "--grace", "1"]);
+    expect(await db().select().from(users).where(eq(users.id, u.id))).toHaveLength(1);
+    const out = cli(["privacy:purge", "--grace", "0"]) as { purged: { organizations: number; users: number } };
+    expect(out.purged.users).toBeGreaterThanOrEqual(1);
+    expect(await db().select().from(users).where(eq(users.id, u.id))).toHaveLength(0);
+    await expect(signIn({ input: { email: u.email, password: TEST_PASSWORD }, meta: { ...meta, ip: ip() } })).rejects.toThrow(/incorrect/);
+  });
 });
