@@ -19,6 +19,7 @@ import { startTwoFactorEnrollment } from "../../src/server/services/auth/start-t
 import { receivePing } from "../../src/server/services/heartbeats/receive-ping";
 import { createMonitor } from "../../src/server/services/monitors/create";
 import { createChannel } from "../../src/server/services/channels/create";
+import { subscribeToStatusPage } from "../../src/server/services/status-subscribers/subscribe";
 import { deleteAccount } from "../../src/server/services/privacy/delete-account";
 import { deleteOrganization } from "../../src/server/services/privacy/delete-organization";
 import { restoreFromLink } from "../../src/server/services/privacy/restore-from-link";
@@ -94,6 +95,7 @@ describe("deleting an organization", { timeout: 60_000 }, () => {
     expect(await scheduled(t.http.id)).toBe(false);
     await expect(receivePing({ token: pingToken(t.hb.heartbeatUrl!), meta: { ...meta, ip: ip() } })).rejects.toBeInstanceOf(NotFound);
     expect(await pageBySlug(t.page.slug)).toBeNull();
+    await expect(subscribeToStatusPage({ pageSlug: t.page.slug, input: { email: "reader@example.test" }, meta: { ...meta, ip: ip() } })).rejects.toBeInstanceOf(NotFound);
     const [dropped] = await db().select().from(notificationDeliveries).where(eq(notificationDeliveries.id, pending!.id));
     expect(dropped!.status).toBe("skipped");
     // The sender refuses even a row that was not pending when the deletion ran.
