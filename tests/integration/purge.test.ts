@@ -145,6 +145,9 @@ describe("privacy purge", { timeout: 120_000 }, () => {
     await x(
       sql`insert into audit_log (organization_id, actor_user_id, action, target_type, target_id, ip, user_agent) values (${b.org.id}, ${a.admin.id}, 'monitor.created', 'user', ${a.admin.id}, '203.0.113.9', 'Firefox')`,
     );
+    await x(
+      sql`insert into audit_log (organization_id, actor_user_id, action, metadata) values (${b.org.id}, ${b.admin.id}, 'member.invited', ${JSON.stringify({ email: a.viewer.email.toUpperCase() })}::jsonb)`,
+    );
     await x(sql`update monitors set created_by_id = ${a.admin.id} where id = ${b.http.id}`);
     await x(sql`update incidents set acknowledged_by_id = ${a.admin.id} where organization_id = ${b.org.id}`);
     await x(
@@ -200,6 +203,8 @@ describe("privacy purge", { timeout: 120_000 }, () => {
     // The person is gone from what B keeps: their audit row has no actor, address or agent.
     const kept = await x(sql`select actor_user_id, ip, user_agent, target_id from audit_log where organization_id = ${b.org.id} and action = 'monitor.created'`);
     expect(kept.rows).toEqual([{ actor_user_id: null, ip: null, user_agent: null, target_id: null }]);
+    const named = await x(sql`select count(*)::int as n from audit_log where position(lower(${a.viewer.email}) in lower(metadata::text)) > 0`);
+    expect(named.rows[0]).toEqual({ n: 0 });
     const invited = await x(sql`select count(*)::int as n from invitations where lower(email) = lower(${a.editor.email})`);
     expect(invited.rows[0]).toEqual({ n: 0 });
 

@@ -109,6 +109,8 @@ async function purgeUser(userId: string, email: string): Promise<void> {
     if ((r.rowCount ?? 0) < BATCH) break;
   }
   await db().execute(sql`update audit_log set target_id = null where target_type = 'user' and target_id = ${userId}`);
+  // Events that named them by address (an invitation, a role change) keep the action, not the address.
+  await db().execute(sql`update audit_log set metadata = '{}'::jsonb where position(lower(${email}) in lower(metadata::text)) > 0`);
   await db().execute(sql`delete from invitations where lower(email) = lower(${email}) and accepted_at is null`);
   await db().execute(sql`update organizations set deleted_by_id = null where deleted_by_id = ${userId}`);
   await db().execute(sql`delete from users where id = ${userId}`);
