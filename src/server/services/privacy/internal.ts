@@ -159,7 +159,8 @@ export type AccountDeletion = { purgeAfter: Date; organizations: OrgRef[] };
 
 /**
  * Organizations the user is the only member of go with the account (and come back with it);
- * an organization with other members needs another ADMIN first.
+ * an organization with other members needs another ADMIN first. `input` null: the operator
+ * CLI, which needs no re-authentication.
  */
 export async function eraseAccount({ userId, meta, input }: { userId: string; meta: RequestMeta; input: { password?: string; code?: string } | null }): Promise<AccountDeletion> {
   const d = newDeletion();
@@ -201,7 +202,7 @@ export async function eraseAccount({ userId, meta, input }: { userId: string; me
   return { purgeAfter: d.purgeAfter, organizations: sole };
 }
 
-/** Deletes one organization; `byUser` gets the restore link (the operator CLI passes the first admin). */
+/** Deletes one organization; `byUserId` gets the restore link (null, the operator CLI: every admin does). */
 export async function eraseOrganization({ organizationId, byUserId, meta }: { organizationId: string; byUserId: string | null; meta: RequestMeta }): Promise<{ purgeAfter: Date }> {
   const d = newDeletion();
   const org = await db().transaction(async (tx) => {
