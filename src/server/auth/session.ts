@@ -1,4 +1,4 @@
-import { and, eq, gt, ne } from "drizzle-orm";
+import { and, eq, gt, isNull, ne } from "drizzle-orm";
 import { db, type DbOrTx } from "../db/client";
 import { memberships, organizations, sessions, users, type Role } from "../db/schema";
 import type { RequestMeta } from "../context";
@@ -41,7 +41,8 @@ export async function validateSession(token: string | undefined | null): Promise
     .select({ s: sessions, u: users })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.idHash, idHash), gt(sessions.expiresAt, new Date())))
+    // A deleted account (issue 13) has no session, even one that outlived the deletion.
+    .where(and(eq(sessions.idHash, idHash), gt(sessions.expiresAt, new Date()), isNull(users.deletedAt)))
     .limit(1);
   if (!row) return null;
 
@@ -49,7 +50,7 @@ export async function validateSession(token: string | undefined | null): Promise
     .select({ id: organizations.id, slug: organizations.slug, name: organizations.name, role: memberships.role })
     .from(memberships)
     .innerJoin(organizations, eq(organizations.id, memberships.organizationId))
-    .where(eq(memberships.userId, row.u.id))
+    .where(and(eq(memberships.userId, row.u.id), isNull(organizations.deletedAt)))
     .orderBy(organizations.name);
 
   // The active organization only counts while the membership exists.

@@ -2,6 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { db } from "../db/client";
 import { monitors } from "../db/schema";
 import { hashToken } from "../lib/crypto";
+import { orgIsLive } from "../privacy/live";
 import { recordResults, type ResultInput } from "./record-results";
 
 export type PingAnswer = { ok: true; monitor: string; state: string } | { ok: false; reason: "unknown" | "paused" };
@@ -12,13 +13,13 @@ export async function recordPing(token: string, now = new Date()): Promise<PingA
   const [m] = await db()
     .update(monitors)
     .set({ lastHeartbeatAt: now })
-    .where(and(eq(monitors.heartbeatTokenHash, hashToken(token)), eq(monitors.paused, false)))
+    .where(and(eq(monitors.heartbeatTokenHash, hashToken(token)), eq(monitors.paused, false), orgIsLive(monitors.organizationId)))
     .returning();
   if (!m) {
     const [paused] = await db()
       .select({ id: monitors.id })
       .from(monitors)
-      .where(eq(monitors.heartbeatTokenHash, hashToken(token)))
+      .where(and(eq(monitors.heartbeatTokenHash, hashToken(token)), orgIsLive(monitors.organizationId)))
       .limit(1);
     return { ok: false, reason: paused ? "paused" : "unknown" };
   }
@@ -42,6 +43,7 @@ export async function sweepHeartbeats(now = new Date()): Promise<number> {
       and(
         eq(monitors.type, "heartbeat"),
         eq(monitors.paused, false),
+        orgIsLive(monitors.organizationId),
         sql`${monitors.lastHeartbeatAt} + make_interval(secs => ${monitors.intervalSeconds} + coalesce(${monitors.heartbeatGraceSeconds}, 0)) <= ${now.toISOString()}::timestamptz`,
       ),
     )

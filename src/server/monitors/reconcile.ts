@@ -1,6 +1,7 @@
 import { and, eq, ne } from "drizzle-orm";
 import { db } from "../db/client";
 import { monitors } from "../db/schema";
+import { orgIsLive } from "../privacy/live";
 import { checkQueue, schedulerId, syncSchedule, type CheckJob } from "./schedule";
 
 /**
@@ -12,7 +13,7 @@ export async function reconcileSchedules(): Promise<{ upserted: number; removed:
   const rows = await db()
     .select({ id: monitors.id, type: monitors.type, intervalSeconds: monitors.intervalSeconds, regions: monitors.regions, paused: monitors.paused, version: monitors.version })
     .from(monitors)
-    .where(and(eq(monitors.paused, false), ne(monitors.type, "heartbeat")));
+    .where(and(eq(monitors.paused, false), ne(monitors.type, "heartbeat"), orgIsLive(monitors.organizationId)));
   const regions = new Set<string>(["default"]);
   rows.forEach((m) => m.regions.forEach((r) => regions.add(r)));
 

@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Job } from "bullmq";
 import { db } from "../db/client";
 import { monitors, type Monitor } from "../db/schema";
@@ -7,6 +7,7 @@ import { runCheck } from "../checks/run-check";
 import type { CheckResult, ExecutableConfig } from "../checks/types";
 import { redis } from "../redis";
 import { toExecutable } from "./config";
+import { orgIsLive } from "../privacy/live";
 import type { CheckJob } from "./schedule";
 import { scheduledAtOf } from "../probes/slot";
 
@@ -18,7 +19,12 @@ const CACHE_MS = 5 * 60 * 1000;
 export async function loadForCheck(monitorId: string, version: number): Promise<Cached | null> {
   const hit = cache.get(monitorId);
   if (hit && hit.version >= version && Date.now() - hit.at < CACHE_MS) return hit;
-  const [m] = await db().select().from(monitors).where(eq(monitors.id, monitorId)).limit(1);
+  // A deleted organization's monitor reads as deleted: a job queued before the deletion runs nothing.
+  const [m] = await db()
+    .select()
+    .from(monitors)
+    .where(and(eq(monitors.id, monitorId), orgIsLive(monitors.organizationId)))
+    .limit(1);
   if (!m) {
     cache.delete(monitorId);
     return null;

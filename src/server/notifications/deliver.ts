@@ -31,6 +31,7 @@ export async function deliver(deliveryId: string, opts: { maxAttempts?: number }
     text: `with d as (
         update notification_deliveries set status = 'sending', attempts = attempts + 1, locked_until = now() + make_interval(secs => $2), updated_at = now()
         where id = $1 and (status = 'pending' or (status = 'sending' and locked_until < now()))
+          and not exists (select 1 from organizations o where o.id = notification_deliveries.organization_id and o.deleted_at is not null)
         returning id, organization_id, event_id, channel_id, attempts)
       select d.id, d.organization_id, d.attempts, e.id as event_id, e.kind, e.incident_id, e.to_state, e.payload, e.created_at,
         m.id as monitor_id, m.name as monitor_name, m.type as monitor_type, m.config as monitor_config,

@@ -3,6 +3,7 @@ import { db } from "../db/client";
 import { statusIncidents, statusIncidentUpdates, statusMaintenances, statusNoticeDeliveries, statusNotices, statusPageComponents, statusPages, statusSubscribers } from "../db/schema";
 import { env } from "../env";
 import { log } from "../log";
+import { orgIsLive } from "../privacy/live";
 import { sendMail } from "../mail/mailer";
 import { signWebhook } from "../notifications/providers/webhook";
 import { DeliveryError, judge, postRaw } from "../notifications/http";
@@ -27,6 +28,7 @@ export async function deliverNotice(deliveryId: string, opts: { maxAttempts?: nu
       and(
         eq(statusNoticeDeliveries.id, deliveryId),
         or(eq(statusNoticeDeliveries.status, "pending"), and(eq(statusNoticeDeliveries.status, "sending"), lt(statusNoticeDeliveries.lockedUntil, sql`now()`))),
+        orgIsLive(statusNoticeDeliveries.organizationId),
       ),
     )
     .returning();

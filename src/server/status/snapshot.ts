@@ -18,6 +18,7 @@ import {
 } from "../db/schema";
 import { env } from "../env";
 import { windowCovers } from "../monitors/maintenance";
+import { orgIsLive } from "../privacy/live";
 import { renderMarkdown } from "./markdown";
 import { componentStatusOf, INDICATOR_DESCRIPTIONS, maintenanceStatusOf, pageBanner, pageIndicator, worstStatus, type ComponentStatus } from "./model";
 import type { ComponentSnapshot, DayBar, IncidentSnapshot, MaintenanceSnapshot, SnapshotEntry } from "./snapshot-types";
@@ -35,7 +36,11 @@ export function pageUrl(p: { slug: string; customDomain: string | null; domainVe
 /** The snapshot of one page, or null when the page does not exist. */
 export async function buildSnapshot(pageId: string, now = new Date()): Promise<SnapshotEntry | null> {
   const d = db();
-  const [page] = await d.select().from(statusPages).where(eq(statusPages.id, pageId));
+  // A deleted organization's pages (and their feeds, JSON, badges) are gone (issue 13).
+  const [page] = await d
+    .select()
+    .from(statusPages)
+    .where(and(eq(statusPages.id, pageId), orgIsLive(statusPages.organizationId)));
   if (!page) return null;
   const since90 = new Date(now.getTime() - BAR_DAYS * DAY);
   const [sections, comps, windows, incs, maints] = await Promise.all([

@@ -139,9 +139,11 @@ async function resolveFromDb(hash: string): Promise<Resolved | Refused> {
     role: Role | null;
     slug: string;
     org_name: string;
+    deleted: boolean;
   }>({
     name: "perigee_api_key_auth",
-    text: `select k.id, k.organization_id, k.scopes, k.expires_at, k.revoked_at, u.id as user_id, u.email, m.role, o.slug, o.name as org_name
+    text: `select k.id, k.organization_id, k.scopes, k.expires_at, k.revoked_at, u.id as user_id, u.email, m.role, o.slug, o.name as org_name,
+        (o.deleted_at is not null or u.deleted_at is not null) as deleted
       from api_keys k join users u on u.id = k.created_by_id join organizations o on o.id = k.organization_id
       left join memberships m on m.organization_id = k.organization_id and m.user_id = k.created_by_id
       where k.key_hash = $1`,
@@ -151,6 +153,8 @@ async function resolveFromDb(hash: string): Promise<Resolved | Refused> {
   if (!k) return { refused: "The API key is unknown.", final: true };
   const key = { id: k.id, organizationId: k.organization_id };
   if (k.revoked_at) return { refused: "The API key has been revoked.", final: true, key };
+  // Not final: a deletion can be undone within its grace period (issue 13).
+  if (k.deleted) return { refused: "The API key's organization or creator has been deleted.", final: false, key };
   if (!k.role) return { refused: "The API key's creator no longer belongs to this organization; ask an admin for a new key.", final: false, key };
   return {
     id: k.id,

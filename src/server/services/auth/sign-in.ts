@@ -10,6 +10,7 @@ import { parseInput } from "../../lib/parse";
 import { signInSchema } from "../../validation/auth";
 import { recordAudit } from "../audit/record";
 import { completeSignIn } from "./complete-sign-in";
+import { deletedAccountMessage } from "../privacy/internal";
 
 export type SignInResult = { status: "signed_in"; token: string; expiresAt: Date; userId: string } | { status: "2fa_required"; pendingToken: string };
 
@@ -45,6 +46,8 @@ export async function signIn({ input, meta }: { input: unknown; meta: RequestMet
   }
 
   await clear(acctKey);
+  // Said only to whoever knows the password: the account exists but was deleted (issue 13).
+  if (user.deletedAt) throw new Unauthorized(deletedAccountMessage(user.purgeAfter));
   if (user.totpEnabledAt) {
     return { status: "2fa_required", pendingToken: await createPending2fa(user.id) };
   }

@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import { db } from "../../db/client";
 import { invitations, organizations, users } from "../../db/schema";
 import { NotFound } from "../../errors";
@@ -13,7 +13,7 @@ export async function getInvitationByToken({ token }: { token: string }) {
     .from(invitations)
     .innerJoin(organizations, eq(organizations.id, invitations.organizationId))
     .leftJoin(users, eq(users.id, invitations.invitedById))
-    .where(eq(invitations.tokenHash, hashToken(token)))
+    .where(and(eq(invitations.tokenHash, hashToken(token)), isNull(organizations.deletedAt)))
     .limit(1);
   if (!row) throw new NotFound("Invitation not found.");
   const [existing] = await db()

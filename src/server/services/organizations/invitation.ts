@@ -3,6 +3,7 @@ import { type Tx } from "../../db/client";
 import { invitations, type Invitation } from "../../db/schema";
 import { Invalid, NotFound } from "../../errors";
 import { hashToken } from "../../lib/crypto";
+import { orgIsLive } from "../../privacy/live";
 
 export type InvitationState = "valid" | "expired" | "used" | "revoked";
 
@@ -24,7 +25,8 @@ export async function claim(tx: Tx, token: string): Promise<Invitation> {
   const [inv] = await tx
     .select()
     .from(invitations)
-    .where(eq(invitations.tokenHash, hashToken(token)))
+    // A deleted organization's invitations wait for its restore (issue 13).
+    .where(and(eq(invitations.tokenHash, hashToken(token)), orgIsLive(invitations.organizationId)))
     .for("update");
   if (!inv) throw new NotFound("Invitation not found.");
   const state = stateOf(inv);

@@ -2,6 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { assertNotThrottled, hit, type Window } from "../../auth/throttle";
 import type { RequestMeta } from "../../context";
 import { db } from "../../db/client";
+import { orgIsLive } from "../../privacy/live";
 import { statusPages, statusSubscribers, type StatusPage } from "../../db/schema";
 import { NotFound } from "../../errors";
 import { hashToken, randomToken } from "../../lib/crypto";
@@ -42,7 +43,7 @@ export async function subscribeToStatusPage({ pageId, pageSlug, input, meta }: {
   const [page] = await db()
     .select()
     .from(statusPages)
-    .where(pageId ? eq(statusPages.id, pageId) : eq(statusPages.slug, pageSlug ?? ""))
+    .where(and(pageId ? eq(statusPages.id, pageId) : eq(statusPages.slug, pageSlug ?? ""), orgIsLive(statusPages.organizationId)))
     .limit(1);
   if (!page || !page.published) throw new NotFound("No such status page");
 
