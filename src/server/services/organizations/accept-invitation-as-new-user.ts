@@ -22,7 +22,8 @@ export async function acceptInvitationAsNewUser({ token, input, meta }: { token:
       .where(eq(sql`lower(${users.email})`, inv.email))
       .limit(1);
     if (existing) throw new Conflict(`An account for ${inv.email} already exists. Sign in to accept the invitation.`);
-    const [u] = await tx.insert(users).values({ email: inv.email, name, passwordHash }).returning();
+    // The invitation link reached this address: that proves it.
+    const [u] = await tx.insert(users).values({ email: inv.email, name, passwordHash, emailVerifiedAt: new Date() }).returning();
     await tx.insert(memberships).values({ organizationId: inv.organizationId, userId: u!.id, role: inv.role });
     await recordAudit(tx, {
       organizationId: inv.organizationId,
