@@ -19,21 +19,23 @@ test("rename, then change email: the link from the mail makes it the account's a
   await expect(page.getByTestId("data-region")).toContainText("Data region");
 
   await page.goto("/settings/account");
-  await page.getByLabel("Your name").fill("Pat Renamed");
-  await page.getByRole("button", { name: "Save name" }).click();
-  await expect(page.getByText("Name saved.")).toBeVisible();
+  const nameForm = page.getByTestId("name-form");
+  const emailForm = page.getByTestId("email-change-form");
+  await nameForm.getByLabel("Your name").fill("Pat Renamed");
+  await nameForm.getByRole("button", { name: "Save name" }).click();
+  await expect(nameForm.getByText("Name saved.")).toBeVisible();
   await expect(page.locator(".sidebar-foot")).toContainText("Pat Renamed");
 
   // A wrong password changes nothing.
-  await page.getByLabel("New email").fill(newEmail);
-  await page.getByLabel("Current password").fill("not my password at all");
-  await page.getByRole("button", { name: "Send confirmation link" }).click();
-  await expect(page.getByText("Current password is incorrect.")).toBeVisible();
+  await emailForm.getByLabel("New email").fill(newEmail);
+  await emailForm.getByLabel("Current password").fill("not my password at all");
+  await emailForm.getByRole("button", { name: "Send confirmation link" }).click();
+  await expect(emailForm.getByText("Current password is incorrect.").first()).toBeVisible();
 
-  await page.getByLabel("New email").fill(newEmail);
-  await page.getByLabel("Current password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Send confirmation link" }).click();
-  await expect(page.getByText(`If ${newEmail} is not used by another Perigee account, we sent a confirmation link`)).toBeVisible();
+  await emailForm.getByLabel("New email").fill(newEmail);
+  await emailForm.getByLabel("Current password").fill(PASSWORD);
+  await emailForm.getByRole("button", { name: "Send confirmation link" }).click();
+  await expect(emailForm.getByText(`If ${newEmail} is not used by another Perigee account, we sent a confirmation link`)).toBeVisible();
   // Nothing changes until the link is opened.
   await page.reload();
   await expect(page.getByTestId("account-email")).toHaveText(oldEmail);

@@ -34,7 +34,7 @@ export function ProfileCard({ user }: { user: SessionUser }) {
       {!user.emailConfirmed && <ResendConfirmation email={user.email} />}
 
       <h3>Name</h3>
-      <form action={nameAction} className="form" noValidate>
+      <form action={nameAction} className="form" noValidate data-testid="name-form">
         <FormMessage message={nameState.message} ok={nameState.ok} />
         <Field label="Your name" name="name" autoComplete="name" defaultValue={nameState.values?.name ?? user.name} errors={nameState.fields?.name} />
         <div>
@@ -44,7 +44,7 @@ export function ProfileCard({ user }: { user: SessionUser }) {
 
       <h3>Change email</h3>
       <p className="muted">We send a link to the new address; your email changes when you open it, and we tell the current address. Your sessions stay signed in.</p>
-      <form action={emailAction} className="form" noValidate>
+      <form action={emailAction} className="form" noValidate data-testid="email-change-form">
         <FormMessage message={emailState.message} ok={emailState.ok} />
         <Field label="New email" name="email" type="email" autoComplete="email" defaultValue={emailState.ok ? "" : emailState.values?.email} errors={emailState.fields?.email} />
         <Field
