@@ -7,6 +7,9 @@ import { signUp } from "../../src/server/services/auth/sign-up";
 import { POST as signUpRoute } from "../../src/app/api/auth/sign-up/route";
 import { meta, uniqueEmail } from "../helpers/factories";
 
+// The production default, before this file's first env() call (integration-env.ts raises it for the others).
+process.env.SIGNUP_LIMIT_PER_IP = "10";
+
 const uniqueIp = () => `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
 const body = (email = uniqueEmail("burst")) => ({ name: "Burst", email, password: "a long enough password", organizationName: `Burst ${Math.random().toString(36).slice(2, 8)}` });
 
