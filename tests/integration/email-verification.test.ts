@@ -1,7 +1,7 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../../src/server/db/client";
-import { users } from "../../src/server/db/schema";
+import { notificationLog, users } from "../../src/server/db/schema";
 import type { Ctx } from "../../src/server/context";
 import { Forbidden, Invalid } from "../../src/server/errors";
 import { confirmEmail } from "../../src/server/services/account/confirm-email";
@@ -10,6 +10,7 @@ import { resendConfirmation } from "../../src/server/services/account/resend-con
 import { createAccount } from "../../src/server/services/auth/create-account";
 import { signUp } from "../../src/server/services/auth/sign-up";
 import { createChannel } from "../../src/server/services/channels/create";
+import { sendChannelTest } from "../../src/server/services/channels/send-test";
 import { acceptInvitation } from "../../src/server/services/organizations/accept-invitation";
 import { acceptInvitationAsNewUser } from "../../src/server/services/organizations/accept-invitation-as-new-user";
 import { inviteMember } from "../../src/server/services/organizations/invite-member";
@@ -53,6 +54,15 @@ describe("sign-up proves the address", () => {
     expect(a.row.status).toBe("skipped");
     expect(a.log.at(-1)).toMatchObject({ status: "skipped", response: UNCONFIRMED_ALERT_SKIP });
     expect(UNCONFIRMED_ALERT_SKIP).toMatch(/^confirm your email address first/);
+
+    // A test send says why nothing went out, and the log says "skipped".
+    const test = await sendChannelTest({ ctx: s.ctx, channelId: ch.id });
+    expect(test).toMatchObject({ ok: false, error: UNCONFIRMED_ALERT_SKIP });
+    const [testLog] = await db()
+      .select()
+      .from(notificationLog)
+      .where(and(eq(notificationLog.channelId, ch.id), eq(notificationLog.eventKind, "test")));
+    expect(testLog).toMatchObject({ status: "skipped", error: UNCONFIRMED_ALERT_SKIP });
 
     const inv = await inviteMember({ ctx: s.ctx, input: { email: uniqueEmail("friend"), role: "VIEWER" } }).catch((x) => x);
     expect(inv).toBeInstanceOf(Forbidden);

@@ -13,9 +13,13 @@ export async function sendTestNotification(channel: NotificationChannel): Promis
   const r = await sendTo(channel, testMessage(channel.name), `test-${crypto.randomUUID()}`);
   const latencyMs = Math.round(performance.now() - started);
   const now = new Date();
-  const result: TestSendResult = r.ok
-    ? { ok: true, httpStatus: r.httpStatus, response: r.skipped ?? r.response, error: null, latencyMs }
-    : { ok: false, httpStatus: r.error.httpStatus, response: r.error.response, error: r.error.message, latencyMs };
+  // A skipped test (e.g. email before the address is confirmed) sent nothing: say why, as a failure.
+  const skipped = r.ok ? r.skipped : undefined;
+  const result: TestSendResult = !r.ok
+    ? { ok: false, httpStatus: r.error.httpStatus, response: r.error.response, error: r.error.message, latencyMs }
+    : skipped
+      ? { ok: false, httpStatus: null, response: null, error: skipped, latencyMs }
+      : { ok: true, httpStatus: r.httpStatus, response: r.response, error: null, latencyMs };
   await db().transaction(async (tx) => {
     await tx.insert(notificationLog).values({
       organizationId: channel.organizationId,
@@ -24,12 +28,13 @@ export async function sendTestNotification(channel: NotificationChannel): Promis
       channelType: channel.type,
       eventKind: "test",
       attempt: 1,
-      status: result.ok ? "delivered" : "failed",
+      status: skipped ? "skipped" : result.ok ? "delivered" : "failed",
       httpStatus: result.httpStatus,
       response: result.response?.slice(0, 1000) ?? null,
       error: result.error?.slice(0, 1000) ?? null,
       latencyMs,
     });
+    if (skipped) return;
     await tx
       .update(notificationChannels)
       .set(result.ok ? { lastDeliveredAt: now, lastError: null, lastErrorAt: null } : { lastError: result.error, lastErrorAt: now })
