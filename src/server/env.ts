@@ -118,6 +118,8 @@ const schema = z.object({
     .string()
     .regex(/^[a-z0-9-]{1,32}$/, "DATA_REGION must be a short region name such as eu-central")
     .default("self-hosted"),
+  /** Sign-ups accepted per client IP per hour (an office behind one NAT onboarding many may raise it). */
+  SIGNUP_LIMIT_PER_IP: z.coerce.number().int().min(1).max(100000).default(10),
   ERASURE_GRACE_DAYS: z.coerce.number().int().min(0).max(30).default(7),
   /** Self-hosted: days results, rollups, incidents and events are kept. */
   RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),

@@ -1,5 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { generate } from "otplib";
+import { confirmSignUpEmail } from "./confirm-email";
 import { waitForMail } from "./mail";
 
 const unique = () => Math.random().toString(36).slice(2, 8);
@@ -64,9 +65,11 @@ test("sign up → enable 2FA → sign out → sign in with a code → invite a V
   await page.getByLabel("Authentication code").press("Enter");
   await expect(page).toHaveURL(/\/monitors/);
 
+  // Invitations wait for a confirmed address.
+  await confirmSignUpEmail(page, email);
   // Invite a teammate as VIEWER.
   const invitee = `viewer-${unique()}@example.test`;
-  await page.getByRole("link", { name: "Members" }).click();
+  await page.goto("/settings/members");
   const invite = page.getByTestId("invite-form");
   await invite.getByLabel(/email/i).fill(invitee);
   await invite.getByLabel(/role/i).selectOption("VIEWER");

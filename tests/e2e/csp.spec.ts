@@ -3,6 +3,7 @@ import path from "node:path";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import pg from "pg";
 import { BASE_DATABASE_URL, withDatabase } from "../helpers/test-db";
+import { confirmSignUpEmail } from "./confirm-email";
 import { waitForMail } from "./mail";
 
 /**
@@ -110,6 +111,8 @@ test("every page, opened directly, signed in or not, runs under the CSP with no 
   await expect(page).toHaveURL(/\/status-pages\/[0-9a-f-]{36}$/);
   const statusPageId = new URL(page.url()).pathname.split("/")[2]!;
 
+  // Invitations wait for a confirmed address.
+  await confirmSignUpEmail(page, email);
   await page.goto("/settings/members");
   const invitee = `invitee-${unique()}@example.test`;
   const invite = page.getByTestId("invite-form");

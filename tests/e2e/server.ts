@@ -51,6 +51,8 @@ async function main() {
     LOG_LEVEL: "warn",
     // Browser tests monitor targets they start on loopback.
     ALLOW_PRIVATE_TARGETS: "true",
+    // Every spec signs up from 127.0.0.1.
+    SIGNUP_LIMIT_PER_IP: "1000",
   });
   await import("../../workers/web");
   const { startWorker } = await import("../../workers/worker");

@@ -15,10 +15,17 @@ export function uniqueEmail(tag = "user"): string {
   return `${tag}-${randomBytes(5).toString("hex")}@example.test`;
 }
 
-export async function createUser(opts: { email?: string; name?: string; isAdmin?: boolean } = {}) {
+/** Confirmed by default, like every account that existed before sign-up proved addresses. */
+export async function createUser(opts: { email?: string; name?: string; isAdmin?: boolean; emailConfirmed?: boolean } = {}) {
   const [u] = await db()
     .insert(users)
-    .values({ email: opts.email ?? uniqueEmail(), name: opts.name ?? "Test User", passwordHash: await passwordHash(), isAdmin: opts.isAdmin ?? false })
+    .values({
+      email: opts.email ?? uniqueEmail(),
+      name: opts.name ?? "Test User",
+      passwordHash: await passwordHash(),
+      isAdmin: opts.isAdmin ?? false,
+      emailVerifiedAt: opts.emailConfirmed === false ? null : new Date(),
+    })
     .returning();
   return u!;
 }

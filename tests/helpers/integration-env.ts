@@ -10,6 +10,8 @@ process.env.REDIS_PREFIX = inject("redisPrefix");
 process.env.LOG_LEVEL = "silent";
 // Tests target servers they start on loopback.
 process.env.ALLOW_PRIVATE_TARGETS = "true";
+// Files share one Redis and sign up from the factories' one IP; sign-up-throttle.test.ts sets its own limit.
+process.env.SIGNUP_LIMIT_PER_IP = "10000";
 Object.assign(process.env, TEST_SECRETS);
 // Notification retries in milliseconds rather than minutes.
 process.env.NOTIFY_RETRY_BASE_MS = "20";

@@ -1,8 +1,10 @@
 import Link from "next/link";
+import { ConfirmEmailBanner } from "@/components/account/confirm-email-banner";
 import { NAV_TOGGLE_ID, NavLinks } from "@/components/shell/nav-links";
 import { OrgSwitcher } from "@/components/shell/org-switcher";
 import { SignOutButton } from "@/components/shell/sign-out-button";
 import { can } from "@/server/auth/permissions";
+import { env } from "@/server/env";
 import { requireCtx } from "@/web/session";
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
@@ -63,9 +65,13 @@ export default async function DashboardLayout({ children }: { children: React.Re
             <span className="mono">{session.user.email}</span>
           </span>
           <SignOutButton />
+          <span className="muted" data-testid="data-region">
+            Data region: <span className="mono">{env().DATA_REGION}</span>
+          </span>
         </div>
       </aside>
       <main id="main" className="main">
+        {!session.user.emailConfirmed && <ConfirmEmailBanner email={session.user.email} />}
         {children}
       </main>
     </div>

@@ -9,7 +9,8 @@ export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 // Sliding refresh: extend expiry at most once an hour to keep writes rare.
 const TOUCH_EVERY_MS = 60 * 60 * 1000;
 
-export type SessionUser = { id: string; email: string; name: string; isAdmin: boolean; totpEnabled: boolean };
+/** `emailConfirmed`: the address is proven (see services/account/internal.ts for what waits on it). */
+export type SessionUser = { id: string; email: string; name: string; isAdmin: boolean; totpEnabled: boolean; emailConfirmed: boolean };
 export type ActiveOrg = { id: string; slug: string; name: string; role: Role };
 export type ValidSession = {
   idHash: string;
@@ -65,7 +66,7 @@ export async function validateSession(token: string | undefined | null): Promise
 
   return {
     idHash,
-    user: { id: row.u.id, email: row.u.email, name: row.u.name, isAdmin: row.u.isAdmin, totpEnabled: row.u.totpEnabledAt !== null },
+    user: { id: row.u.id, email: row.u.email, name: row.u.name, isAdmin: row.u.isAdmin, totpEnabled: row.u.totpEnabledAt !== null, emailConfirmed: row.u.emailVerifiedAt !== null },
     activeOrg,
     orgs,
     expiresAt: row.s.expiresAt,

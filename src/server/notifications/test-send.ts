@@ -13,12 +13,13 @@ export async function sendTestNotification(channel: NotificationChannel): Promis
   const r = await sendTo(channel, testMessage(channel.name), `test-${crypto.randomUUID()}`);
   const latencyMs = Math.round(performance.now() - started);
   const now = new Date();
-  // A skipped test (an SMS beyond the plan's credits) is not a success: the reason is the error.
-  const result: TestSendResult = r.ok
-    ? r.skipped
-      ? { ok: false, httpStatus: null, response: null, error: r.skipped, latencyMs }
-      : { ok: true, httpStatus: r.httpStatus, response: r.response, error: null, latencyMs }
-    : { ok: false, httpStatus: r.error.httpStatus, response: r.error.response, error: r.error.message, latencyMs };
+  // A skipped test (an SMS beyond the plan's credits, an email before the address is confirmed) sent nothing: say why, as a failure.
+  const skipped = r.ok ? r.skipped : undefined;
+  const result: TestSendResult = !r.ok
+    ? { ok: false, httpStatus: r.error.httpStatus, response: r.error.response, error: r.error.message, latencyMs }
+    : skipped
+      ? { ok: false, httpStatus: null, response: null, error: skipped, latencyMs }
+      : { ok: true, httpStatus: r.httpStatus, response: r.response, error: null, latencyMs };
   await db().transaction(async (tx) => {
     await tx.insert(notificationLog).values({
       organizationId: channel.organizationId,
@@ -27,18 +28,18 @@ export async function sendTestNotification(channel: NotificationChannel): Promis
       channelType: channel.type,
       eventKind: "test",
       attempt: 1,
-      status: r.ok ? (r.skipped ? "skipped" : "delivered") : "failed",
+      status: skipped ? "skipped" : result.ok ? "delivered" : "failed",
       httpStatus: result.httpStatus,
       response: result.response?.slice(0, 1000) ?? null,
       error: result.error?.slice(0, 1000) ?? null,
       latencyMs,
     });
-    // Out of credits says nothing about the channel itself.
-    if (!(r.ok && r.skipped))
-      await tx
-        .update(notificationChannels)
-        .set(result.ok ? { lastDeliveredAt: now, lastError: null, lastErrorAt: null } : { lastError: result.error, lastErrorAt: now })
-        .where(eq(notificationChannels.id, channel.id));
+    // Skipped says nothing about the channel itself.
+    if (skipped) return;
+    await tx
+      .update(notificationChannels)
+      .set(result.ok ? { lastDeliveredAt: now, lastError: null, lastErrorAt: null } : { lastError: result.error, lastErrorAt: now })
+      .where(eq(notificationChannels.id, channel.id));
   });
   return result;
 }

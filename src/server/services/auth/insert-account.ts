@@ -8,10 +8,10 @@ export type CreatedAccount = {
 };
 
 /** The rows every new account starts with: user, organization, and the user as its ADMIN. */
-export async function insertAccount(tx: Tx, a: { email: string; name: string; passwordHash: string; organizationName: string; isAdmin?: boolean }): Promise<CreatedAccount> {
+export async function insertAccount(tx: Tx, a: { email: string; name: string; passwordHash: string; organizationName: string; isAdmin?: boolean; emailConfirmed?: boolean }): Promise<CreatedAccount> {
   const [user] = await tx
     .insert(users)
-    .values({ email: a.email, name: a.name, passwordHash: a.passwordHash, isAdmin: a.isAdmin ?? false })
+    .values({ email: a.email, name: a.name, passwordHash: a.passwordHash, isAdmin: a.isAdmin ?? false, emailVerifiedAt: a.emailConfirmed ? new Date() : null })
     .returning();
   const [org] = await tx
     .insert(organizations)

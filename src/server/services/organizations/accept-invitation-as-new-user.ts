@@ -24,7 +24,8 @@ export async function acceptInvitationAsNewUser({ token, input, meta }: { token:
       .limit(1);
     if (existing) throw new Conflict(`An account for ${inv.email} already exists. Sign in to accept the invitation.`);
     await assertSeatAvailable(tx, inv.organizationId, "invitee");
-    const [u] = await tx.insert(users).values({ email: inv.email, name, passwordHash }).returning();
+    // The invitation link reached this address: that proves it.
+    const [u] = await tx.insert(users).values({ email: inv.email, name, passwordHash, emailVerifiedAt: new Date() }).returning();
     await tx.insert(memberships).values({ organizationId: inv.organizationId, userId: u!.id, role: inv.role });
     await recordAudit(tx, {
       organizationId: inv.organizationId,

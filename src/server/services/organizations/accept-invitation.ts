@@ -22,6 +22,8 @@ export async function acceptInvitation({ token, userId, meta }: { token: string;
     if (already) throw new Conflict("You are already a member of this organization.");
     await assertSeatAvailable(tx, inv.organizationId, "invitee");
     await tx.insert(memberships).values({ organizationId: inv.organizationId, userId: u.id, role: inv.role });
+    // The invitation link reached this address: that proves it.
+    if (!u.emailVerifiedAt) await tx.update(users).set({ emailVerifiedAt: new Date() }).where(eq(users.id, u.id));
     await recordAudit(tx, { organizationId: inv.organizationId, actorUserId: u.id, action: "invitation.accepted", targetType: "invitation", targetId: inv.id, metadata: { role: inv.role }, meta });
     return { organizationId: inv.organizationId, role: inv.role };
   });

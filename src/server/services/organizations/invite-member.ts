@@ -10,6 +10,7 @@ import { parseInput } from "../../lib/parse";
 import { log } from "../../log";
 import { esc, layout, sendMail } from "../../mail/mailer";
 import { inviteSchema } from "../../validation/organizations";
+import { assertEmailConfirmed } from "../account/internal";
 import { recordAudit } from "../audit/record";
 import { assertSeatAvailable } from "./internal";
 
@@ -19,6 +20,7 @@ export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 export async function inviteMember({ ctx, input }: { ctx: Ctx; input: unknown }) {
   requirePermission(ctx, "invitations:manage");
   const { email, role } = parseInput(inviteSchema, input);
+  await assertEmailConfirmed(db(), ctx.actor.userId);
   const token = randomToken(32);
   const expiresAt = new Date(Date.now() + INVITATION_TTL_MS);
 
