@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gt, isNull, max, min, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, isNull, max, min, sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import { requirePermission } from "../../auth/permissions";
 import { effectivePlan, type EffectivePlan } from "../../billing/effective";
@@ -10,7 +10,7 @@ import { db } from "../../db/client";
 import { billingInvoices, invitations, memberships, monitors, smsUsage, statusPages, type Organization } from "../../db/schema";
 import { env } from "../../env";
 import { log } from "../../log";
-import { billingOrgOf, clickKey } from "./internal";
+import { LIVE_SUBSCRIPTION, billingOrgOf, clickKey } from "./internal";
 
 /**
  * One limit against what the organization uses. `used` is null for limits that are settings
@@ -47,6 +47,8 @@ export type BillingOverview = {
     plan: string | null;
     interval: string | null;
     status: string;
+    /** A subscription to change in the Customer Portal (not to buy again). */
+    live: boolean;
     currentPeriodEnd: string | null;
     cancelAtPeriodEnd: boolean;
     trialEndsAt: string | null;
@@ -61,6 +63,8 @@ export type BillingOverview = {
   nextInvoice: { amountDue: number; currency: string; date: string | null } | null;
   invoices: InvoiceView[];
   details: BillingDetails | null;
+  /** With billing on: the monitors, for the choice of which keep running when a downgrade pauses some. */
+  monitors: { id: string; name: string; keepOnDowngrade: boolean; pausedByPlan: boolean }[];
   /** Some of Stripe's figures could not be fetched just now; what is shown comes from Perigee's copy. */
   stripeUnavailable: boolean;
 };
@@ -188,6 +192,7 @@ export async function getBillingOverview({ ctx }: { ctx: Ctx }): Promise<Billing
           plan: org.subscriptionPlan,
           interval: org.subscriptionInterval,
           status: org.subscriptionStatus,
+          live: !!org.stripeSubscriptionId && LIVE_SUBSCRIPTION.has(org.subscriptionStatus),
           currentPeriodEnd: iso(org.currentPeriodEnd),
           cancelAtPeriodEnd: org.cancelAtPeriodEnd,
           trialEndsAt: iso(org.trialEndsAt),
@@ -207,9 +212,16 @@ export async function getBillingOverview({ ctx }: { ctx: Ctx }): Promise<Billing
     nextInvoice: null,
     invoices: [],
     details: null,
+    monitors: [],
     stripeUnavailable: false,
   };
   if (!s) return base;
+  base.monitors = await db()
+    .select({ id: monitors.id, name: monitors.name, keepOnDowngrade: monitors.keepOnDowngrade, pausedByPlan: monitors.pausedByPlan })
+    .from(monitors)
+    .where(eq(monitors.organizationId, org.id))
+    .orderBy(asc(monitors.name))
+    .limit(2000);
   const local = await db().select().from(billingInvoices).where(eq(billingInvoices.organizationId, org.id)).orderBy(desc(billingInvoices.createdAt)).limit(24);
   const localInvoices: InvoiceView[] = local.map((i) => ({
     id: i.id,
