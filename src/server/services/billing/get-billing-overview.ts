@@ -128,10 +128,12 @@ function addressLines(a: Stripe.Address | null | undefined): string[] {
 async function fromStripe(s: Stripe, org: Organization) {
   const customerId = org.stripeCustomerId!;
   const wantsPreview = !!org.stripeSubscriptionId && !org.cancelAtPeriodEnd && org.subscriptionStatus !== "canceled";
+  // A page waits on these: a short timeout and one retry, then it renders without them.
+  const quick = { timeout: 4000, maxNetworkRetries: 1 };
   const [customer, invoices, preview] = await Promise.allSettled([
-    s.customers.retrieve(customerId, { expand: ["tax_ids"] }),
-    s.invoices.list({ customer: customerId, limit: 24 }),
-    wantsPreview ? s.invoices.createPreview({ customer: customerId, subscription: org.stripeSubscriptionId! }, { idempotencyKey: clickKey("preview", customerId) }) : Promise.resolve(null),
+    s.customers.retrieve(customerId, { expand: ["tax_ids"] }, quick),
+    s.invoices.list({ customer: customerId, limit: 24 }, quick),
+    wantsPreview ? s.invoices.createPreview({ customer: customerId, subscription: org.stripeSubscriptionId! }, { ...quick, idempotencyKey: clickKey("preview", customerId) }) : Promise.resolve(null),
   ]);
   for (const [what, r] of [
     ["customer", customer],
