@@ -20,7 +20,7 @@ const SOURCE_LABEL: Record<Overview["plan"]["source"], string> = {
   comped: "Comped by the operator",
   subscription: "Subscription",
   grace: "Payment overdue",
-  free: "Free plan",
+  free: "No subscription",
 };
 
 function figure(n: number | null, unit: string): string {
@@ -37,6 +37,8 @@ function UsageRow({ u }: { u: LimitUsage }) {
     text = u.used === null ? `No monitors yet; the plan allows every ${u.allowed} s or longer` : `Shortest in use ${u.used} s; the plan allows ${u.allowed} s or longer`;
   } else if (u.used === null) {
     text = figure(u.allowed, u.unit);
+  } else if (u.allowed === 0 && !u.over) {
+    text = "Not included in this plan";
   } else if (u.allowed === null) {
     text = `${u.used.toLocaleString("en")} (unlimited)`;
   } else {

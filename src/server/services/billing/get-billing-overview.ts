@@ -96,7 +96,7 @@ async function usageOf(organizationId: string, now: Date) {
   ]);
   return {
     monitors: m?.n ?? 0,
-    regions: m?.regions === null || m?.regions === undefined ? null : Number(m.regions),
+    regions: Number(m?.regions ?? 0),
     minIntervalSeconds: m?.interval ?? null,
     statusPages: p?.n ?? 0,
     members: (mem?.n ?? 0) + (inv?.n ?? 0),
@@ -115,7 +115,8 @@ function limitUsage(limits: PlanLimits, used: Awaited<ReturnType<typeof usageOf>
       return { name, label, unit, used: u, allowed, over, atLimit: over || (u !== null && u === allowed) };
     }
     const over = u !== null && allowed !== null && u > allowed;
-    return { name, label, unit, used: u, allowed, over, atLimit: over || (u !== null && allowed !== null && u >= allowed) };
+    // A limit of 0 (no SMS on Free) is "not included", not "at the limit".
+    return { name, label, unit, used: u, allowed, over, atLimit: over || (u !== null && allowed !== null && allowed > 0 && u >= allowed) };
   });
 }
 
