@@ -10,6 +10,7 @@ import type { Ctx } from "../../src/server/context";
 import { createCheckoutSession } from "../../src/server/services/billing/create-checkout-session";
 import { createPortalSession } from "../../src/server/services/billing/create-portal-session";
 import { getBillingOverview } from "../../src/server/services/billing/get-billing-overview";
+import { getPastDueNotice } from "../../src/server/services/billing/get-past-due-notice";
 import { setDowngradeKeep } from "../../src/server/services/billing/set-downgrade-keep";
 import { createTenant } from "../helpers/factories";
 import { insertMonitor } from "../helpers/monitor-factory";
@@ -179,6 +180,7 @@ describe("roles", () => {
     ["portal", (ctx) => createPortalSession({ ctx })],
     ["overview", (ctx) => getBillingOverview({ ctx })],
     ["downgrade keep", (ctx) => setDowngradeKeep({ ctx, input: { monitorIds: [] } })],
+    ["past-due notice", (ctx) => getPastDueNotice({ ctx })],
   ];
   it.each(verbs)("%s: EDITOR and VIEWER are refused (403) before Stripe is called", async (_name, run) => {
     const t = await createTenant();
@@ -342,5 +344,24 @@ describe("downgrade keep", () => {
       .where(and(eq(auditLog.organizationId, t.org.id), eq(auditLog.action, "billing.downgrade_keep_set")))
       .limit(1);
     expect(audit).toBeTruthy();
+  });
+});
+
+describe("past-due banner", () => {
+  it("tells ADMINs while a payment is overdue: the grace end, then that Free applies", async () => {
+    const t = await createTenant();
+    const set = (v: Partial<typeof organizations.$inferInsert>) => db().update(organizations).set(v).where(eq(organizations.id, t.org.id));
+    expect(await getPastDueNotice({ ctx: t.ctx.ADMIN })).toBeNull();
+    await set({ stripeCustomerId: `cus_${randomBytes(4).toString("hex")}`, stripeSubscriptionId: "sub_pd", subscriptionPlan: "pro", subscriptionStatus: "active" });
+    expect(await getPastDueNotice({ ctx: t.ctx.ADMIN })).toBeNull();
+
+    const overdueSince = new Date(Date.now() - 2 * 86400_000);
+    await set({ subscriptionStatus: "past_due", pastDueSince: overdueSince });
+    const grace = await getPastDueNotice({ ctx: t.ctx.ADMIN });
+    expect(grace).toEqual({ plan: "Pro", graceEndsAt: new Date(overdueSince.getTime() + env().BILLING_GRACE_DAYS * 86400_000).toISOString() });
+
+    await set({ pastDueSince: new Date(Date.now() - (env().BILLING_GRACE_DAYS + 1) * 86400_000) });
+    expect(await getPastDueNotice({ ctx: t.ctx.ADMIN })).toEqual({ plan: "Pro", graceEndsAt: null });
+    await withBillingOff(async () => expect(await getPastDueNotice({ ctx: t.ctx.ADMIN })).toBeNull());
   });
 });
