@@ -1,10 +1,11 @@
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { Redis } from "ioredis";
+import { billingServerPaths } from "./billing-server";
 import { BASE_DATABASE_URL, BASE_REDIS_URL, dropTestDatabase } from "../helpers/test-db";
 
-/** Stops the app server (worker first) and waits for it, so nothing queries the dropped database. */
-async function stopServer() {
-  const pidFile = `${process.env.E2E_MAIL_DIR}.pid`;
+/** Stops an app server (worker first) and waits for it, so nothing queries the dropped database. */
+async function stopServer(mailDir: string) {
+  const pidFile = `${mailDir}.pid`;
   if (!existsSync(pidFile)) return;
   const pid = Number(readFileSync(pidFile, "utf8"));
   rmSync(pidFile, { force: true });
@@ -22,11 +23,14 @@ async function stopServer() {
 }
 
 export default async function teardown() {
-  await stopServer();
-  await dropTestDatabase(BASE_DATABASE_URL, process.env.E2E_DB_NAME!).catch((e) => console.error("drop e2e db:", e.message));
-  rmSync(process.env.E2E_MAIL_DIR!, { recursive: true, force: true });
+  const servers = [{ E2E_DB_NAME: process.env.E2E_DB_NAME!, E2E_MAIL_DIR: process.env.E2E_MAIL_DIR!, E2E_REDIS_PREFIX: process.env.E2E_REDIS_PREFIX! }, billingServerPaths()];
+  await Promise.all(servers.map((s) => stopServer(s.E2E_MAIL_DIR)));
   const r = new Redis(BASE_REDIS_URL);
-  const keys = await r.keys(`${process.env.E2E_REDIS_PREFIX}*`);
-  if (keys.length) await r.del(...keys);
+  for (const s of servers) {
+    await dropTestDatabase(BASE_DATABASE_URL, s.E2E_DB_NAME).catch((e) => console.error("drop e2e db:", e.message));
+    rmSync(s.E2E_MAIL_DIR, { recursive: true, force: true });
+    const keys = await r.keys(`${s.E2E_REDIS_PREFIX}*`);
+    if (keys.length) await r.del(...keys);
+  }
   await r.quit();
 }

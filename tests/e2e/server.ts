@@ -9,6 +9,7 @@ import { simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
 import { runMigrations } from "../../src/server/db/migrate";
 import { BASE_DATABASE_URL, withDatabase } from "../helpers/test-db";
+import { startStripeStub } from "../helpers/stripe-stub";
 import { TEST_SECRETS } from "../helpers/test-secrets";
 import pg from "pg";
 
@@ -40,7 +41,10 @@ async function main() {
   });
   await new Promise<void>((r) => smtp.listen(Number(process.env.E2E_SMTP_PORT), "127.0.0.1", r));
 
-  Object.assign(process.env, TEST_SECRETS, {
+  // The billing app (E2E_BILLING=1, tests/e2e/billing*.spec.ts): billing on, against a Stripe stub in this process.
+  const billing = process.env.E2E_BILLING === "1" ? await billingEnv() : {};
+
+  Object.assign(process.env, TEST_SECRETS, billing, {
     NODE_ENV: "production",
     PORT: process.env.E2E_PORT,
     HOST: "127.0.0.1",
@@ -70,6 +74,17 @@ async function main() {
     setTimeout(() => process.exit(0), 10_000).unref();
   });
   writeFileSync(`${mailDir}.pid`, String(process.pid));
+}
+
+async function billingEnv(): Promise<Record<string, string>> {
+  const stub = await startStripeStub();
+  const prices = Object.fromEntries(
+    ["STARTER", "PRO", "BUSINESS"].flatMap((plan) => [
+      [`STRIPE_PRICE_${plan}_MONTHLY`, `price_e2e_${plan.toLowerCase()}_monthly`],
+      [`STRIPE_PRICE_${plan}_YEARLY`, `price_e2e_${plan.toLowerCase()}_yearly`],
+    ]),
+  );
+  return { STRIPE_SECRET_KEY: "sk_test_perigee_e2e", STRIPE_WEBHOOK_SECRET: "whsec_perigee_e2e", STRIPE_API_URL: stub.url, ...prices };
 }
 
 main().catch((e) => {

@@ -3,13 +3,16 @@ import { ConfirmEmailBanner } from "@/components/account/confirm-email-banner";
 import { NAV_TOGGLE_ID, NavLinks } from "@/components/shell/nav-links";
 import { OrgSwitcher } from "@/components/shell/org-switcher";
 import { SignOutButton } from "@/components/shell/sign-out-button";
+import { PastDueBanner } from "@/components/billing/past-due-banner";
 import { can } from "@/server/auth/permissions";
 import { env } from "@/server/env";
+import { getPastDueNotice } from "@/server/services/billing/get-past-due-notice";
 import { requireCtx } from "@/web/session";
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
   const ctx = await requireCtx();
   const { session } = ctx;
+  const pastDue = can(ctx.org.role, "billing:manage") ? await getPastDueNotice({ ctx }) : null;
   const settings = [
     { href: "/settings/account", label: "Account" },
     { href: "/settings/security", label: "Security" },
@@ -72,6 +75,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
       </aside>
       <main id="main" className="main">
         {!session.user.emailConfirmed && <ConfirmEmailBanner email={session.user.email} />}
+        {pastDue && <PastDueBanner notice={pastDue} />}
         {children}
       </main>
     </div>
