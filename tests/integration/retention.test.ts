@@ -6,7 +6,7 @@ import { MAINTENANCE_QUEUE } from "../../src/server/jobs/catalog";
 import { dispatcher } from "../../src/server/jobs/processors";
 import { ensurePartitions } from "../../src/server/monitors/partitions";
 import { sharedQueue } from "../../src/server/monitors/schedule";
-import { runRetention } from "../../src/server/privacy/retention";
+import { retentionRules, runRetention } from "../../src/server/privacy/retention";
 import { deleteMonitors } from "../../src/server/services/monitors/delete";
 import { createOrg, createTenant } from "../helpers/factories";
 import { insertMonitor } from "../helpers/monitor-factory";
@@ -95,6 +95,19 @@ describe("retention", () => {
     const before = [await ages(free.id, fm.seq, fm.id), await ages(pro.id, pm.seq, pm.id)];
     await runRetention({ now: NOW, enabled: true });
     expect([await ages(free.id, fm.seq, fm.id), await ages(pro.id, pm.seq, pm.id)]).toEqual(before);
+  });
+
+  it("states each retention for the dashboard: the plan's for monitoring data and the API access log, the install's for the rest", () => {
+    const rules = Object.fromEntries(retentionRules({ retentionDays: 30 }).map((r) => [r.what, r.days]));
+    expect(rules).toMatchObject({
+      "Check results (raw)": 30,
+      "Hourly and daily rollups": 30,
+      "Incidents and monitor events": 30,
+      "API access log": 30,
+      "Audit log": 365,
+      "Notification log": 90,
+      "Server logs": 90,
+    });
   });
 
   it("self-hosted keeps RETENTION_DAYS (365 by default) for every organization", async () => {

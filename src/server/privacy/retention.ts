@@ -1,17 +1,40 @@
 import { inArray, sql } from "drizzle-orm";
 import { purgeApiAccessLog } from "../api/retention";
 import { billingEnabled, effectivePlan } from "../billing/effective";
+import type { PlanLimits } from "../billing/plans";
 import { db } from "../db/client";
 import { monitors, organizations } from "../db/schema";
 import { env } from "../env";
 import { log } from "../log";
 import { dropPartitionsBefore } from "../monitors/partitions";
+import { NOTIFICATION_HISTORY_DAYS } from "../notifications/retention";
+import { STATUS_NOTICE_DAYS } from "../status/retention";
 import { deleteInBatches, deleteResultsOf, orphanSeqs } from "./results";
 
 const DAY = 86_400_000;
 /** Failure messages kept per monitor at most (the monitor page shows the latest 100). */
 const FAILURES_PER_MONITOR = 1000;
 const ORG_CHUNK = 1000;
+/** Server logs (stdout JSON): the Compose deployment rotates them away after this many days. */
+const SERVER_LOG_DAYS = 90;
+
+export type RetentionRule = { what: string; days: number; note?: string };
+
+/** What is kept how long for an organization on these limits: the dashboard states it, the jobs enforce it. */
+export function retentionRules(limits: Pick<PlanLimits, "retentionDays">): RetentionRule[] {
+  const days = limits.retentionDays;
+  return [
+    { what: "Check results (raw)", days, note: "every check with its timings" },
+    { what: "Hourly and daily rollups", days, note: "uptime and response-time history" },
+    { what: "Incidents and monitor events", days, note: "open incidents are kept until they close" },
+    { what: "Failure messages", days, note: "at most the latest 1,000 per monitor" },
+    { what: "API access log", days, note: "method, route, status and caller IP of each API request" },
+    { what: "Audit log", days: env().AUDIT_RETENTION_DAYS, note: "who did what, from which IP and browser" },
+    { what: "Notification log", days: NOTIFICATION_HISTORY_DAYS, note: "alerts sent and their delivery attempts" },
+    { what: "Status page notices", days: STATUS_NOTICE_DAYS, note: "which subscribers were told what; unconfirmed subscribers go a day after their link expires" },
+    { what: "Server logs", days: SERVER_LOG_DAYS, note: "rotated by the deployment" },
+  ];
+}
 
 export type RetentionCounts = {
   partitionsDropped: number;
