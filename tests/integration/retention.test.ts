@@ -12,9 +12,10 @@ import { createOrg, createTenant } from "../helpers/factories";
 import { insertMonitor } from "../helpers/monitor-factory";
 
 const DAY = 86_400_000;
-// A clock in the past: every other test file's rows (written "now") are in its future, so a
-// pass run here while they run deletes nothing of theirs.
-const NOW = new Date(Date.UTC(2021, 0, 1, 12));
+// Per-plan deletes are limited to this file's organizations (other files' tenants run beside
+// them); rows are dated relative to now, so a worker's own daily pass (self-hosted, 365 days)
+// running meanwhile deletes nothing this file expects to stay.
+const NOW = new Date();
 const daysAgo = (n: number) => new Date(NOW.getTime() - n * DAY);
 const partition = (d: Date) => `check_results_p${d.toISOString().slice(0, 10).replace(/-/g, "")}`;
 
@@ -79,7 +80,7 @@ describe("retention", () => {
       .insert(incidents)
       .values({ organizationId: free.id, monitorId: fm.id, openedAt: daysAgo(397) });
 
-    const counts = await runRetention({ now: NOW, enabled: true });
+    const counts = await runRetention({ now: NOW, enabled: true, organizationIds: [free.id, pro.id] });
     expect(counts.partitionsDropped).toBeGreaterThanOrEqual(1);
     const left = await db().execute(sql`select 1 from pg_class where relname = ${partition(daysAgo(397))}`);
     expect(left.rows).toHaveLength(0);
@@ -93,7 +94,7 @@ describe("retention", () => {
     expect(counts.incidents).toBeGreaterThanOrEqual(3);
 
     const before = [await ages(free.id, fm.seq, fm.id), await ages(pro.id, pm.seq, pm.id)];
-    await runRetention({ now: NOW, enabled: true });
+    await runRetention({ now: NOW, enabled: true, organizationIds: [free.id, pro.id] });
     expect([await ages(free.id, fm.seq, fm.id), await ages(pro.id, pm.seq, pm.id)]).toEqual(before);
   });
 
@@ -115,7 +116,7 @@ describe("retention", () => {
     const org = await createOrg("Self-hosted");
     const m = await insertMonitor(org.id);
     await seed(org.id, m.seq, m.id, [200]);
-    await runRetention({ now: NOW, enabled: false });
+    await runRetention({ now: NOW, enabled: false, organizationIds: [org.id] });
     expect((await ages(org.id, m.seq, m.id)).results).toEqual([200]);
   });
 
@@ -151,7 +152,7 @@ describe("retention", () => {
     await addRollups(m.seq, new Date(Date.now() - 7_200_000));
     // Deleted without its job (as before results were deleted with their monitor, or a flushed Redis).
     await db().delete(monitors).where(eq(monitors.id, m.id));
-    const counts = await runRetention({ now: NOW, enabled: true });
+    const counts = await runRetention({ now: NOW, enabled: true, organizationIds: [org.id] });
     expect(counts.orphanedMonitors).toBeGreaterThanOrEqual(1);
     expect([await results(m.seq), await rollups(m.seq)]).toEqual([0, 0]);
   });
