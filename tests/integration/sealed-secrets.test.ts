@@ -11,6 +11,7 @@ import { createMonitor } from "../../src/server/services/monitors/create";
 import { getMonitor } from "../../src/server/services/monitors/get";
 import { testMonitorNow } from "../../src/server/services/monitors/test-now";
 import { updateMonitor } from "../../src/server/services/monitors/update";
+import { sealLegacySecrets } from "../../src/server/privacy/seal-legacy";
 import { createTenant } from "../helpers/factories";
 import { insertMonitor } from "../helpers/monitor-factory";
 import { startReceiver, type Receiver } from "../helpers/receiver";
@@ -65,6 +66,28 @@ describe("HTTP monitor request body", () => {
     const stored = await row(legacy.id);
     expect(JSON.stringify(stored.config)).not.toContain("body-secret");
     expect(openSecrets(legacy.id, stored.secretsEnc).body).toBe(BODY);
+  });
+});
+
+describe("values saved in plain config before they were sealed", () => {
+  it("are sealed by the daily pass without changing what the check sends or the channel uses", async () => {
+    const legacy = await insertMonitor(t.org.id, { config: { url: `${rx.url}/legacy`, method: "POST", body: BODY, authType: "none", headerNames: [], expectedStatus: [{ from: 200, to: 299 }] } });
+    const c = await createChannel({ ctx: t.ctx.EDITOR, input: { name: "Old SMS", type: "sms", to: "+14155550123", authToken: "twilio-token-123" } });
+    const [ch] = await db().select().from(notificationChannels).where(eq(notificationChannels.id, c.id));
+    await db()
+      .update(notificationChannels)
+      .set({ config: { ...ch!.config, accountSid: SID } })
+      .where(eq(notificationChannels.id, c.id));
+
+    expect(await sealLegacySecrets()).toBeGreaterThanOrEqual(2);
+    const m = await row(legacy.id);
+    expect(JSON.stringify(m.config)).not.toContain("body-secret");
+    expect((toExecutable(m) as { body?: string }).body).toBe(BODY);
+    expect(m.version).toBe(legacy.version);
+    const [after] = await db().select().from(notificationChannels).where(eq(notificationChannels.id, c.id));
+    expect(JSON.stringify(after!.config)).not.toContain(SID);
+    expect(openChannelSecrets(after!)).toEqual({ accountSid: SID, authToken: "twilio-token-123" });
+    expect((await getChannel({ ctx: t.ctx.VIEWER, channelId: c.id })).accountSid).toBe(MASK);
   });
 });
 

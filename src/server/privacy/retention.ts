@@ -10,6 +10,7 @@ import { dropPartitionsBefore } from "../monitors/partitions";
 import { NOTIFICATION_HISTORY_DAYS } from "../notifications/retention";
 import { STATUS_NOTICE_DAYS } from "../status/retention";
 import { deleteInBatches, deleteResultsOf, orphanSeqs } from "./results";
+import { sealLegacySecrets } from "./seal-legacy";
 
 const DAY = 86_400_000;
 /** Failure messages kept per monitor at most (the monitor page shows the latest 100). */
@@ -48,6 +49,8 @@ export type RetentionCounts = {
   checkFailures: number;
   apiAccessLog: number;
   auditLog: number;
+  /** Request bodies and Twilio SIDs saved in plain config before they were sealed. */
+  legacySecretsSealed: number;
 };
 
 function chunks<T>(xs: T[], size: number): T[][] {
@@ -89,6 +92,7 @@ export async function runRetention({
     checkFailures: 0,
     apiAccessLog: 0,
     auditLog: 0,
+    legacySecretsSealed: 0,
   };
 
   // Organizations grouped by the retention their plan gives them (a handful of distinct values).
@@ -157,6 +161,8 @@ export async function runRetention({
 
   const auditBefore = new Date(now.getTime() - env().AUDIT_RETENTION_DAYS * DAY).toISOString();
   counts.auditLog = await deleteInBatches((limit) => sql`delete from audit_log where id = any(array(select id from audit_log where created_at < ${auditBefore}::timestamptz limit ${limit}))`);
+
+  counts.legacySecretsSealed = await sealLegacySecrets();
 
   log.info("retention pass done", { ...counts, ms: Date.now() - started });
   return counts;
