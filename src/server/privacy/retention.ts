@@ -102,7 +102,10 @@ export async function runRetention({
   for (const o of orgs) {
     const days = effectivePlan(o, now, enabled).limits.retentionDays;
     longest = Math.max(longest, days);
-    if (!organizationIds || organizationIds.includes(o.id)) byDays.set(days, [...(byDays.get(days) ?? []), o.id]);
+    if (organizationIds && !organizationIds.includes(o.id)) continue;
+    const group = byDays.get(days);
+    if (group) group.push(o.id);
+    else byDays.set(days, [o.id]);
   }
 
   if (longest) counts.partitionsDropped = (await dropPartitionsBefore(new Date(now.getTime() - longest * DAY))).length;
