@@ -189,6 +189,10 @@ export type ProbeEnv = z.infer<typeof probeSchema>;
 
 export function parseProbeEnv(source: Source): ProbeEnv {
   const e = validate(probeSchema, source);
+  // The probe fetches monitor configs, credentials included, from PERIGEE_URL.
+  if (new URL(e.PERIGEE_URL).protocol !== "https:" && !e.PROBE_INSECURE) {
+    throw new EnvError([`PERIGEE_URL: must be an https:// URL (${e.PERIGEE_URL} would carry monitor credentials unencrypted); set PROBE_INSECURE=true to allow http:// for local use`]);
+  }
   return { ...e, PERIGEE_URL: e.PERIGEE_URL.replace(/\/$/, "") };
 }
 

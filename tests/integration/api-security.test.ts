@@ -329,7 +329,7 @@ describe("access log retention", () => {
         { organizationId: mine.org.id, apiKeyId: k.id, method: "GET", route: "/api/v1/monitors", status: 200, latencyMs: 1, createdAt: old },
         { organizationId: mine.org.id, apiKeyId: k.id, method: "GET", route: "/api/v1/events", status: 200, latencyMs: 1 },
       ]);
-    expect(await purgeApiAccessLog()).toBeGreaterThanOrEqual(1);
+    expect(await purgeApiAccessLog([mine.org.id], new Date(Date.now() - 30 * 86_400_000))).toBe(1);
     const left = await db().select().from(apiAccessLog).where(eq(apiAccessLog.apiKeyId, k.id));
     expect(left.map((r) => r.route)).toEqual(["/api/v1/events"]);
   });

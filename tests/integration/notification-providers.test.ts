@@ -187,7 +187,7 @@ const PROVIDERS: Provider[] = [
       {
         status: 404,
         answer: twilioError(404, 20404, `The requested resource /2010-04-01/Accounts/${SID}/Messages.json was not found`),
-        error: `Twilio answered HTTP 404: The requested resource /2010-04-01/Accounts/${SID}/Messages.json was not found`,
+        error: "Twilio answered HTTP 404: The requested resource /2010-04-01/Accounts/AC…/Messages.json was not found",
       },
     ],
     busy: [

@@ -96,4 +96,14 @@ describe("parseProbeEnv", () => {
     expect(e.CHECK_CONCURRENCY).toBe(parseEnv(good).CHECK_CONCURRENCY);
     expect(e.ALLOW_PRIVATE_TARGETS).toBe(false);
   });
+
+  it("refuses an http:// PERIGEE_URL unless PROBE_INSECURE=true (the configs it fetches carry credentials)", () => {
+    const id = { PROBE_ID: "p1", PROBE_SECRET: "s" };
+    for (const url of [undefined, "http://perigee.example.com"]) {
+      expect(() => parseProbeEnv({ ...id, PERIGEE_URL: url })).toThrow(/PERIGEE_URL: must be an https:\/\/ URL.*PROBE_INSECURE=true/);
+    }
+    expect(() => parseProbeEnv({ ...id, PERIGEE_URL: "http://perigee.example.com", PROBE_INSECURE: "false" })).toThrow(/PROBE_INSECURE/);
+    expect(parseProbeEnv({ ...id, PERIGEE_URL: "http://127.0.0.1:3000/", PROBE_INSECURE: "true" })).toMatchObject({ PERIGEE_URL: "http://127.0.0.1:3000", PROBE_INSECURE: true });
+    expect(parseProbeEnv({ ...id, PERIGEE_URL: "https://perigee.example.com" }).PROBE_INSECURE).toBe(false);
+  });
 });

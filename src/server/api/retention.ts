@@ -1,12 +1,15 @@
-import { lt } from "drizzle-orm";
-import { db } from "../db/client";
-import { apiAccessLog } from "../db/schema";
+import { sql } from "drizzle-orm";
+import { deleteInBatches } from "../privacy/results";
 
-/** API access log retention: 30 days until plans set their own. */
-export async function purgeApiAccessLog(now = new Date(), days = 30): Promise<number> {
-  const rows = await db()
-    .delete(apiAccessLog)
-    .where(lt(apiAccessLog.createdAt, new Date(now.getTime() - days * 86_400_000)))
-    .returning({ id: apiAccessLog.id });
-  return rows.length;
+/**
+ * API access log retention (request lines with the caller's IP): rows of these organizations
+ * older than `before` are deleted in batches. The daily retention job (privacy/retention.ts)
+ * calls it with each plan's retention.
+ */
+export async function purgeApiAccessLog(organizationIds: string[], before: Date): Promise<number> {
+  if (!organizationIds.length) return 0;
+  return deleteInBatches(
+    (limit) => sql`delete from api_access_log where id = any(array(
+      select id from api_access_log where organization_id = any(${sql.param(organizationIds)}::uuid[]) and created_at < ${before.toISOString()}::timestamptz limit ${limit}))`,
+  );
 }

@@ -108,6 +108,18 @@ export const JOBS = {
   privacyPurge: maintenance("privacy-purge", HOUR),
   /** Deletes what is past its retention (privacy/retention.ts). */
   retention: maintenance("retention", 24 * HOUR),
+  /**
+   * Deletes the raw results and rollups of deleted monitors in batches (privacy/results.ts), so
+   * deleting a monitor answers at once; job id = the first seq. The daily retention pass deletes
+   * any a lost job left behind.
+   */
+  deleteResults: {
+    queue: MAINTENANCE_QUEUE,
+    name: "delete-results",
+    payload: z.object({ seqs: z.array(z.number().int().min(1)).min(1).max(1000) }).strict(),
+    retry: () => ({ attempts: 5, backoff: { type: "exponential", delay: 30_000 } }),
+    keep: { removeOnComplete: 50, removeOnFail: 200 },
+  },
 } as const satisfies Record<string, JobDef>;
 
 export type JobKey = keyof typeof JOBS;

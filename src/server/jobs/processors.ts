@@ -1,8 +1,8 @@
 import { UnrecoverableError, type Job } from "bullmq";
-import { purgeApiAccessLog } from "../api/retention";
 import { applyBillingState, enforcePlans } from "../billing/enforce";
 import { reconcileBilling } from "../billing/reconcile";
 import { purgeDeleted } from "../privacy/purge";
+import { deleteResultsOf } from "../privacy/results";
 import { runRetention } from "../privacy/retention";
 import type { ResultBatcher } from "../monitors/batcher";
 import { sweepHeartbeats } from "../monitors/heartbeat";
@@ -50,7 +50,7 @@ const PROCESSORS: Processors = {
     if (r.status === "failed") throw new UnrecoverableError(r.error.message);
     return r.status;
   },
-  purgeExpired: () => Promise.all([purgeExpired(), purgeNotificationHistory(), purgeApiAccessLog(), purgeStatusSubscriberData()]),
+  purgeExpired: () => Promise.all([purgeExpired(), purgeNotificationHistory(), purgeStatusSubscriberData()]),
   partitions: () => ensurePartitions(),
   compactResults: () => compactFinishedPartitions(),
   uptimeSummaries: () => refreshUptimeSummaries(),
@@ -67,6 +67,7 @@ const PROCESSORS: Processors = {
   billingApply: ({ organizationId }) => applyBillingState(organizationId),
   privacyPurge: () => purgeDeleted(),
   retention: () => runRetention(),
+  deleteResults: ({ seqs }) => deleteResultsOf(seqs),
   statusMaintenanceNotices: () => recordMaintenanceNotices(),
 };
 

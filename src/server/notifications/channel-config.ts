@@ -45,8 +45,11 @@ export function toChannelView(c: NotificationChannel): ChannelView {
   const cfg = c.config as Record<string, unknown>;
   // Which secrets are set is recorded in config.secretFields (no decryption needed to list).
   const set = (cfg.secretFields as string[] | undefined) ?? [];
-  const secretNames = Object.fromEntries((CHANNEL_SECRET_FIELDS[c.type] as readonly string[]).filter((f) => set.includes(f)).map((f) => [f, MASK]));
-  const { secretFields: _omit, ...shown } = cfg;
+  const secretFields = CHANNEL_SECRET_FIELDS[c.type] as readonly string[];
+  // A field sealed since the row was saved may still sit in its plain config (e.g. a Twilio SID): masked all the same.
+  const secretNames = Object.fromEntries(secretFields.filter((f) => set.includes(f) || cfg[f] !== undefined).map((f) => [f, MASK]));
+  const { secretFields: _omit, ...rest } = cfg;
+  const shown = Object.fromEntries(Object.entries(rest).filter(([k]) => !secretFields.includes(k)));
   return {
     id: c.id,
     name: c.name,

@@ -30,7 +30,7 @@ export const apiKeys = pgTable(
   (t) => [uniqueIndex("api_keys_hash_uq").on(t.keyHash), index("api_keys_org_idx").on(t.organizationId, t.createdAt)],
 );
 
-/** One row per API request (kept per plan retention; purged by the maintenance job). */
+/** One row per API request, with the caller's IP: kept for the plan's retention (the daily retention job, privacy/retention.ts). */
 export const apiAccessLog = pgTable(
   "api_access_log",
   {

@@ -2,8 +2,8 @@ import { index, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { organizations } from "./organizations";
 import { users } from "./users";
 
-// The cookie holds a random token; only its SHA-256 is stored, so a database leak
-// yields no usable session.
+// The cookie holds a random token; only its HMAC-SHA256 keyed with AUTH_SECRET is stored
+// (lib/crypto.ts hashToken), so a database leak without AUTH_SECRET yields no usable session.
 export const sessions = pgTable(
   "sessions",
   {

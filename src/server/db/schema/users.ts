@@ -9,7 +9,7 @@ export const users = pgTable(
     name: text("name").notNull(),
     passwordHash: text("password_hash").notNull(),
     isAdmin: boolean("is_admin").notNull().default(false),
-    // AES-256-GCM envelope "keyId:iv:tag:ciphertext"; null until 2FA enrollment starts.
+    // AES-256-GCM envelope "v1.<keyId>.<iv>.<tag>.<ciphertext>" bound to this user (lib/crypto.ts); null until 2FA enrollment starts.
     totpSecretEnc: text("totp_secret_enc"),
     totpEnabledAt: timestamp("totp_enabled_at", { withTimezone: true }),
     // Highest TOTP time step accepted so far: a code is usable once only.

@@ -19,7 +19,14 @@ const headerName = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 const MASK = "••••••";
 
-type Secrets = { headers?: Record<string, string>; authUsername?: string; authPassword?: string; authToken?: string };
+type Secrets = { headers?: Record<string, string>; body?: string; authUsername?: string; authPassword?: string; authToken?: string };
+
+/**
+ * The request body is sealed with the other secrets (it often carries a token or credentials).
+ * Monitors saved before it was have it in plain config: read from there until their next save
+ * moves it into the sealed secrets.
+ */
+const bodyOf = (c: Record<string, unknown>, s: Secrets): string | undefined => s.body ?? str(c.body);
 
 /** HTTP(S): status code, keyword or JSON value of a URL. */
 export const http = defineKind({
@@ -64,17 +71,18 @@ export const http = defineKind({
     if ((v.jsonPath && v.jsonExpected === undefined) || (!v.jsonPath && v.jsonExpected)) need("jsonPath", "Give both a JSON path and the expected value");
     if (v.body && (v.method === "GET" || v.method === "HEAD")) need("body", `A ${v.method} request cannot have a body`);
   },
-  secretFields: ["authPassword", "authToken"],
+  secretFields: ["body", "authPassword", "authToken"],
   split(d) {
     const secrets: Secrets = {};
     if (Object.keys(d.headers).length) secrets.headers = d.headers;
+    if (d.body) secrets.body = d.body;
     if (d.authType === "basic") Object.assign(secrets, { authUsername: d.authUsername, authPassword: d.authPassword ?? "" });
     if (d.authType === "bearer") secrets.authToken = d.authToken;
     return {
       config: {
         url: d.url,
         method: d.method,
-        body: d.body,
+        hasBody: d.body ? true : undefined,
         authType: d.authType,
         headerNames: Object.keys(d.headers),
         followRedirects: d.followRedirects,
@@ -96,7 +104,7 @@ export const http = defineKind({
       url: c.url,
       method: c.method,
       headers: s.headers,
-      body: c.body,
+      body: bodyOf(c, s),
       authType: c.authType,
       authUsername: s.authUsername,
       authPassword: s.authPassword,
@@ -122,7 +130,7 @@ export const http = defineKind({
         url: str(c.url) ?? "",
         method: (c.method as HttpConfig["method"] | undefined) ?? "GET",
         headers: s.headers ?? {},
-        body: str(c.body),
+        body: bodyOf(c, s),
         auth,
         followRedirects: bool(c.followRedirects) ?? true,
         expectedStatus: (c.expectedStatus as StatusRange[] | undefined) ?? [{ from: 200, to: 299 }],
@@ -160,7 +168,14 @@ export const http = defineKind({
       { name: "url", label: "URL", control: "url", required: true, placeholder: "https://example.com/health", hint: "http:// or https://, with the path to check" },
       { name: "method", label: "Method", control: "select", options: METHODS, default: "GET", row: "method" },
       { name: "expectedStatus", label: "Expected status codes", control: "codes", default: "200-299", hint: "Codes and ranges, e.g. 200-299, 301", row: "method" },
-      { name: "body", label: "Request body", control: "textarea", when: { field: "method", notIn: ["GET", "HEAD"] } },
+      {
+        name: "body",
+        label: "Request body",
+        control: "textarea",
+        secret: true,
+        hint: "Sealed like headers: once saved it shows as ••••••; leave that to keep it",
+        when: { field: "method", notIn: ["GET", "HEAD"] },
+      },
       { name: "keyword", label: "Keyword", control: "text", section: "checks", hint: "Case-sensitive text the body must contain", row: "keyword" },
       { name: "keywordAbsent", label: "Alert when the keyword is present", control: "checkbox", section: "checks", hint: "For error pages: DOWN when the text appears", row: "keyword" },
       { name: "jsonPath", label: "JSON path", control: "text", section: "checks", placeholder: "$.status", row: "json" },
@@ -191,7 +206,7 @@ export const http = defineKind({
     url: z.string().optional(),
     method: z.string().optional(),
     headers: z.record(z.string(), z.string()).describe("Header names; values are write-only and shown masked"),
-    body: z.string().optional(),
+    body: z.string().optional().describe("Write-only: shown masked when set"),
     authType: z.string(),
     authUsername: z.string().optional(),
     followRedirects: z.boolean().optional(),
@@ -207,13 +222,15 @@ export const http = defineKind({
   toView(_m, c, secrets) {
     // Only basic auth shows something from the sealed secrets (the username); header names are in config.
     const s: MonitorSecrets = c.authType === "basic" ? secrets() : {};
+    // Listing monitors decrypts nothing for the body: config records that one is set.
+    const hasBody = c.hasBody === true || typeof c.body === "string";
     const headerNames = (c.headerNames as string[] | undefined) ?? [];
     return {
       url: str(c.url),
       method: str(c.method),
       // Header names are shown; values may be secrets and are masked.
       headers: Object.fromEntries(headerNames.map((k) => [k, MASK])),
-      body: str(c.body),
+      body: hasBody ? MASK : undefined,
       authType: str(c.authType) ?? "none",
       authUsername: str(s.authUsername),
       followRedirects: bool(c.followRedirects),

@@ -86,7 +86,8 @@ export const sms = defineProvider({
     // The install's Twilio credentials only ever go to the install's TWILIO_API_URL.
     { check: (v) => !v.baseUrl || Boolean(v.accountSid && v.authToken), path: "baseUrl", message: "A custom Twilio base URL needs this channel's own account SID and auth token" },
   ],
-  secrets: ["authToken"],
+  // The account SID is sealed too: with the token it is the whole credential.
+  secrets: ["accountSid", "authToken"],
   urls: ["baseUrl"],
   form: [
     { name: "to", label: "Phone number", hint: "International format", placeholder: "+14155550123" },
@@ -98,7 +99,7 @@ export const sms = defineProvider({
   view: {
     to: { schema: view.text, label: "to" },
     from: { schema: view.text, label: "from" },
-    accountSid: { schema: view.text, label: "account" },
+    accountSid: { schema: view.masked, label: "account" },
     authToken: { schema: view.masked, label: "auth token" },
     baseUrl: { schema: view.text, label: "via" },
   },
@@ -107,7 +108,8 @@ export const sms = defineProvider({
   async send({ channel, secrets, message }) {
     const e = env();
     const customBase = channel.config.baseUrl as string | undefined;
-    const ownSid = channel.config.accountSid as string | undefined;
+    // Channels saved before the SID was sealed have it in config until their next save.
+    const ownSid = secrets.accountSid ?? (channel.config.accountSid as string | undefined);
     const ownToken = secrets.authToken;
     // The install's credentials go only to the install's TWILIO_API_URL, never to a URL a
     // customer chose: a channel with its own base URL must bring its own credentials.
@@ -140,7 +142,9 @@ export const sms = defineProvider({
           // not JSON
         }
         const retryable = a.status >= 500 || a.status === 408 || a.status === 429;
-        throw new DeliveryError(`Twilio answered HTTP ${a.status}${detail ? `: ${detail}` : ""}`, retryable, a.status, a.body.slice(0, 1000), retryAfterMs(a.headers["retry-after"]));
+        // Twilio echoes the account SID in its error paths; the error is stored and shown, the SID is sealed.
+        const hide = (t: string) => t.replaceAll(accountSid, "AC…");
+        throw new DeliveryError(`Twilio answered HTTP ${a.status}${detail ? `: ${hide(detail)}` : ""}`, retryable, a.status, hide(a.body.slice(0, 1000)), retryAfterMs(a.headers["retry-after"]));
       }
       throw new DeliveryError(`Could not reach Twilio: ${(err as Error).message}`, true);
     }
