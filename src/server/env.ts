@@ -125,6 +125,19 @@ const schema = z.object({
   RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
   /** Days the audit log is kept (any plan). */
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
+  /**
+   * Maintenance jobs this install's workers do not schedule (comma-separated job names, e.g.
+   * "retention,privacy-purge" where an external scheduler runs them instead).
+   */
+  MAINTENANCE_JOBS_OFF: z
+    .string()
+    .default("")
+    .transform((v) =>
+      v
+        .split(",")
+        .map((x) => x.trim())
+        .filter(Boolean),
+    ),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   // The web entry (workers/web.ts): address to bind, processes sharing the port, and
   // PERIGEE_DEV=1 to serve `next dev` behind the same server.

@@ -1,18 +1,27 @@
 import type { Queue } from "bullmq";
+import { env } from "../env";
 import { log } from "../log";
 import { jobOptions, maintenanceJobs } from "./catalog";
 
 /** How often a worker re-asserts its job schedulers unless told otherwise. */
 export const SCHEDULER_REFRESH_MS = 60_000;
 
+/** The maintenance jobs this install runs: all but those MAINTENANCE_JOBS_OFF names. */
+export function enabledMaintenanceJobs() {
+  const off = new Set(env().MAINTENANCE_JOBS_OFF);
+  return Object.entries(maintenanceJobs).filter(([, j]) => !off.has(j.name)) as [keyof typeof maintenanceJobs, (typeof maintenanceJobs)[keyof typeof maintenanceJobs]][];
+}
+
 /**
- * Upserts every maintenance job scheduler. Idempotent: an existing scheduler with the same id
- * and interval keeps its next run, so any number of workers may call this at any time.
+ * Upserts every enabled maintenance job scheduler and removes those switched off. Idempotent:
+ * an existing scheduler with the same id and interval keeps its next run, so any number of
+ * workers may call this at any time.
  */
 export async function upsertMaintenanceSchedulers(queue: Queue): Promise<void> {
-  for (const [key, j] of Object.entries(maintenanceJobs)) {
-    await queue.upsertJobScheduler(j.name, { every: j.everyMs }, { name: j.name, data: {}, opts: jobOptions(key as keyof typeof maintenanceJobs) });
+  for (const [key, j] of enabledMaintenanceJobs()) {
+    await queue.upsertJobScheduler(j.name, { every: j.everyMs }, { name: j.name, data: {}, opts: jobOptions(key) });
   }
+  for (const name of env().MAINTENANCE_JOBS_OFF) await queue.removeJobScheduler(name);
 }
 
 /**
