@@ -136,9 +136,9 @@ export async function bulkAction(_prev: FormState, formData: FormData): Promise<
   return { ok: r.ok, message: r.message };
 }
 
-export async function monitorOpAction(formData: FormData): Promise<void> {
+export async function monitorOpAction(_prev: FormState, formData: FormData): Promise<FormState> {
   let goTo: string | null = null;
-  await runAction(formData, async () => {
+  const state = await runAction(formData, async () => {
     const ctx = await requireCtx();
     const id = String(formData.get("monitorId") ?? "");
     const op = String(formData.get("op") ?? "");
@@ -149,5 +149,6 @@ export async function monitorOpAction(formData: FormData): Promise<void> {
     }
   });
   revalidatePath("/monitors");
-  if (goTo) redirect(goTo);
+  if (goTo && state.ok) redirect(goTo);
+  return state;
 }

@@ -17,7 +17,7 @@ import { getMonitor } from "@/server/services/monitors/get";
 import { dailyBars } from "@/server/services/monitors/daily-bars";
 import { getUptime, WINDOWS, type UptimeWindow } from "@/server/services/monitors/uptime";
 import { requireCtx } from "@/web/session";
-import { monitorOpAction } from "@/web/actions/monitors";
+import { MonitorOpForm } from "@/components/monitors/monitor-op-form";
 
 const WINDOW_LABEL: Record<UptimeWindow, string> = { "24h": "Last 24 hours", "7d": "Last 7 days", "30d": "Last 30 days", "90d": "Last 90 days" };
 
@@ -89,26 +89,17 @@ export default async function MonitorPage({ params }: PageProps<"/monitors/[id]"
         </div>
         {canEdit && (
           <div className="row head-actions">
-            <form action={monitorOpAction}>
-              <input type="hidden" name="monitorId" value={monitor.id} />
-              <button className="btn secondary" name="op" value={monitor.paused ? "resume" : "pause"}>
-                {monitor.paused ? "Resume" : "Pause"}
-              </button>
-            </form>
+            <MonitorOpForm monitorId={monitor.id} op={monitor.paused ? "resume" : "pause"} label={monitor.paused ? "Resume" : "Pause"} className="btn secondary" />
             <Link className="btn secondary" href={`/monitors/${monitor.id}/edit`}>
               Edit
             </Link>
             <details className="danger-zone">
               <summary className="btn secondary danger-text">Delete…</summary>
-              <form action={monitorOpAction} className="popover">
+              <MonitorOpForm monitorId={monitor.id} op="delete" label="Delete monitor" className="btn danger small">
                 <p>
                   Delete <strong>{monitor.name}</strong> with its check history and incidents? This cannot be undone.
                 </p>
-                <input type="hidden" name="monitorId" value={monitor.id} />
-                <button className="btn danger small" name="op" value="delete">
-                  Delete monitor
-                </button>
-              </form>
+              </MonitorOpForm>
             </details>
           </div>
         )}
