@@ -39,7 +39,9 @@ export function proxy(request: NextRequest) {
     "connect-src 'self'",
     "object-src 'none'",
     "base-uri 'self'",
-    "form-action 'self'",
+    // Billing's Upgrade / Manage forms redirect to Stripe's hosted pages (without JavaScript the
+    // browser checks the redirect against form-action).
+    "form-action 'self' https://checkout.stripe.com https://billing.stripe.com",
     "frame-ancestors 'none'",
   ].join("; ");
 
