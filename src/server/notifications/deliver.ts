@@ -9,6 +9,7 @@ import { DeliveryError } from "./http";
 import { buildMessage, type AlertMessage } from "./message";
 import { providerOf } from "./providers";
 import { returnSmsCredit, takeSmsCredit } from "./sms-credits";
+import { UNCONFIRMED_ALERT_SKIP, orgHasConfirmedAdmin } from "./email-gate";
 
 export type DeliveryResult =
   | { status: "delivered" | "skipped"; httpStatus: number | null; response: string | null }
@@ -188,9 +189,11 @@ type SendResult = { ok: true; httpStatus: number | null; response: string | null
 /**
  * Runs a channel's sender; anything unexpected becomes a retryable error with a generic message.
  * An SMS first takes one of the plan's monthly credits (none left: skipped, with the reason),
- * given back when the provider does not accept it.
+ * given back when the provider does not accept it. Email waits for a confirmed ADMIN address
+ * (skipped, not failed: it starts working once one confirms).
  */
 export async function sendTo(channel: Pick<NotificationChannel, "id" | "organizationId" | "name" | "type" | "config" | "secretsEnc">, message: AlertMessage, deliveryId: string): Promise<SendResult> {
+  if (channel.type === "email" && !(await orgHasConfirmedAdmin(channel.organizationId))) return { ok: true, httpStatus: null, response: null, skipped: UNCONFIRMED_ALERT_SKIP };
   const credit = channel.type === "sms" ? await takeSmsCredit(channel.organizationId) : null;
   if (credit && !credit.granted) return { ok: true, httpStatus: null, response: null, skipped: credit.reason };
   const r = await runSender(channel, message, deliveryId);

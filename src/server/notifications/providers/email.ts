@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { esc, layout, sendMail } from "../../mail/mailer";
-import { UNCONFIRMED_ALERT_SKIP, channelOrgHasConfirmedAdmin } from "../../services/account/internal";
 import { DeliveryError } from "../http";
 import { emojiOf, formatDuration, type AlertMessage } from "../message";
 import { view } from "./fields";
@@ -57,8 +56,6 @@ export const email = defineProvider({
   async send({ channel, message }) {
     const to = channel.config.to as string[] | undefined;
     if (!to?.length) throw new DeliveryError("The channel has no recipients", false);
-    // Skipped (and logged so) rather than failed: it starts working once an ADMIN confirms.
-    if (!(await channelOrgHasConfirmedAdmin(channel.id))) return { httpStatus: null, response: null, skipped: UNCONFIRMED_ALERT_SKIP };
     const mail = renderEmail(message);
     try {
       await sendMail({ to: to.join(", "), ...mail });

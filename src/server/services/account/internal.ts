@@ -1,6 +1,6 @@
-import { and, eq, isNotNull, isNull, sql } from "drizzle-orm";
-import { db, type DbOrTx } from "../../db/client";
-import { emailTokens, memberships, notificationChannels, users } from "../../db/schema";
+import { and, eq, isNull } from "drizzle-orm";
+import type { DbOrTx } from "../../db/client";
+import { emailTokens, users } from "../../db/schema";
 import { env } from "../../env";
 import { Forbidden } from "../../errors";
 import { hashToken, randomToken } from "../../lib/crypto";
@@ -9,8 +9,6 @@ import { esc, layout, sendMail } from "../../mail/mailer";
 
 export const EMAIL_TOKEN_TTL_HOURS = 24;
 export type EmailTokenPurpose = "verify" | "change";
-
-export const UNCONFIRMED_ALERT_SKIP = "confirm your email address first: no ADMIN of this organization has confirmed theirs";
 
 /**
  * A new one-use link for `email`; earlier unused links of the same purpose stop working, so
@@ -76,20 +74,4 @@ export const CONFIRM_FIRST = "Confirm your email address before inviting anyone:
 /** Invitations mail third parties in the inviter's name: only a proven address may send them. */
 export async function assertEmailConfirmed(tx: DbOrTx, userId: string): Promise<void> {
   if (!(await isEmailConfirmed(tx, userId))) throw new Forbidden(CONFIRM_FIRST);
-}
-
-/**
- * An organization sends alert email only once one of its ADMINs has proven an address:
- * otherwise anyone could sign up with someone else's address and point alert mail anywhere.
- * Asked by channel, the one thing every sender knows.
- */
-export async function channelOrgHasConfirmedAdmin(channelId: string): Promise<boolean> {
-  const [row] = await db()
-    .select({ one: sql<number>`1` })
-    .from(notificationChannels)
-    .innerJoin(memberships, and(eq(memberships.organizationId, notificationChannels.organizationId), eq(memberships.role, "ADMIN")))
-    .innerJoin(users, eq(users.id, memberships.userId))
-    .where(and(eq(notificationChannels.id, channelId), isNotNull(users.emailVerifiedAt)))
-    .limit(1);
-  return Boolean(row);
 }
