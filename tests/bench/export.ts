@@ -51,7 +51,11 @@ async function main() {
       .values({ email: `bench-${randomBytes(4).toString("hex")}@example.test`, name: "Bench", passwordHash: "x" })
       .returning();
     await db().insert(memberships).values({ organizationId: org!.id, userId: user!.id, role: "ADMIN" });
-    const ctx = { actor: { userId: user!.id, email: user!.email, isAdmin: false }, org: { id: org!.id, slug: org!.slug, name: org!.name, role: "ADMIN" as const }, meta: { ip: null, userAgent: "bench" } };
+    const ctx = {
+      actor: { userId: user!.id, email: user!.email, isAdmin: false },
+      org: { id: org!.id, slug: org!.slug, name: org!.name, role: "ADMIN" as const },
+      meta: { ip: null, userAgent: "bench" },
+    };
     await db()
       .insert(monitors)
       .values(
@@ -75,7 +79,9 @@ async function main() {
     for (let d = -days; d <= 1; d++) {
       const from = new Date(Math.floor(end.getTime() / DAY) * DAY + d * DAY);
       const tag = from.toISOString().slice(0, 10).replace(/-/g, "");
-      await pool().query(`create table if not exists "check_results_p${tag}" partition of check_results for values from ('${from.toISOString()}') to ('${new Date(from.getTime() + DAY).toISOString()}')`);
+      await pool().query(
+        `create table if not exists "check_results_p${tag}" partition of check_results for values from ('${from.toISOString()}') to ('${new Date(from.getTime() + DAY).toISOString()}')`,
+      );
     }
     let t0 = performance.now();
     for (const [i, seq] of seqs.entries()) {

@@ -1,11 +1,11 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { gunzipSync } from "node:zlib";
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { flushAccessLog } from "../../src/server/api/access-log";
 import { db } from "../../src/server/db/client";
-import { invitations } from "../../src/server/db/schema";
+import { invitations, monitors, statusSubscribers } from "../../src/server/db/schema";
 import { recordResults } from "../../src/server/monitors/record-results";
 import { EXPORT_BATCH_ROWS } from "../../src/server/privacy/export";
 import { exportDocumentSchema } from "../../src/server/privacy/export-schema";
@@ -17,6 +17,7 @@ import { dispatchApi } from "../../src/web/api-dispatch";
 import { api } from "../helpers/api";
 import { addMember, createTenant, meta } from "../helpers/factories";
 import { down, res, up } from "../helpers/monitor-factory";
+import { insertComponent, insertIncident, insertPage } from "../helpers/status-factory";
 
 type Doc = ReturnType<typeof exportDocumentSchema.parse>;
 
@@ -44,10 +45,17 @@ async function plant(tag: string) {
   await db()
     .insert(invitations)
     .values({ organizationId: t.org.id, email: `${tag.toLowerCase()}-invitee@example.test`, role: "VIEWER", tokenHash: secret("inv"), expiresAt: new Date(Date.now() + 86_400_000) });
+  const page = await insertPage(t.org.id, { name: `${tag} Status`, passwordHash: secret("pagehash"), access: "password" });
+  const [row] = await db().select().from(monitors).where(eq(monitors.id, m.id));
+  const component = await insertComponent(page, { monitor: row!, name: `${tag} API` });
+  await insertIncident(page, { title: `${tag} outage`, updates: [{ status: "investigating", body: `${tag} looking` }], components: [{ id: component.id, status: "major_outage" }] });
+  await db()
+    .insert(statusSubscribers)
+    .values({ organizationId: t.org.id, pageId: page.id, kind: "email", email: `${tag.toLowerCase()}-follower@example.test`, confirmedAt: new Date() });
   await recordResults([res(m.id, down(`${tag} down`))], new Date(Date.now() - 120_000));
   await recordResults([res(m.id, down(`${tag} down`), "default", new Date(Date.now() - 60_000))]);
   await recordResults([res(m.id, up())]);
-  return { t, m, hb, ch, key, s };
+  return { t, m, hb, ch, key, s, page };
 }
 
 let A: Awaited<ReturnType<typeof plant>>;
@@ -88,9 +96,26 @@ async function dashboardExport(userId: string): Promise<{ text: string; doc: Doc
 
 /** Everything of a tenant that must not leave it: ids, names, and the planted secrets. */
 function tracesOf(p: typeof A): string[] {
-  return [p.t.org.id, p.t.org.slug, p.t.org.name, p.m.id, p.m.name, p.hb.id, p.ch.id, p.ch.name, p.key.id, p.key.key, p.t.editor.email, p.t.viewer.email, ...secretsOf(p)];
+  return [
+    p.t.org.id,
+    p.t.org.slug,
+    p.t.org.name,
+    p.m.id,
+    p.m.name,
+    p.hb.id,
+    p.ch.id,
+    p.ch.name,
+    p.key.id,
+    p.key.key,
+    p.t.editor.email,
+    p.t.viewer.email,
+    p.page.id,
+    p.page.slug,
+    p.page.name,
+    ...secretsOf(p),
+  ];
 }
-const secretsOf = (p: typeof A) => [p.s.header, p.s.password, p.s.token, p.key.key, p.key.key.slice(16)];
+const secretsOf = (p: typeof A) => [p.page.passwordHash!, `${p.page.name.split(" ")[0]!.toLowerCase()}-follower@example.test`, p.s.header, p.s.password, p.s.token, p.key.key, p.key.key.slice(16)];
 
 describe("account export", () => {
   it("holds the user's profile, memberships and each administered organization, and nothing of another tenant", async () => {
@@ -117,6 +142,15 @@ describe("account export", () => {
     expect(org.checkFailures.length).toBeGreaterThan(0);
     expect(org.auditLog.map((e) => e.action)).toEqual(expect.arrayContaining(["monitor.created", "channel.created", "organization.exported"]));
     expect(org.apiAccessLog).toEqual([expect.objectContaining({ route: "/api/v1/monitors", status: 200 })]);
+    expect(org.statusPages).toEqual([
+      expect.objectContaining({
+        id: A.page.id,
+        hasPassword: true,
+        components: [expect.objectContaining({ monitorId: A.m.id, name: "Alpha API" })],
+        incidents: [expect.objectContaining({ title: "Alpha outage", updates: [expect.objectContaining({ body: "Alpha looking" })] })],
+        subscribers: { email: { confirmed: 1, pending: 0 }, webhook: { confirmed: 0, pending: 0 } },
+      }),
+    ]);
     expect(org.billing).toMatchObject({ invoices: [], smsUsage: [] });
     expect(doc.sessions).toEqual([]);
     expect(doc.securityEvents!.map((e) => e.action)).toContain("account.exported");
