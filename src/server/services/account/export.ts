@@ -16,8 +16,13 @@ export type ExportInput = {
   organizationId?: string;
 };
 
-/** An export reads a whole organization; one at a time per person keeps that from being a lever. */
-const LOCK_SECONDS = 60 * 60;
+/**
+ * An export reads a whole organization; one at a time per person keeps that from being a
+ * lever. The lock is short and renewed while the document streams, so an answer nobody reads
+ * holds it two minutes at most.
+ */
+const LOCK_SECONDS = 120;
+const RENEW_MS = 30_000;
 const lockKey = (userId: string) => `export:running:${userId}`;
 
 /**
@@ -51,9 +56,18 @@ export async function exportAccount({ userId, input, meta }: { userId: string; i
 
   const now = new Date();
   const doc = exportDocument({ user, memberships: mine, full, via: input.via, now });
-  async function* released(): Chunks {
+  async function* locked(): Chunks {
     try {
-      yield* coalesce(doc);
+      // The caller receives the generator already past this point, so closing it unread still releases the lock.
+      yield "";
+      let renewed = Date.now();
+      for await (const chunk of coalesce(doc)) {
+        if (Date.now() - renewed > RENEW_MS) {
+          renewed = Date.now();
+          await redis().expire(lockKey(userId), LOCK_SECONDS);
+        }
+        yield chunk;
+      }
     } catch (e) {
       // The answer has started: the client sees a cut-off download; the log says why.
       log.error("export failed while streaming", { userId, err: e });
@@ -64,5 +78,7 @@ export async function exportAccount({ userId, input, meta }: { userId: string; i
         .catch(() => undefined);
     }
   }
-  return { filename: `perigee-export-${now.toISOString().slice(0, 10)}.json`, chunks: released() };
+  const chunks = locked();
+  await chunks.next();
+  return { filename: `perigee-export-${now.toISOString().slice(0, 10)}.json`, chunks };
 }
