@@ -10,10 +10,12 @@ export function acceptsGzip(h: Headers): boolean {
 
 /**
  * A JSON attachment streamed from `chunks`: each pull reads the next chunk, so a slow client
- * slows the reads (bounded memory), and a client that goes away cancels them. Gzip-encoded
- * (Content-Encoding, so browsers and `curl --compressed` save plain JSON) when accepted.
+ * slows the reads (bounded memory), and a client that goes away cancels them.
+ * `gzip: "encoding"` sends Content-Encoding: gzip (for API clients that asked for it, e.g.
+ * `curl --compressed`, which store plain JSON); `"file"` sends a `.json.gz` file as such —
+ * browsers save downloads still encoded, so the dashboard names the file for what it is.
  */
-export function jsonDownload(chunks: Chunks, opts: { filename: string; gzip: boolean; headers?: Record<string, string> }): Response {
+export function jsonDownload(chunks: Chunks, opts: { filename: string; gzip: "encoding" | "file" | false; headers?: Record<string, string> }): Response {
   const encoder = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -25,14 +27,15 @@ export function jsonDownload(chunks: Chunks, opts: { filename: string; gzip: boo
       await chunks.return();
     },
   });
+  const file = opts.gzip === "file";
   return new Response(opts.gzip ? body.pipeThrough(new CompressionStream("gzip") as ReadableWritablePair<Uint8Array, Uint8Array>) : body, {
     status: 200,
     headers: {
-      "content-type": "application/json; charset=utf-8",
-      "content-disposition": `attachment; filename="${opts.filename}"`,
+      "content-type": file ? "application/gzip" : "application/json; charset=utf-8",
+      "content-disposition": `attachment; filename="${opts.filename}${file ? ".gz" : ""}"`,
       "cache-control": "no-store",
-      vary: "accept-encoding",
-      ...(opts.gzip ? { "content-encoding": "gzip" } : {}),
+      ...(file ? {} : { vary: "accept-encoding" }),
+      ...(opts.gzip === "encoding" ? { "content-encoding": "gzip" } : {}),
       ...opts.headers,
     },
   });

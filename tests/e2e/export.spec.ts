@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { gunzipSync } from "node:zlib";
 import { expect, test } from "@playwright/test";
 
 const PASSWORD = "e2e passphrase that is long";
@@ -23,9 +24,8 @@ test("Settings → Account → Export my data downloads the JSON document with t
   await page.getByRole("link", { name: "Account", exact: true }).click();
   await expect(page.getByRole("heading", { name: "Export my data" })).toBeVisible();
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export my data" }).click()]);
-  expect(download.suggestedFilename()).toMatch(/^perigee-export-\d{4}-\d\d-\d\d\.json$/);
-  // Sent gzip-encoded; the browser stores the plain JSON.
-  const doc = JSON.parse(await readFile((await download.path())!, "utf8")) as {
+  expect(download.suggestedFilename()).toMatch(/^perigee-export-\d{4}-\d\d-\d\d\.json\.gz$/);
+  const doc = JSON.parse(gunzipSync(await readFile((await download.path())!)).toString("utf8")) as {
     schemaVersion: number;
     user: { email: string };
     memberships: { name: string; role: string; exported: boolean }[];

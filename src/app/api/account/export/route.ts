@@ -3,13 +3,13 @@ import { SESSION_COOKIE, validateSession } from "@/server/auth/session";
 import { RequestRefused, Unauthorized } from "@/server/errors";
 import { exportAccount } from "@/server/services/account/export";
 import { errorResponse } from "@/web/api-errors";
-import { acceptsGzip, jsonDownload } from "@/web/download";
+import { jsonDownload } from "@/web/download";
 import { metaFromHeaders } from "@/web/request";
 
 export const dynamic = "force-dynamic";
 
 /**
- * Settings → Account → "Export my data": the signed-in person's export as a download. A GET
+ * Settings → Account → "Export my data": the signed-in person's export as a `.json.gz` download. A GET
  * (a plain link), so it is refused when the browser says another site started it
  * (Sec-Fetch-Site): a foreign page cannot make anyone download, and log, an export.
  */
@@ -21,7 +21,7 @@ export async function GET(req: Request): Promise<Response> {
     const session = await validateSession((await cookies()).get(SESSION_COOKIE)?.value);
     if (!session) throw new Unauthorized("Sign in to export your data.");
     const out = await exportAccount({ userId: session.user.id, input: { via: "dashboard" }, meta });
-    return jsonDownload(out.chunks, { filename: out.filename, gzip: acceptsGzip(req.headers), headers: { "x-request-id": meta.requestId } });
+    return jsonDownload(out.chunks, { filename: out.filename, gzip: "file", headers: { "x-request-id": meta.requestId } });
   } catch (e) {
     return errorResponse(e, meta.requestId, { path: "/api/account/export" });
   }

@@ -19,6 +19,6 @@ export const GET = operation(
   },
   async ({ caller, req }) => {
     const out = await exportAccount({ userId: caller.ctx.actor.userId, input: { via: "api", organizationId: caller.ctx.org.id }, meta: caller.ctx.meta });
-    return { response: jsonDownload(out.chunks, { filename: out.filename, gzip: acceptsGzip(req.headers) }) };
+    return { response: jsonDownload(out.chunks, { filename: out.filename, gzip: acceptsGzip(req.headers) && "encoding" }) };
   },
 );
