@@ -26,7 +26,6 @@ export const ERROR_CODES = {
   idempotency_key_reused: { status: 422, summary: "This Idempotency-Key was used for a different request" },
   rate_limited: { status: 429, summary: "Too many requests (see Retry-After)" },
   internal_error: { status: 500, summary: "Something failed on our side; quote the requestId" },
-  not_implemented: { status: 501, summary: "The endpoint exists but is not available yet" },
 } as const satisfies Record<string, { status: number; summary: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -85,10 +84,6 @@ export class RateLimited extends DomainError {
   ) {
     super(message);
   }
-}
-export class NotImplemented extends DomainError {
-  readonly code = "not_implemented";
-  readonly status = 501;
 }
 
 /**

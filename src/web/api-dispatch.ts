@@ -1,4 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { RequestRefused } from "@/server/errors";
 import { errorResponse } from "./api-errors";
 import { MAX_BODY_BYTES } from "./api-input";
@@ -33,6 +36,12 @@ export async function dispatchApi(req: IncomingMessage, res: ServerResponse, opt
   const send = async (response: Response) => {
     const out: Record<string, string> = { ...security };
     response.headers.forEach((v, k) => (out[k] = v));
+    // Downloads (the data export) are streamed as they are produced, never held whole.
+    if (response.body && method !== "HEAD" && response.headers.get("content-disposition")?.startsWith("attachment")) {
+      res.writeHead(response.status, out);
+      await pipeline(Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>), res);
+      return true;
+    }
     const body = response.status === 204 || method === "HEAD" ? null : Buffer.from(await response.arrayBuffer());
     res.writeHead(response.status, out);
     res.end(body);

@@ -18,7 +18,7 @@ import { metaFromHeaders } from "./request-meta";
  * Idempotency-Key on POST, the one error shape, and an access-log row for every
  * authenticated request.
  */
-type ApiResult = { status?: number; body?: unknown; headers?: Record<string, string> };
+type ApiResult = { status?: number; body?: unknown; headers?: Record<string, string>; response?: Response };
 
 /** The `{name}` placeholders of a path, e.g. "id" | "incidentId". */
 type ParamNames<P extends string> = P extends `${string}{${infer N}}${infer Rest}` ? N | ParamNames<Rest> : never;
@@ -150,6 +150,11 @@ async function handle<O extends OperationDecl>(req: Request, routeCtx: RouteCtx,
 const NO_QUERY = z.object({});
 
 function answer(r: ApiResult, requestId: string): Response {
+  // A ready answer (a streamed download) goes out as built.
+  if (r.response) {
+    r.response.headers.set("x-request-id", requestId);
+    return r.response;
+  }
   const status = r.status ?? 200;
   if (status === 204) return new Response(null, { status, headers: { "cache-control": "no-store", "x-request-id": requestId, ...r.headers } });
   return new Response(JSON.stringify(r.body ?? {}), { status, headers: { ...JSON_HEADERS, "x-request-id": requestId, ...r.headers } });

@@ -290,11 +290,11 @@ describe("idempotency", () => {
 });
 
 describe("account export", () => {
-  it("answers 501 with a clear message until the privacy issue lands", async () => {
+  it("streams the key's organization as a JSON attachment (tests/integration/account-export.test.ts covers the content)", async () => {
     const r = await api("GET", "/api/v1/account/export", { key });
-    expect(r.status).toBe(501);
-    expect(errorShaped(r.body)).toBe(true);
-    expect((r.body as { error: { message: string } }).error.message).toMatch(/not available yet/);
+    expect(r.status).toBe(200);
+    expect(r.headers.get("content-disposition")).toMatch(/^attachment/);
+    expect((r.body as { schemaVersion: number; scope: { organizations: string[] } }).scope.organizations).toEqual([t.org.id]);
   });
 });
 
