@@ -465,7 +465,8 @@ export async function membershipsOf(userId: string): Promise<ExportMembership[]>
     .select({ organization: organizations, role: memberships.role, joinedAt: memberships.createdAt })
     .from(memberships)
     .innerJoin(organizations, eq(organizations.id, memberships.organizationId))
-    .where(eq(memberships.userId, userId))
+    // A deleted organization is inert until restored or purged: not exported meanwhile.
+    .where(and(eq(memberships.userId, userId), isNull(organizations.deletedAt)))
     .orderBy(asc(memberships.createdAt));
   return rows;
 }
