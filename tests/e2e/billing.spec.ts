@@ -57,3 +57,41 @@ test("the billing page shows usage; Upgrade opens Stripe Checkout; Manage billin
   const { scrollWidth, clientWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }));
   expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
 });
+
+test("the dashboard refuses what the Free plan does not allow, in the plan's words, with a link to upgrade", async ({ page }) => {
+  await page.goto("/sign-up");
+  await page.getByLabel("Your name").fill("Lim It");
+  await page.getByLabel("Work email").fill(`limits-${unique()}@example.test`);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByLabel("Organization name").fill(`Frugal Co ${unique()}`);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/monitors$/);
+
+  // An interval below the Free plan's 180 s: refused, nothing created.
+  await page.goto("/monitors/new");
+  await page.getByLabel("Name", { exact: true }).fill("Too eager");
+  await page.getByLabel("URL", { exact: true }).fill("http://127.0.0.1:9/");
+  await page.getByLabel(/^Interval/).selectOption("60");
+  await page.getByRole("button", { name: "Create monitor" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "Free plan" })).toContainText(/180 seconds/);
+  await expect(page.getByTestId("upgrade-link").first()).toHaveAttribute("href", "/settings/billing");
+  await expect(page).toHaveURL(/\/monitors\/new$/);
+
+  // The Free plan's one status page exists; a second is refused.
+  await page.goto("/status-pages");
+  for (const name of ["First status", "Second status"]) {
+    const form = page.getByTestId("new-page-form");
+    await form.getByLabel("Name", { exact: true }).fill(name);
+    await form.getByLabel("Slug").fill(`${name.split(" ")[0]!.toLowerCase()}-${unique()}`);
+    await form.getByLabel("Time zone").fill("UTC");
+    await form.getByRole("button", { name: "Create status page" }).click();
+    if (name === "First status") {
+      await expect(page).toHaveURL(/\/status-pages\/[0-9a-f-]{36}$/);
+      await page.goto("/status-pages");
+    }
+  }
+  const refusal = page.getByTestId("new-page-form").getByRole("alert").filter({ hasText: "Free plan" });
+  await expect(refusal).toContainText(/1 status page/);
+  await refusal.getByTestId("upgrade-link").click();
+  await expect(page).toHaveURL(/\/settings\/billing$/);
+});
