@@ -75,7 +75,7 @@ test("build a status page, then publish an incident and post updates from a phon
   await rows.first().getByLabel("Section").fill("Web");
   await rows.first().getByLabel("Show response time").check();
   await page.getByRole("button", { name: "Save components" }).click();
-  await expect(page.getByRole("status")).toContainText("Components saved");
+  await expect(page.getByRole("status").filter({ hasText: "Components saved" })).toBeVisible();
   await page.getByLabel("Add a monitor").selectOption({ label: "Checkout API" });
   await page.getByRole("button", { name: "Add component" }).click();
   await expect(rows).toHaveCount(2);
