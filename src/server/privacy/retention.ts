@@ -50,7 +50,7 @@ export type RetentionCounts = {
   apiAccessLog: number;
   auditLog: number;
   /** Request bodies and Twilio SIDs saved in plain config before they were sealed. */
-  legacySecretsSealed: number;
+  legacyValuesSealed: number;
 };
 
 function chunks<T>(xs: T[], size: number): T[][] {
@@ -92,7 +92,7 @@ export async function runRetention({
     checkFailures: 0,
     apiAccessLog: 0,
     auditLog: 0,
-    legacySecretsSealed: 0,
+    legacyValuesSealed: 0,
   };
 
   // Organizations grouped by the retention their plan gives them (a handful of distinct values).
@@ -165,7 +165,7 @@ export async function runRetention({
   const auditBefore = new Date(now.getTime() - env().AUDIT_RETENTION_DAYS * DAY).toISOString();
   counts.auditLog = await deleteInBatches((limit) => sql`delete from audit_log where id = any(array(select id from audit_log where created_at < ${auditBefore}::timestamptz limit ${limit}))`);
 
-  counts.legacySecretsSealed = await sealLegacySecrets();
+  counts.legacyValuesSealed = await sealLegacySecrets();
 
   log.info("retention pass done", { ...counts, ms: Date.now() - started });
   return counts;
