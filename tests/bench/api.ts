@@ -17,6 +17,7 @@ import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import { TEST_SECRETS } from "../helpers/test-secrets";
 import { BASE_DATABASE_URL, createTestDatabase, deleteRedisPrefix, dropTestDatabase } from "../helpers/test-db";
+import { benchTenant } from "./tenant";
 
 const { values: flags } = parseArgs({ options: { seconds: { type: "string", default: "15" }, connections: { type: "string", default: "50" } } });
 const SECONDS = Number(flags.seconds);
@@ -40,27 +41,14 @@ async function main() {
   const { ensurePartitions } = await import("../../src/server/monitors/partitions");
   await ensurePartitions();
   const { db, pool, closeDb } = await import("../../src/server/db/client");
-  const { organizations, users, memberships, monitors } = await import("../../src/server/db/schema");
+  const { monitors } = await import("../../src/server/db/schema");
   const { createApiKey } = await import("../../src/server/services/api-keys/create");
   const { refreshUptimeSummaries } = await import("../../src/server/monitors/uptime-summary");
 
-  const [org] = await db()
-    .insert(organizations)
-    .values({ name: "Bench", slug: `bench-${randomBytes(4).toString("hex")}`, maxMonitors: 1000 })
-    .returning();
-  const [user] = await db()
-    .insert(users)
-    .values({ email: `bench-${randomBytes(4).toString("hex")}@example.test`, name: "Bench", passwordHash: "x" })
-    .returning();
-  await db().insert(memberships).values({ organizationId: org!.id, userId: user!.id, role: "ADMIN" });
-  const ctx = {
-    actor: { userId: user!.id, email: user!.email, isAdmin: false },
-    org: { id: org!.id, slug: org!.slug, name: org!.name, role: "ADMIN" as const },
-    meta: { ip: null, userAgent: "bench" },
-  };
+  const { orgId, ctx } = await benchTenant({ maxMonitors: 1000 });
   const rows = Array.from({ length: 100 }, (_, i) => ({
     id: randomUUID(),
-    organizationId: org!.id,
+    organizationId: orgId,
     name: `service-${String(i).padStart(3, "0")}`,
     type: "http" as const,
     config: { url: `https://service-${i}.example.com/health`, method: "GET", expectedStatus: [{ from: 200, to: 299 }], timeoutMs: 5000 },

@@ -20,6 +20,7 @@ import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { TEST_SECRETS } from "../helpers/test-secrets";
 import { BASE_DATABASE_URL, createTestDatabase, deleteRedisPrefix, dropTestDatabase } from "../helpers/test-db";
+import { benchTenant } from "./tenant";
 
 const { values: flags } = parseArgs({ options: { results: { type: "string", default: "10000000" }, monitors: { type: "string", default: "100" } } });
 const RESULTS = Number(flags.results);
@@ -37,31 +38,18 @@ async function main() {
     const { runMigrations } = await import("../../src/server/db/migrate");
     await runMigrations(url);
     const { db, pool, closeDb } = await import("../../src/server/db/client");
-    const { organizations, users, memberships, monitors } = await import("../../src/server/db/schema");
+    const { monitors } = await import("../../src/server/db/schema");
     const { createApiKey } = await import("../../src/server/services/api-keys/create");
     const { closeRedis } = await import("../../src/server/redis");
     const { GET } = await import("../../src/app/api/v1/account/export/route");
 
-    const [org] = await db()
-      .insert(organizations)
-      .values({ name: "Bench", slug: `bench-${randomBytes(4).toString("hex")}` })
-      .returning();
-    const [user] = await db()
-      .insert(users)
-      .values({ email: `bench-${randomBytes(4).toString("hex")}@example.test`, name: "Bench", passwordHash: "x" })
-      .returning();
-    await db().insert(memberships).values({ organizationId: org!.id, userId: user!.id, role: "ADMIN" });
-    const ctx = {
-      actor: { userId: user!.id, email: user!.email, isAdmin: false },
-      org: { id: org!.id, slug: org!.slug, name: org!.name, role: "ADMIN" as const },
-      meta: { ip: null, userAgent: "bench" },
-    };
+    const { orgId, ctx } = await benchTenant();
     await db()
       .insert(monitors)
       .values(
         Array.from({ length: MONITORS }, (_, i) => ({
           id: randomUUID(),
-          organizationId: org!.id,
+          organizationId: orgId,
           name: `service-${String(i).padStart(3, "0")}`,
           type: "http" as const,
           config: { url: `https://service-${i}.example.com/health`, method: "GET", expectedStatus: [{ from: 200, to: 299 }] },

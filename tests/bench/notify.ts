@@ -19,6 +19,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { TEST_SECRETS } from "../helpers/test-secrets";
 import { BASE_DATABASE_URL, createTestDatabase, deleteRedisPrefix, dropTestDatabase } from "../helpers/test-db";
+import { benchTenant } from "./tenant";
 
 const { values: flags } = parseArgs({ options: { incidents: { type: "string", default: "1000" }, rate: { type: "string", default: "100" } } });
 const N = Number(flags.incidents);
@@ -40,7 +41,7 @@ async function main() {
   const { ensurePartitions } = await import("../../src/server/monitors/partitions");
   await ensurePartitions();
   const { db, closeDb } = await import("../../src/server/db/client");
-  const { monitors, organizations, users, memberships, incidents } = await import("../../src/server/db/schema");
+  const { monitors, incidents } = await import("../../src/server/db/schema");
   const { recordResults } = await import("../../src/server/monitors/record-results");
   const { createChannel } = await import("../../src/server/services/channels/create");
   const { closeRedis } = await import("../../src/server/redis");
@@ -69,20 +70,7 @@ async function main() {
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const [org] = await db()
-    .insert(organizations)
-    .values({ name: "Bench", slug: `bench-${randomBytes(4).toString("hex")}`, maxMonitors: 1_000_000 })
-    .returning();
-  const [user] = await db()
-    .insert(users)
-    .values({ email: `bench-${randomBytes(4).toString("hex")}@example.test`, name: "Bench", passwordHash: "x" })
-    .returning();
-  await db().insert(memberships).values({ organizationId: org!.id, userId: user!.id, role: "ADMIN" });
-  const ctx = {
-    actor: { userId: user!.id, email: user!.email, isAdmin: false },
-    org: { id: org!.id, slug: org!.slug, name: org!.name, role: "ADMIN" as const },
-    meta: { ip: null, userAgent: "bench" },
-  };
+  const { orgId, ctx } = await benchTenant({ maxMonitors: 1_000_000 });
   await createChannel({ ctx, input: { name: "Webhook", type: "webhook", url: `${base}/hook`, isDefault: true } });
   await createChannel({ ctx, input: { name: "PagerDuty", type: "pagerduty", routingKey: "R0UT1NGKEY0123456789abcdefghijkl", baseUrl: `${base}/pd`, isDefault: true } });
   await createChannel({ ctx, input: { name: "Telegram", type: "telegram", botToken: "123456789:AAE_bench-token-0123456789abcdefgh", chatId: "1", baseUrl: `${base}/tg`, isDefault: true } });
@@ -92,7 +80,7 @@ async function main() {
   async function makeMonitors(count: number) {
     const rows = Array.from({ length: count }, (_, i) => ({
       id: randomUUID(),
-      organizationId: org!.id,
+      organizationId: orgId,
       name: `svc-${i}`,
       type: "heartbeat" as const,
       config: { graceSeconds: 60 },

@@ -4,6 +4,7 @@ import { deleteOrganizationAction } from "@/web/actions/privacy";
 import { Field, FormMessage } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
 import type { FormState } from "@/web/action";
+import { ReauthField } from "./reauth-field";
 
 export function DeleteOrganizationForm({ slug, twoFactor }: { slug: string; twoFactor: boolean }) {
   const [state, action] = useActionState<FormState, FormData>(deleteOrganizationAction, {});
@@ -18,11 +19,7 @@ export function DeleteOrganizationForm({ slug, twoFactor }: { slug: string; twoF
         defaultValue={state.values?.confirm}
         errors={state.fields?.confirm}
       />
-      {twoFactor ? (
-        <Field label="Authentication or recovery code" name="code" id="delete-org-code" autoComplete="one-time-code" errors={state.fields?.code} />
-      ) : (
-        <Field label="Your password" name="password" id="delete-org-password" type="password" autoComplete="current-password" errors={state.fields?.password} />
-      )}
+      <ReauthField idPrefix="delete-org" twoFactor={twoFactor} errors={state.fields} />
       <div>
         <SubmitButton className="btn danger" pendingText="Deleting…">
           Delete this organization
