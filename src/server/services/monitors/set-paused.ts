@@ -15,11 +15,14 @@ export async function setMonitorsPaused({ ctx, monitorIds, paused }: { ctx: Ctx;
   requirePermission(ctx, "monitors:write");
   const ids = [...new Set(monitorIds)];
   const rows = await db().transaction(async (tx) => {
+    // Organization row before monitor rows, the order plan enforcement (billing/enforce.ts) locks
+    // them in, so a resume and a downgrade cannot deadlock.
+    const org = paused ? null : await orgForLimits(tx, ctx.org.id, { lock: true });
     const locked = [];
     for (const id of ids) locked.push(await getMonitorOrThrow(tx, ctx.org.id, id, { forUpdate: true }));
     // A monitor a downgrade paused runs again only within the plan's monitor count.
     const byPlan = paused ? 0 : locked.filter((m) => m.pausedByPlan && m.paused).length;
-    if (byPlan) assertCountAllows(await orgForLimits(tx, ctx.org.id, { lock: true }), "monitors", await runningByPlan(tx, ctx.org.id), { adding: byPlan });
+    if (org && byPlan) assertCountAllows(org, "monitors", await runningByPlan(tx, ctx.org.id), { adding: byPlan });
     const updated = await tx
       .update(monitors)
       .set({

@@ -24,6 +24,10 @@ export async function updateMonitor({ ctx, monitorId, patch }: { ctx: Ctx; monit
   requirePermission(ctx, "monitors:write");
   let previousRegions: string[] = [];
   const m = await db().transaction(async (tx) => {
+    // A patch that may resume a monitor locks the organization row first (it may have to count),
+    // in the order plan enforcement (billing/enforce.ts) locks them, so the two cannot deadlock.
+    const mayResume = patch.paused !== undefined && patch.paused !== true;
+    if (mayResume) await orgForLimits(tx, ctx.org.id, { lock: true });
     const current = await getMonitorOrThrow(tx, ctx.org.id, monitorId, { forUpdate: true });
     previousRegions = current.regions;
     const base = toInput(current);
@@ -41,8 +45,8 @@ export async function updateMonitor({ ctx, monitorId, patch }: { ctx: Ctx; monit
     assertTargetsAllowed(d);
     await assertRegionsExist(d.regions);
     const resumesPausedByPlan = current.pausedByPlan && !d.paused;
-    // Locked only to count (a resume): an ordinary edit does not serialize on the organization.
-    const org = await orgForLimits(tx, ctx.org.id, { lock: resumesPausedByPlan });
+    // Locked only to count (a resume, locked above): an ordinary edit does not serialize on the organization.
+    const org = await orgForLimits(tx, ctx.org.id);
     if (resumesPausedByPlan) assertCountAllows(org, "monitors", await runningByPlan(tx, ctx.org.id));
     // What the monitor already has stays editable after a downgrade (billing/enforce.ts brings
     // it within the plan); what this change asks for must fit the plan.

@@ -22,15 +22,16 @@ export async function updateStatusPage({ ctx, pageId, input }: { ctx: Ctx; pageI
 
   const view = await db()
     .transaction(async (tx) => {
+      // Organization row first when publishing, the order plan enforcement locks them in.
+      const org = d.published ? await orgForLimits(tx, ctx.org.id, { lock: true }) : null;
       const current = await getStatusPageOrThrow(tx, ctx.org.id, pageId, { forUpdate: true });
       const access = d.access ?? current.access;
       if (access === "password" && !passwordHash && !current.passwordHash) {
         throw new Invalid("Set a password for a password-protected page.", { password: ["Set a password for a password-protected page"] });
       }
-      if (d.published && !current.published) {
+      if (org && !current.published) {
         // Publishing counts the pages already public: after a downgrade the ADMIN can swap
         // which page is public, but not publish more than the plan allows.
-        const org = await orgForLimits(tx, ctx.org.id, { lock: true });
         const [{ n } = { n: 0 }] = await tx
           .select({ n: count() })
           .from(statusPages)
