@@ -178,7 +178,7 @@ async function main() {
     await stopWorker();
     const rows = (
       await db.query(
-        `select lateness_ms, extract(epoch from scheduled_at) * 1000 + lateness_ms as started_ms, monitor_seq from check_results where scheduled_at >= $1 order by monitor_seq, scheduled_at`,
+        `select perigee_lateness_ms(lateness) as lateness_ms, extract(epoch from scheduled_at) * 1000 + perigee_lateness_ms(lateness) as started_ms, monitor_seq from check_results where scheduled_at >= $1 order by monitor_seq, scheduled_at`,
         [startAt],
       )
     ).rows as { lateness_ms: number; started_ms: string; monitor_seq: number }[];

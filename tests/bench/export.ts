@@ -74,7 +74,7 @@ async function main() {
     let t0 = performance.now();
     for (const [i, seq] of seqs.entries()) {
       await pool().query(
-        `insert into check_results (scheduled_at, monitor_seq, total_ms, ttfb_ms, dns_ms, connect_ms, tls_ms, status_code, region_id, result, lateness_ms)
+        `insert into check_results (scheduled_at, monitor_seq, total_ms, ttfb_ms, dns_ms, connect_ms, tls_ms, status_code, region_id, result, lateness)
          select $2::timestamptz - make_interval(mins => g), $1, 80 + (g * 37) % 200, 60 + (g * 37) % 150, 2, 5, case when g % 3 = 0 then -1 else 11 end,
            case when g % 997 = 0 then 503 else 200 end, 1, case when g % 997 = 0 then 34 else 0 end, g % 40
          from generate_series(0, $3 - 1) g`,

@@ -70,7 +70,7 @@ beforeAll(async () => {
   await addMember(C.t.org.id, A.t.admin.id, "VIEWER");
   // More results than one page, so the keyset pagination is crossed several times (2.5 pages).
   await db().execute(sql`
-    insert into check_results (scheduled_at, monitor_seq, total_ms, ttfb_ms, dns_ms, connect_ms, tls_ms, status_code, region_id, result, lateness_ms)
+    insert into check_results (scheduled_at, monitor_seq, total_ms, ttfb_ms, dns_ms, connect_ms, tls_ms, status_code, region_id, result, lateness)
     select date_trunc('second', now()) - make_interval(secs => g * 10), (select seq from monitors where id = ${A.m.id}), 100 + g % 50, 50, -1, 3, 4, 200, 1, 0, 0
     from generate_series(10, ${Math.floor(EXPORT_BATCH_ROWS * 2.5)} + 9) g
     on conflict do nothing`);

@@ -198,3 +198,18 @@ describe("maintenance windows", () => {
     expect(ev!.suppressed).toBe(false);
   });
 });
+
+describe("lateness", () => {
+  it("records a check that started 69 s late as 69 s, not the smallint's 32.8 s", async () => {
+    const org = await createOrg();
+    const m = await insertMonitor(org.id, {});
+    const onTime = res(m.id, up());
+    const late = res(m.id, up());
+    late.startedAt = new Date(late.scheduledAt.getTime() + 69_400);
+    await recordResults([onTime, late]);
+    const rows = await db().execute<{ ms: number }>(
+      sql`select perigee_lateness_ms(r.lateness) as ms from check_results r join monitors m on m.seq = r.monitor_seq where m.id = ${m.id} order by r.scheduled_at`,
+    );
+    expect(rows.rows.map((r) => r.ms)).toEqual([5, 69_000]);
+  });
+});

@@ -20,7 +20,7 @@ const daysAgo = (n: number) => new Date(NOW.getTime() - n * DAY);
 const partition = (d: Date) => `check_results_p${d.toISOString().slice(0, 10).replace(/-/g, "")}`;
 
 async function addResult(seq: number, at: Date) {
-  await db().execute(sql`insert into check_results (scheduled_at, monitor_seq, total_ms, ttfb_ms, dns_ms, connect_ms, tls_ms, status_code, region_id, result, lateness_ms)
+  await db().execute(sql`insert into check_results (scheduled_at, monitor_seq, total_ms, ttfb_ms, dns_ms, connect_ms, tls_ms, status_code, region_id, result, lateness)
     values (${at.toISOString()}::timestamptz, ${seq}, 100, 90, 1, 1, 1, 200, 1, 0, 0) on conflict do nothing`);
 }
 async function addRollups(seq: number, at: Date) {

@@ -9,7 +9,7 @@ import * as schema from "../../src/server/db/schema";
 const DOC = readFileSync(path.resolve(import.meta.dirname, "../../docs/privacy.md"), "utf8");
 // Created in SQL (partitioned), so not in the Drizzle schema: db/migrations/0004_compact_results.sql.
 const SQL_ONLY: Record<string, string[]> = {
-  check_results: ["scheduled_at", "monitor_seq", "total_ms", "ttfb_ms", "dns_ms", "connect_ms", "tls_ms", "status_code", "region_id", "result", "lateness_ms"],
+  check_results: ["scheduled_at", "monitor_seq", "total_ms", "ttfb_ms", "dns_ms", "connect_ms", "tls_ms", "status_code", "region_id", "result", "lateness"],
 };
 const CATEGORIES = ["personal", "secret", "operational"] as const;
 

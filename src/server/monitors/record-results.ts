@@ -9,6 +9,7 @@ import { invalidateStatusPages } from "../status/invalidate";
 import { inMaintenance } from "./maintenance";
 import { resultCode } from "./result-codes";
 import { regionId } from "./regions";
+import { encodeLateness } from "./lateness";
 import { applyRegionResult, monitorStateFrom, quorumOf, transitionOf, type RegionCounters } from "./state-machine";
 
 export type ResultInput = {
@@ -54,7 +55,7 @@ export async function recordResults(batch: ResultInput[], now = new Date()): Pro
 
     const col = <T>(f: (b: ResultInput) => T) => accepted.map(f);
     const inserted = await tx.execute<{ monitor_seq: number; scheduled_at: Date | string; region_id: number }>(sql`
-      insert into check_results (scheduled_at, monitor_seq, total_ms, ttfb_ms, dns_ms, connect_ms, tls_ms, status_code, region_id, result, lateness_ms)
+      insert into check_results (scheduled_at, monitor_seq, total_ms, ttfb_ms, dns_ms, connect_ms, tls_ms, status_code, region_id, result, lateness)
       select * from unnest(
         ${sql.param(col((b) => b.scheduledAt.toISOString()))}::timestamptz[],
         ${sql.param(col((b) => byId.get(b.monitorId)!.seq))}::int[],
@@ -66,7 +67,7 @@ export async function recordResults(batch: ResultInput[], now = new Date()): Pro
         ${sql.param(col((b) => b.result.statusCode ?? 0))}::smallint[],
         ${sql.param(col((b) => regionIds.get(b.region)!))}::smallint[],
         ${sql.param(col((b) => resultCode(b.result)))}::smallint[],
-        ${sql.param(col((b) => clamp16(b.startedAt.getTime() - b.scheduledAt.getTime())))}::smallint[]
+        ${sql.param(col((b) => encodeLateness(b.startedAt.getTime() - b.scheduledAt.getTime())))}::smallint[]
       )
       on conflict do nothing
       returning monitor_seq, scheduled_at, region_id`);

@@ -100,7 +100,7 @@ export const notificationLog = pgTable(
     /** down | recovered | degraded | ssl_expiring | heartbeat_missed | reminder | test */
     eventKind: text("event_kind").notNull(),
     attempt: smallint("attempt").notNull(),
-    /** delivered | retrying | failed */
+    /** sending (attempt under way) | delivered | skipped | retrying | failed | interrupted (the sender died mid-attempt) */
     status: text("status").notNull(),
     httpStatus: smallint("http_status"),
     error: text("error"),
@@ -109,7 +109,12 @@ export const notificationLog = pgTable(
     latencyMs: integer("latency_ms").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("notification_log_org_created_idx").on(t.organizationId, t.createdAt), index("notification_log_channel_created_idx").on(t.channelId, t.createdAt)],
+  (t) => [
+    index("notification_log_org_created_idx").on(t.organizationId, t.createdAt),
+    index("notification_log_channel_created_idx").on(t.channelId, t.createdAt),
+    // An attempt's row is written when it starts and finished in place (notifications/deliver.ts).
+    index("notification_log_delivery_attempt_idx").on(t.deliveryId, t.attempt),
+  ],
 );
 
 function sqlPending() {
