@@ -21,20 +21,19 @@ import { keepProbeRedisUsersAsserted } from "../src/server/services/probes/redis
 /** `schedulerRefreshMs`: how often the maintenance job schedulers are re-asserted (tests shorten it). */
 export async function startWorker(opts: { schedulerRefreshMs?: number } = {}) {
   const e = env();
-  const prefix = bullPrefix();
   const conns = [workerConnection(), workerConnection(), workerConnection()];
   const [queueConn, maintConn, checkConn] = conns as [ReturnType<typeof workerConnection>, ReturnType<typeof workerConnection>, ReturnType<typeof workerConnection>];
 
   await ensurePartitions();
 
-  const maintenance = new Queue(MAINTENANCE_QUEUE, { connection: queueConn, prefix });
+  const maintenance = new Queue(MAINTENANCE_QUEUE, { connection: queueConn, prefix: bullPrefix(MAINTENANCE_QUEUE) });
   await upsertMaintenanceSchedulers(maintenance);
   // A flushed Redis loses the schedulers (the sweeper and reminders among them): put them back.
   const schedulers = keepSchedulersAsserted(maintenance, opts.schedulerRefreshMs ?? SCHEDULER_REFRESH_MS);
   // Redis keeps ACL users in memory only: put the probes' users back after a restart (ADR 5).
   const probeUsers = keepProbeRedisUsersAsserted();
 
-  const maintenanceWorker = new Worker(MAINTENANCE_QUEUE, dispatcher(MAINTENANCE_QUEUE), { connection: maintConn, prefix, concurrency: 2 });
+  const maintenanceWorker = new Worker(MAINTENANCE_QUEUE, dispatcher(MAINTENANCE_QUEUE), { connection: maintConn, prefix: bullPrefix(MAINTENANCE_QUEUE), concurrency: 2 });
   maintenanceWorker.on("failed", (job, err) => log.error("maintenance job failed", { job: job?.name, err: err.message }));
   // E.g. a job whose keys vanished in a Redis flush; BullMQ would print a bare stack trace.
   maintenanceWorker.on("error", (err) => log.warn("maintenance worker error", { err: err.message }));
@@ -42,7 +41,7 @@ export async function startWorker(opts: { schedulerRefreshMs?: number } = {}) {
   const batcher = new ResultBatcher({ maxSize: 500, maxWaitMs: 50 });
   const checks = new Worker<CheckJob>(queueName(e.WORKER_REGION), dispatcher(CHECKS_QUEUE, { batcher }), {
     connection: checkConn,
-    prefix,
+    prefix: bullPrefix(queueName(e.WORKER_REGION)),
     concurrency: e.CHECK_CONCURRENCY,
     lockDuration: e.CHECK_LOCK_MS,
     stalledInterval: e.CHECK_STALLED_INTERVAL_MS,

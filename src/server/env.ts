@@ -50,6 +50,31 @@ const schema = z.object({
   DATABASE_URL: z.string().default("postgres://postgres@127.0.0.1:5432/perigee"),
   REDIS_URL: z.string().default("redis://127.0.0.1:6379"),
   REDIS_PREFIX: z.string().default("perigee:"),
+  /**
+   * Redis Cluster seed nodes, "host:port,host:port". Set: every connection is a cluster client
+   * (REDIS_URL then gives only the user, password and TLS) and each BullMQ queue's keys carry
+   * a hash tag of their own (ADR 14).
+   */
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .default("")
+    .transform((v, ctx) =>
+      v
+        .split(",")
+        .map((n) => n.trim())
+        .filter(Boolean)
+        .map((n) => {
+          const m = /^(.+):(\d{1,5})$/.exec(n);
+          if (!m) ctx.addIssue({ code: "custom", message: `REDIS_CLUSTER_NODES: "${n}" is not host:port` });
+          return { host: m?.[1] ?? n, port: Number(m?.[2] ?? 0) };
+        }),
+    ),
+  /**
+   * "pgbouncer-transaction" when DATABASE_URL points at a pooler in transaction mode (PgBouncer
+   * before 1.21 cannot keep named prepared statements there): queries go unnamed. Default:
+   * direct, named statements kept for speed (ADR 14).
+   */
+  DATABASE_POOLER: z.enum(["none", "pgbouncer-transaction"]).default("none"),
   AUTH_SECRET: secret("AUTH_SECRET"),
   ENCRYPTION_KEY: base64Key("ENCRYPTION_KEY"),
   ENCRYPTION_KEY_ID: z

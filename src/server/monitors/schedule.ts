@@ -1,10 +1,10 @@
 import { Queue } from "bullmq";
-import type { Redis } from "ioredis";
 import type { Monitor } from "../db/schema";
 import { env } from "../env";
 import { CHECKS_QUEUE, JOBS, jobOptions, type JobPayload } from "../jobs/catalog";
 import { log } from "../log";
-import { workerConnection } from "../redis";
+import { bullKeyPrefix } from "../jobs/bull-prefix";
+import { isCluster, workerConnection, type RedisClient } from "../redis";
 
 /**
  * Checks are scheduled with BullMQ job schedulers: one per monitor per region, on the
@@ -14,12 +14,13 @@ import { workerConnection } from "../redis";
  */
 export type CheckJob = JobPayload<"check">;
 
-type Holder = { conn?: Redis; queues: Map<string, Queue> };
+type Holder = { conn?: RedisClient; queues: Map<string, Queue> };
 const holder: Holder = ((globalThis as unknown as { __perigeeQueues?: Holder }).__perigeeQueues ??= { queues: new Map() });
 
 export const queueName = (region: string) => `${CHECKS_QUEUE}-${region}`;
 export const schedulerId = (monitorId: string) => `mon-${monitorId}`;
-export const bullPrefix = () => `${env().REDIS_PREFIX}bull`;
+/** BullMQ's prefix for `queue` (hash-tagged per queue on a Redis Cluster: jobs/bull-prefix.ts). */
+export const bullPrefix = (queue: string) => bullKeyPrefix(env().REDIS_PREFIX, queue, isCluster());
 
 export function checkQueue(region: string): Queue {
   return sharedQueue(queueName(region));
@@ -30,7 +31,7 @@ export function sharedQueue(name: string): Queue {
   let q = holder.queues.get(name);
   if (!q) {
     holder.conn ??= workerConnection();
-    q = new Queue(name, { connection: holder.conn, prefix: bullPrefix() });
+    q = new Queue(name, { connection: holder.conn, prefix: bullPrefix(name) });
     holder.queues.set(name, q);
   }
   return q;

@@ -17,7 +17,7 @@ export function startNotifications(opts: { pollMs?: number } = {}) {
   const conn = workerConnection();
   const worker = new Worker<JobPayload<"deliver">>(NOTIFY_QUEUE, dispatcher(NOTIFY_QUEUE), {
     connection: conn,
-    prefix: bullPrefix(),
+    prefix: bullPrefix(NOTIFY_QUEUE),
     concurrency: env().NOTIFY_CONCURRENCY,
     settings: { backoffStrategy },
   });

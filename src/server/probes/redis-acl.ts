@@ -4,6 +4,8 @@
  * own ACL user; these are the rules given to ACL SETUSER (ADR 5).
  */
 
+import { bullKeyPrefix } from "../jobs/bull-prefix";
+
 export const probeRedisUser = (probeId: string) => `perigee-probe-${probeId}`;
 
 /**
@@ -96,9 +98,14 @@ export const PROBE_COMMANDS = [
 // Key patterns are globs: escape what a prefix could contain that glob would read.
 const globEscape = (s: string) => s.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
 
-/** ACL SETUSER arguments (after the user name). `reset` first, so re-asserting is idempotent. */
-export function probeAclRules({ prefix, region, password }: { prefix: string; region: string; password: string }): string[] {
+/**
+ * ACL SETUSER arguments (after the user name). `reset` first, so re-asserting is idempotent.
+ * `cluster`: the queue's keys carry its hash tag (jobs/bull-prefix.ts).
+ */
+export function probeAclRules({ prefix, region, password, cluster = false }: { prefix: string; region: string; password: string; cluster?: boolean }): string[] {
   if (!/^[a-z0-9-]{1,32}$/.test(region)) throw new Error(`invalid region ${region}`);
   const p = globEscape(prefix);
-  return ["reset", "on", `>${password}`, `~${p}bull:checks-${region}:*`, `~${p}lock:check:*:${region}`, "resetchannels", "-@all", ...PROBE_COMMANDS.map((c) => `+${c}`)];
+  const queue = `checks-${region}`;
+  const queueKeys = `${globEscape(bullKeyPrefix(prefix, queue, cluster))}:${queue}:*`;
+  return ["reset", "on", `>${password}`, `~${queueKeys}`, `~${p}lock:check:*:${region}`, "resetchannels", "-@all", ...PROBE_COMMANDS.map((c) => `+${c}`)];
 }

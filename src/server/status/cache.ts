@@ -6,8 +6,9 @@
  * the new version within a second. With Postgres down the last snapshot keeps being served,
  * marked stale with its age; with Redis down too, the one in memory.
  *
- * Redis keys (under REDIS_PREFIX): status:snap:{id} (the entry, MAC'd: its gate grants access),
- * status:ver:{id}, status:fail:{id} (last failed rebuild), status:slug:{slug} and
+ * Redis keys (under REDIS_PREFIX): status:{id}:snap (the entry, MAC'd: its gate grants access),
+ * status:{id}:ver, status:{id}:fail (last failed rebuild) — one page's keys share a hash tag,
+ * so they stay one slot on a Redis Cluster and change in one MULTI — status:slug:{slug} and
  * status:domain:{host} (→ page id), status:stale (set of ids to rebuild), status:due (maintenance
  * start/end times), status:known (set).
  */
@@ -28,9 +29,9 @@ export const STALE_AFTER_SECONDS = 150;
 const NEGATIVE_MS = 5000;
 
 const K = {
-  snap: (id: string) => `status:snap:${id}`,
-  ver: (id: string) => `status:ver:${id}`,
-  fail: (id: string) => `status:fail:${id}`,
+  snap: (id: string) => `status:{${id}}:snap`,
+  ver: (id: string) => `status:{${id}}:ver`,
+  fail: (id: string) => `status:{${id}}:fail`,
   slug: (slug: string) => `status:slug:${slug}`,
   domain: (host: string) => `status:domain:${host}`,
   stale: "status:stale",
@@ -69,25 +70,28 @@ export async function rebuildPage(pageId: string): Promise<SnapshotEntry | null>
   }
   if (!entry) {
     mem.entries.delete(pageId);
-    await redis().multi().del(K.snap(pageId), K.fail(pageId)).incr(K.ver(pageId)).srem(K.known, pageId).exec();
+    await Promise.all([redis().multi().del(K.snap(pageId), K.fail(pageId)).incr(K.ver(pageId)).exec(), redis().srem(K.known, pageId)]);
     return null;
   }
-  const m = redis()
+  // The page's own keys change together (one slot); the shared indexes are separate keys, written alongside.
+  const page = redis()
     .multi()
     .set(K.snap(pageId), withMac(K.snap(pageId), JSON.stringify(entry)))
     .incr(K.ver(pageId))
     .del(K.fail(pageId))
-    .sadd(K.known, pageId);
-  m.set(K.slug(entry.snapshot.page.slug), pageId);
+    .exec();
   const now = Date.now();
   const next = entry.snapshot.maintenances
     .flatMap((x) => [Date.parse(x.startsAt), Date.parse(x.endsAt)])
     .filter((t) => t > now)
     .sort((a, b) => a - b)[0];
-  if (next !== undefined) m.zadd(K.due, next, pageId);
-  else m.zrem(K.due, pageId);
-  if (entry.gate.customDomain) m.set(K.domain(entry.gate.customDomain), pageId);
-  const res = await m.exec();
+  const [res] = await Promise.all([
+    page,
+    redis().sadd(K.known, pageId),
+    redis().set(K.slug(entry.snapshot.page.slug), pageId),
+    next !== undefined ? redis().zadd(K.due, next, pageId) : redis().zrem(K.due, pageId),
+    entry.gate.customDomain ? redis().set(K.domain(entry.gate.customDomain), pageId) : null,
+  ]);
   const ver = Number(res?.[1]?.[1] ?? 0);
   const prev = mem.entries.get(pageId);
   if (!prev || prev.ver < ver || Date.parse(prev.entry.snapshot.builtAt) < Date.parse(entry.snapshot.builtAt))
@@ -245,7 +249,7 @@ export async function refreshStatusSnapshots(): Promise<{ rebuilt: number; faile
     } catch (err) {
       const known = await redis().smembers(K.known);
       const at = new Date().toISOString();
-      if (known.length) await known.reduce((m, id) => m.set(K.fail(id), at, "EX", 3600), redis().multi()).exec();
+      await Promise.all(known.map((id) => redis().set(K.fail(id), at, "EX", 3600)));
       throw err;
     }
   }

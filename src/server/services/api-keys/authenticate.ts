@@ -64,21 +64,21 @@ export async function authenticateApiKey({ key, meta }: { key: string; meta: Req
   const hash = hashApiKey(key);
   const window = Math.floor(Date.now() / 60_000);
   const rateKey = `api:rate:${hash.slice(0, 32)}:${window}`;
-  const res = await redis()
-    .multi()
-    .get(authKey(hash))
-    .incr(rateKey)
-    .expire(rateKey, 61, "NX")
-    .set(`api:used:${hash.slice(0, 32)}`, "1", "EX", 60, "NX")
-    .exists(staleKey(hash))
-    .get(badKeyIpKey(meta.ip ?? "unknown", window))
-    .exec();
+  // One round trip (ioredis pipelines what is sent in one tick); one key per command, so a Redis Cluster serves it too.
+  const rc = redis();
+  const [cachedRaw, rate, used, staleCount, badCount] = await Promise.all([
+    rc.get(authKey(hash)),
+    rc.multi().incr(rateKey).expire(rateKey, 61, "NX").exec(),
+    rc.set(`api:used:${hash.slice(0, 32)}`, "1", "EX", 60, "NX"),
+    rc.exists(staleKey(hash)),
+    rc.get(badKeyIpKey(meta.ip ?? "unknown", window)),
+  ]);
   // A resolution is trusted only with a valid MAC: whoever can write Redis cannot mint one.
-  const cached = verifiedValue(authKey(hash), res?.[0]?.[1] as string | null);
-  const count = Number(res?.[1]?.[1] ?? 0);
-  const firstUseThisMinute = res?.[3]?.[1] === "OK";
-  const stale = Number(res?.[4]?.[1] ?? 0) > 0;
-  const unknownFromIp = Number(res?.[5]?.[1] ?? 0);
+  const cached = verifiedValue(authKey(hash), cachedRaw);
+  const count = Number(rate?.[0]?.[1] ?? 0);
+  const firstUseThisMinute = used === "OK";
+  const stale = staleCount > 0;
+  const unknownFromIp = Number(badCount ?? 0);
 
   let k: Resolved;
   const hit = cached ? (JSON.parse(cached) as Resolved | Refused) : null;
@@ -92,13 +92,11 @@ export async function authenticateApiKey({ key, meta }: { key: string; meta: Req
     }
     const r = await resolveFromDb(hash);
     // One round trip: cache what may be cached, and count a key that matches none.
-    const after = redis().multi();
-    if ("refused" in r ? r.final : !stale) after.set(authKey(hash), withMac(authKey(hash), JSON.stringify(r)), "EX", AUTH_TTL_SECONDS);
-    if ("refused" in r && !r.key) {
-      const bad = badKeyIpKey(meta.ip ?? "unknown", window);
-      after.incr(bad).expire(bad, 61, "NX");
-    }
-    if (after.length) await after.exec();
+    const bad = badKeyIpKey(meta.ip ?? "unknown", window);
+    await Promise.all([
+      ("refused" in r ? r.final : !stale) ? redis().set(authKey(hash), withMac(authKey(hash), JSON.stringify(r)), "EX", AUTH_TTL_SECONDS) : null,
+      "refused" in r && !r.key ? redis().multi().incr(bad).expire(bad, 61, "NX").exec() : null,
+    ]);
     if ("refused" in r) throw new ApiKeyRefused(r.refused, r.key ?? null);
     k = r;
   }

@@ -7,11 +7,13 @@ import { STALE_TTL_SECONDS, authKey, staleKey } from "./authenticate";
 /** Drops cached resolutions so a revocation or role change applies to the next request. */
 export async function forgetApiKeyHashes(hashes: string[]): Promise<void> {
   if (!hashes.length) return;
-  const m = redis().multi();
-  for (const h of hashes) m.set(staleKey(h), "1", "EX", STALE_TTL_SECONDS).del(authKey(h));
-  const res = await m.exec();
-  const failed = res?.find(([err]) => err);
-  if (!res || failed) throw failed?.[0] ?? new Error("could not invalidate cached API key resolutions");
+  // The stale mark first, then the cached resolution; per key, so the keys may sit on different Redis Cluster nodes.
+  await Promise.all(
+    hashes.map(async (h) => {
+      await redis().set(staleKey(h), "1", "EX", STALE_TTL_SECONDS);
+      await redis().del(authKey(h));
+    }),
+  );
 }
 
 /** After a member's role changes or they leave: their keys re-resolve against the new role. */

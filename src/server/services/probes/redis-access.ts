@@ -4,12 +4,14 @@ import { probes } from "../../db/schema";
 import { env } from "../../env";
 import { log } from "../../log";
 import { probeAclRules, probeRedisUser } from "../../probes/redis-acl";
-import { redis } from "../../redis";
+import { isCluster, primaries } from "../../redis";
 
 /**
  * A probe's own Redis user (ADR 5). Its password is derived from AUTH_SECRET and the probe's
  * id, so nothing more is stored and any worker can re-assert the user after a Redis restart
- * (ACLs live in memory unless Redis has an aclfile).
+ * (ACLs live in memory unless Redis has an aclfile). On a Redis Cluster ACL users are per
+ * node: they are set on every primary (a replica promoted later gets them at the next assert,
+ * every PROBE_ACL_REFRESH_MS).
  */
 export function probeRedisPassword(probeId: string): string {
   return createHmac("sha256", env().AUTH_SECRET).update(`perigee-probe-redis:${probeId}`).digest("hex");
@@ -23,13 +25,18 @@ export function probeRedisUrl(probeId: string): string {
   return u.toString();
 }
 
+/** Runs one ACL command on the Redis, or on every primary of the cluster. */
+async function onEveryPrimary(...args: string[]): Promise<void> {
+  await Promise.all((await primaries()).map((node) => node.call("ACL", ...args)));
+}
+
 export async function grantProbeRedis(probe: { id: string; region: string }): Promise<void> {
-  await redis().call("ACL", "SETUSER", probeRedisUser(probe.id), ...probeAclRules({ prefix: env().REDIS_PREFIX, region: probe.region, password: probeRedisPassword(probe.id) }));
+  await onEveryPrimary("SETUSER", probeRedisUser(probe.id), ...probeAclRules({ prefix: env().REDIS_PREFIX, region: probe.region, password: probeRedisPassword(probe.id), cluster: isCluster() }));
 }
 
 /** Deleting the user also closes its open connections. */
 export async function dropProbeRedis(probeId: string): Promise<void> {
-  await redis().call("ACL", "DELUSER", probeRedisUser(probeId));
+  await onEveryPrimary("DELUSER", probeRedisUser(probeId));
 }
 
 /** Every active probe's user, as it should be; revoked probes' users removed. */
@@ -38,7 +45,7 @@ export async function assertProbeRedisUsers(): Promise<{ granted: number; droppe
   const active = rows.filter((p) => !p.revokedAt);
   for (const p of active) await grantProbeRedis(p);
   const revoked = rows.filter((p) => p.revokedAt).map((p) => probeRedisUser(p.id));
-  if (revoked.length) await redis().call("ACL", "DELUSER", ...revoked);
+  if (revoked.length) await onEveryPrimary("DELUSER", ...revoked);
   return { granted: active.length, dropped: revoked.length };
 }
 
