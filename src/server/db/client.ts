@@ -16,8 +16,23 @@ export function pool(): pg.Pool {
   if (!holder.pool) {
     holder.pool = new pg.Pool({ connectionString: env().DATABASE_URL, max: 10 });
     holder.pool.on("error", (err) => console.error("[db] idle client error", err.message));
+    if (env().DATABASE_POOLER === "pgbouncer-transaction") holder.pool.on("connect", unnamedStatements);
   }
   return holder.pool;
+}
+
+/**
+ * Behind a pooler in transaction mode each transaction may get another server connection, and
+ * PgBouncer before 1.21 does not carry named prepared statements across them: a statement
+ * prepared on one server is missing on the next ("prepared statement … does not exist"). So
+ * every query of this client goes out unnamed (parsed each time; still parameterised). Named
+ * statements stay the default for a direct connection, where they save the parse (ADR 14).
+ */
+function unnamedStatements(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  const unnamed = (config: unknown, ...rest: unknown[]) =>
+    query(config && typeof config === "object" && "name" in config && typeof (config as { submit?: unknown }).submit !== "function" ? { ...config, name: undefined } : config, ...rest);
+  (client as unknown as { query: typeof unnamed }).query = unnamed;
 }
 
 export function db(): Db {

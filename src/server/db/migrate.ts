@@ -10,11 +10,15 @@ export async function runMigrations(databaseUrl: string): Promise<void> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    // Serialise concurrent starters (web + worker, several replicas).
-    await client.query("select pg_advisory_lock(727274)");
+    // Serialise concurrent starters (web + worker, several replicas) with a transaction-level
+    // lock, so it also holds through a pooler in transaction mode (a session lock would stay on
+    // whichever server connection took it). Drizzle's own BEGIN inside is a no-op warning; its
+    // COMMIT (or ROLLBACK) ends this transaction and releases the lock.
+    await client.query("begin");
+    await client.query("select pg_advisory_xact_lock(727274)");
     await migrate(drizzle(client), { migrationsFolder: MIGRATIONS_FOLDER });
   } finally {
-    await client.query("select pg_advisory_unlock(727274)").catch(() => {});
+    await client.query("rollback").catch(() => {});
     await client.end();
   }
 }
