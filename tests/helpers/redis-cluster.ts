@@ -47,14 +47,33 @@ export async function startRedisCluster(): Promise<LocalCluster> {
     ports.push(p);
   }
   const servers: ChildProcess[] = ports.map((p) =>
-    spawn("redis-server", ["--port", String(p), "--bind", "127.0.0.1", "--cluster-enabled", "yes", "--cluster-config-file", path.join(dir, `nodes-${p}.conf`), "--dir", dir, "--save", "", "--appendonly", "no", "--daemonize", "no"], {
-      stdio: ["ignore", "ignore", "inherit"],
-    }),
+    spawn(
+      "redis-server",
+      [
+        "--port",
+        String(p),
+        "--bind",
+        "127.0.0.1",
+        "--cluster-enabled",
+        "yes",
+        "--cluster-config-file",
+        path.join(dir, `nodes-${p}.conf`),
+        "--dir",
+        dir,
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--daemonize",
+        "no",
+      ],
+      {
+        stdio: ["ignore", "ignore", "inherit"],
+      },
+    ),
   );
   const stop = async () => {
-    await Promise.all(
-      servers.map((s) => (s.exitCode !== null || s.signalCode !== null ? null : new Promise((r) => (s.once("exit", r), s.kill("SIGKILL"))))),
-    );
+    await Promise.all(servers.map((s) => (s.exitCode !== null || s.signalCode !== null ? null : new Promise((r) => (s.once("exit", r), s.kill("SIGKILL"))))));
     rmSync(dir, { recursive: true, force: true });
   };
   try {

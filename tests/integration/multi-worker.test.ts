@@ -24,7 +24,7 @@ import { TEST_SECRETS } from "../helpers/test-secrets";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const region = `mw-${randomBytes(3).toString("hex")}`;
-const INTERVAL_S = 3;
+const INTERVAL_S = 4;
 const MONITORS = 36;
 const CONCURRENCY = 8;
 const LOCK_MS = 2000;
@@ -45,7 +45,8 @@ function ownerOf(peerPort: number): number | null {
   for (const file of ["/proc/net/tcp", "/proc/net/tcp6"]) {
     for (const line of readFileSync(file, "utf8").split("\n").slice(1)) {
       const f = line.trim().split(/\s+/);
-      if (f[1]?.endsWith(`:${hex(peerPort)}`) && f[2]?.endsWith(`:${hex(targetPort)}`)) inode = f[9];
+      // ESTABLISHED only: a TIME_WAIT line of an earlier connection on the same ports has no inode.
+      if (f[1]?.endsWith(`:${hex(peerPort)}`) && f[2]?.endsWith(`:${hex(targetPort)}`) && f[3] === "01" && f[9] !== "0") inode = f[9];
     }
     if (inode) break;
   }
@@ -138,7 +139,13 @@ describe("several workers on one Redis", () => {
       Array.from({ length: MONITORS }, () => {
         const id = randomUUID();
         // The URL carries the monitor's id, so the target knows whose check it answers.
-        return insertMonitor(org.id, { id, regions: [region], intervalSeconds: INTERVAL_S, timeoutMs: 2000, config: { url: `http://127.0.0.1:${targetPort}/m/${id}`, method: "GET", expectedStatus: [{ from: 200, to: 299 }] } });
+        return insertMonitor(org.id, {
+          id,
+          regions: [region],
+          intervalSeconds: INTERVAL_S,
+          timeoutMs: 2000,
+          config: { url: `http://127.0.0.1:${targetPort}/m/${id}`, method: "GET", expectedStatus: [{ from: 200, to: 299 }] },
+        });
       }),
     );
 
@@ -164,21 +171,37 @@ describe("several workers on one Redis", () => {
 
     const rid = await regionId(region);
     const seqById = new Map(ms.map((m) => [m.id, m.seq]));
-    const rows = await db().execute<{ seq: number; slot: string }>(sql`
-      select monitor_seq as seq, extract(epoch from scheduled_at) * 1000 as slot from check_results
+    const rows = await db().execute<{ seq: number; slot: string; late: number }>(sql`
+      select monitor_seq as seq, extract(epoch from scheduled_at) * 1000 as slot, perigee_lateness_ms(lateness) as late from check_results
       where region_id = ${rid} and monitor_seq = any(${sql.param(ms.map((m) => m.seq))}::int[])`);
     const slotsBySeq = new Map<number, number[]>();
-    for (const r of rows.rows) slotsBySeq.set(Number(r.seq), [...(slotsBySeq.get(Number(r.seq)) ?? []), Number(r.slot)]);
+    const lateness = new Map<string, number>();
+    for (const r of rows.rows) {
+      slotsBySeq.set(Number(r.seq), [...(slotsBySeq.get(Number(r.seq)) ?? []), Number(r.slot)]);
+      lateness.set(`${r.seq}@${Number(r.slot)}`, Number(r.late));
+    }
 
     // check_results: every monitor ran, each slot stored once, none missing between its first and last slot,
-    // and its checks went on after the kill.
+    // and its checks went on after the kill. The one gap BullMQ's scheduler makes by design: a job started more
+    // than an interval late makes the scheduler skip to the next slot still ahead (at most one pending job per
+    // scheduler; the next interval is the retry). So a gap is allowed only right after a slot that started that late.
+    const every = INTERVAL_S * 1000;
+    let skippedForLateness = 0;
     for (const m of ms) {
       const slots = (slotsBySeq.get(m.seq) ?? []).sort((x, y) => x - y);
-      expect(slots.length, `monitor ${m.seq} ran`).toBeGreaterThan(4);
+      expect(slots.length, `monitor ${m.seq} ran`).toBeGreaterThan(3);
       expect(new Set(slots).size, `monitor ${m.seq}: no slot stored twice`).toBe(slots.length);
-      expect((slots.at(-1)! - slots[0]!) / (INTERVAL_S * 1000) + 1, `monitor ${m.seq}: no slot missing`).toBe(slots.length);
-      expect(slots.at(-1)!, `monitor ${m.seq} checked after the kill`).toBeGreaterThan(killedAt + 3000);
+      for (let i = 1; i < slots.length; i++) {
+        const gap = slots[i]! - slots[i - 1]!;
+        if (gap === every) continue;
+        const lateBefore = lateness.get(`${m.seq}@${slots[i - 1]}`)!;
+        expect(lateBefore, `monitor ${m.seq}: slot ${new Date(slots[i - 1]! + every).toISOString()} missing after a check ${lateBefore} ms late`).toBeGreaterThan(every - 250);
+        skippedForLateness += gap / every - 1;
+      }
+      expect(slots.at(-1)!, `monitor ${m.seq} checked after the kill`).toBeGreaterThan(killedAt + every);
     }
+    // Skips are the exception on this loaded machine, not the rule.
+    expect(skippedForLateness).toBeLessThan(rows.rows.length * 0.05);
 
     // The target: each stored slot was requested, and a slot was requested twice only when the killed
     // worker was running it at the kill (the re-run hits the target again; its result is stored once).

@@ -52,7 +52,7 @@ describe("through PgBouncer in transaction mode", () => {
 
     const t = await apiTenant("Pooled");
     const hook = await createChannel({ ctx: t.ctx.ADMIN, input: { name: "Pooled hook", type: "webhook", url: `${rx.url}/hook` } });
-    const ms = [];
+    const ms: Awaited<ReturnType<typeof monitorOn>>[] = [];
     for (let i = 0; i < 8; i++) ms.push(await monitorOn(t.org.id, [hook.id], `Pooled ${i}`));
 
     // Check batches from concurrent callers, as several workers' batchers would send them.

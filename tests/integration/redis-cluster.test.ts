@@ -108,14 +108,21 @@ describe("on a Redis Cluster", () => {
     expect(redis()).toBeInstanceOf(Cluster);
     const t = await apiTenant("Cluster Tenant");
     const hook = await createChannel({ ctx: t.ctx.ADMIN, input: { name: "Cluster hook", type: "webhook", url: `${rx.url}/hook` } });
-    const m = await insertMonitor(t.org.id, { id: randomUUID(), regions: [region], intervalSeconds: 2, timeoutMs: 2000, confirmations: 1, customChannels: true, config: { url: targetUrl, method: "GET", expectedStatus: [{ from: 200, to: 299 }] } });
+    const m = await insertMonitor(t.org.id, {
+      id: randomUUID(),
+      regions: [region],
+      intervalSeconds: 2,
+      timeoutMs: 2000,
+      confirmations: 1,
+      customChannels: true,
+      config: { url: targetUrl, method: "GET", expectedStatus: [{ from: 200, to: 299 }] },
+    });
     await db().insert(monitorChannels).values({ monitorId: m.id, channelId: hook.id });
     await syncSchedule(m);
 
     worker = startWorker();
     const rid = await regionId(region);
-    const results = async () =>
-      Number((await db().execute<{ n: string }>(sql`select count(*) as n from check_results where monitor_seq = ${m.seq} and region_id = ${rid}`)).rows[0]!.n);
+    const results = async () => Number((await db().execute<{ n: string }>(sql`select count(*) as n from check_results where monitor_seq = ${m.seq} and region_id = ${rid}`)).rows[0]!.n);
     await until(async () => (await results()) >= 2, 45_000);
 
     // The target fails: the worker's check takes the monitor DOWN and the alert goes out through the notification queue.
