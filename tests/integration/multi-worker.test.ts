@@ -83,7 +83,8 @@ function startWorker(): Promise<ChildProcess> {
       CHECK_LOCK_MS: String(LOCK_MS),
       CHECK_STALLED_INTERVAL_MS: "1000",
       ALLOW_PRIVATE_TARGETS: "true",
-      LOG_LEVEL: "error",
+      // A failed check job (its slot then stays empty) is logged at warn: show why if the test fails.
+      LOG_LEVEL: "warn",
     },
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -195,7 +196,13 @@ describe("several workers on one Redis", () => {
         const gap = slots[i]! - slots[i - 1]!;
         if (gap === every) continue;
         const lateBefore = lateness.get(`${m.seq}@${slots[i - 1]}`)!;
-        expect(lateBefore, `monitor ${m.seq}: slot ${new Date(slots[i - 1]! + every).toISOString()} missing after a check ${lateBefore} ms late`).toBeGreaterThan(every - 250);
+        const around = hits
+          .filter((h) => h.monitorId === m.id && Math.abs(h.at - slots[i - 1]! - every) < 2 * every)
+          .map((h) => `${new Date(h.at).toISOString()} by ${h.pid === killedPid ? "the killed worker" : h.pid}`);
+        expect(
+          lateBefore,
+          `monitor ${m.seq}: slot ${new Date(slots[i - 1]! + every).toISOString()} missing after a check ${lateBefore} ms late (kill at ${new Date(killedAt).toISOString()}; requests around it: ${around.join(", ")}; stored slots ${slots.map((x) => new Date(x).toISOString().slice(14, 23)).join(" ")})`,
+        ).toBeGreaterThan(every - 250);
         skippedForLateness += gap / every - 1;
       }
       expect(slots.at(-1)!, `monitor ${m.seq} checked after the kill`).toBeGreaterThan(killedAt + every);
