@@ -13,11 +13,13 @@ import { regionId } from "../../src/server/monitors/regions";
 import { closeQueues, queueName, sharedQueue, syncSchedule } from "../../src/server/monitors/schedule";
 import { probeRedisUser } from "../../src/server/probes/redis-acl";
 import { closeRedis, primaries, redis } from "../../src/server/redis";
+import { pageBySlug, rebuildPage } from "../../src/server/status/cache";
 import { dropProbeRedis, grantProbeRedis } from "../../src/server/services/probes/redis-access";
 import { createChannel } from "../../src/server/services/channels/create";
 import { api, apiTenant } from "../helpers/api";
 import { insertMonitor } from "../helpers/monitor-factory";
 import { startReceiver, type Receiver } from "../helpers/receiver";
+import { insertComponent, insertPage, uniqueSlug } from "../helpers/status-factory";
 import { startRedisCluster, type LocalCluster } from "../helpers/redis-cluster";
 import { TEST_SECRETS } from "../helpers/test-secrets";
 import { until } from "../helpers/until";
@@ -25,7 +27,7 @@ import { until } from "../helpers/until";
 /**
  * The engine on a local Redis Cluster of three primaries: a worker started with
  * REDIS_CLUSTER_NODES runs real checks from its region's job schedulers, a monitor going DOWN
- * reaches a webhook through the notification queue, the API's Redis paths answer, probe ACL
+ * reaches a webhook through the notification queue, the API's and status pages' Redis paths answer, probe ACL
  * users land on every primary, and every BullMQ key carries its own queue's hash tag.
  */
 
@@ -137,6 +139,12 @@ describe("on a Redis Cluster", () => {
     // The API's Redis paths (key authentication, rate counters) work across nodes too.
     const key = await t.key();
     expect((await api("GET", "/api/v1/monitors", { key: key.key })).status).toBe(200);
+
+    // A status page's snapshot: its own keys change in one MULTI (one hash tag), the shared indexes beside it.
+    const page = await insertPage(t.org.id, { slug: uniqueSlug("cluster") });
+    await insertComponent(page, { monitor: m });
+    expect((await rebuildPage(page.id))?.snapshot.page.slug).toBe(page.slug);
+    expect((await pageBySlug(page.slug))?.entry.snapshot.page.slug).toBe(page.slug);
 
     // A probe's Redis user is set on every primary, and removed from every one.
     const probeId = randomUUID();
