@@ -6,7 +6,9 @@ import path from "node:path";
 import { eq, sql } from "drizzle-orm";
 import { Cluster, type Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { db } from "../../src/server/db/client";
+import { closeDb, db } from "../../src/server/db/client";
+import { runMigrations } from "../../src/server/db/migrate";
+import { ensurePartitions } from "../../src/server/monitors/partitions";
 import { monitorChannels, monitors, notificationDeliveries } from "../../src/server/db/schema";
 import { MAINTENANCE_QUEUE, NOTIFY_QUEUE } from "../../src/server/jobs/catalog";
 import { regionId } from "../../src/server/monitors/regions";
@@ -21,6 +23,7 @@ import { insertMonitor } from "../helpers/monitor-factory";
 import { startReceiver, type Receiver } from "../helpers/receiver";
 import { insertComponent, insertPage, uniqueSlug } from "../helpers/status-factory";
 import { startRedisCluster, type LocalCluster } from "../helpers/redis-cluster";
+import { BASE_DATABASE_URL, createTestDatabase, dropTestDatabase } from "../helpers/test-db";
 import { TEST_SECRETS } from "../helpers/test-secrets";
 import { until } from "../helpers/until";
 
@@ -42,11 +45,19 @@ let target: http.Server;
 let failing = false;
 let targetUrl = "";
 
+let fresh: { url: string; name: string } | undefined;
+
 beforeAll(async () => {
   cluster = await startRedisCluster();
+  // A database of its own: the worker on the cluster must not take other files' outbox events
+  // (their deliveries would be queued on a cluster that this file then stops).
+  fresh = await createTestDatabase(BASE_DATABASE_URL, "cluster");
+  await runMigrations(fresh.url);
   // Before anything reads the environment in this file: every connection of this process is a cluster client.
+  process.env.DATABASE_URL = fresh.url;
   process.env.REDIS_CLUSTER_NODES = cluster.nodes;
   process.env.REDIS_URL = `redis://127.0.0.1:${cluster.ports[0]}`;
+  await ensurePartitions();
   target = http.createServer((_req, res) => {
     res.statusCode = failing ? 503 : 200;
     res.end(failing ? "down" : "ok");
@@ -68,6 +79,8 @@ afterAll(async () => {
   target?.closeAllConnections();
   await new Promise((r) => target?.close(r));
   await cluster?.stop();
+  await closeDb();
+  if (fresh) await dropTestDatabase(BASE_DATABASE_URL, fresh.name);
 });
 
 function startWorker(): ChildProcess {
@@ -77,7 +90,7 @@ function startWorker(): ChildProcess {
       ...process.env,
       ...TEST_SECRETS,
       NODE_ENV: "test",
-      DATABASE_URL: inject("databaseUrl"),
+      DATABASE_URL: fresh!.url,
       REDIS_PREFIX: prefix,
       REDIS_URL: `redis://127.0.0.1:${cluster.ports[0]}`,
       REDIS_CLUSTER_NODES: cluster.nodes,
