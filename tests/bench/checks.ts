@@ -22,11 +22,21 @@ import { TEST_SECRETS } from "../helpers/test-secrets";
 import { BASE_DATABASE_URL, createTestDatabase, deleteRedisPrefix, dropTestDatabase } from "../helpers/test-db";
 
 const { values: flags } = parseArgs({
-  options: { monitors: { type: "string", default: "10000" }, minutes: { type: "string", default: "3" }, skip: { type: "string", default: "" } },
+  options: {
+    monitors: { type: "string", default: "10000" },
+    minutes: { type: "string", default: "3" },
+    skip: { type: "string", default: "" },
+    workers: { type: "string", default: "1" },
+    rounds: { type: "string", default: "20" },
+    profile: { type: "string" },
+  },
 });
 const N = Number(flags.monitors);
 const MINUTES = Number(flags.minutes);
 const skip = new Set(flags.skip!.split(",").filter(Boolean));
+const WORKERS = Math.max(1, Number(flags.workers));
+const A_ROUNDS = Math.max(1, Number(flags.rounds));
+const PROFILE_DIR = flags.profile ? path.resolve(flags.profile) : undefined;
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pct = (xs: number[], q: number) => {
@@ -35,6 +45,12 @@ const pct = (xs: number[], q: number) => {
   return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]!;
 };
 const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
+type RawRun = { requests: number; seconds: number; perSecond: number; cpuMs: number; errors: number };
+/** Whole-machine CPU ticks from /proc/stat: idle (idle + iowait) and total. */
+const machineTicks = () => {
+  const f = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+  return { idle: f[3]! + f[4]!, total: f.reduce((a, b) => a + b, 0) };
+};
 
 async function main() {
   const { url, name } = await createTestDatabase(BASE_DATABASE_URL, "bench");
@@ -54,21 +70,26 @@ async function main() {
   const org = randomUUID();
   await db.query(`insert into organizations (id, slug, name, max_monitors) values ($1, $2, 'Bench', 1000000)`, [org, `bench-${org.slice(0, 8)}`]);
 
-  let worker: ChildProcess | null = null;
-  const startWorker = (concurrency: number) => {
-    worker = spawn(process.execPath, ["--import", "tsx", "workers/worker.ts"], {
+  let workers: ChildProcess[] = [];
+  const startWorker = (concurrency: number, nodeFlags: string[] = []) => {
+    const w = spawn(process.execPath, [...nodeFlags, "--import", "tsx", "workers/worker.ts"], {
       cwd: ROOT,
       env: { ...process.env, CHECK_CONCURRENCY: String(concurrency), LOG_LEVEL: "error" },
       stdio: ["ignore", "ignore", "inherit"],
     });
-    return worker;
+    workers.push(w);
+    return w;
   };
-  const stopWorker = async () => {
-    if (!worker) return;
-    const w = worker;
-    worker = null;
-    w.kill("SIGTERM");
-    await new Promise((r) => w.once("exit", r));
+  const stopWorkers = async () => {
+    const ws = workers;
+    workers = [];
+    await Promise.all(
+      ws.map((w) => {
+        if (w.exitCode !== null || w.signalCode !== null) return null;
+        w.kill("SIGTERM");
+        return new Promise((r) => w.once("exit", r));
+      }),
+    );
   };
   const cpuTicks = (pid: number) => {
     const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
@@ -92,44 +113,91 @@ async function main() {
 
   const { checkQueue, syncSchedule, closeQueues } = await import("../../src/server/monitors/schedule");
 
-  // (a) sustained throughput of one worker process.
+  // (a) sustained throughput of 1..W worker processes, beside the machine's raw limit.
   if (!skip.has("a")) {
     const ids = await insertMonitors(1000, 86_400);
-    const rounds = 20;
-    const base = Date.now() - 3_600_000;
-    for (let r = 0; r < rounds; r++) {
-      await checkQueue("default").addBulk(
-        ids.map((monitorId) => ({ name: "check", data: { monitorId, version: 1, region: "default" }, opts: { timestamp: base + r * 1000, removeOnComplete: true } })),
-      );
-    }
+    const rounds = A_ROUNDS;
+    const concurrency = 256;
     const total = ids.length * rounds;
-    log(`(a) ${total} checks queued; starting one worker process`);
-    const before = await countResults();
-    const w = startWorker(256);
-    let first = 0;
-    let t0 = 0;
-    let cpu0 = 0;
-    for (;;) {
-      await sleep(200);
-      const n = (await countResults()) - before;
-      if (!first && n > 0) {
-        first = n;
-        t0 = Date.now();
-        cpu0 = cpuTicks(w.pid!);
-      }
-      if (n >= total) break;
-    }
-    const elapsed = (Date.now() - t0) / 1000;
-    const cpu1 = cpuTicks(w.pid!);
-    await stopWorker();
-    out.a_throughput = {
-      checks: total - first,
-      seconds: Number(elapsed.toFixed(2)),
-      checksPerSecond: Math.round((total - first) / elapsed),
-      workerCpuPercent: Math.round(((cpu1 - cpu0) / 100 / elapsed) * 100),
-      note: "one worker process (CHECK_CONCURRENCY=256), node:http with agent:false (new TCP connection per check), results committed in batches before each job completes",
+    const raw = async () => {
+      const child = fork(path.join(import.meta.dirname, "raw-gets.mjs"), { stdio: "inherit" });
+      const r = await new Promise<RawRun>((resolve, reject) => {
+        child.once("message", (m) => resolve(m as RawRun));
+        child.once("exit", (code) => reject(new Error(`raw client exited with ${code}`)));
+        child.send({ port, total, concurrency });
+      });
+      await new Promise((r) => (child.exitCode === null ? child.once("exit", r) : r(null)));
+      return r;
     };
-    log(`(a) ${JSON.stringify(out.a_throughput)}`);
+    // The limit is taken before and after the worker runs: the machine is shared and its load moves.
+    const rawRuns = [await raw()];
+    log(`(a) raw limit: ${JSON.stringify(rawRuns[0])}`);
+    const runs: Record<string, unknown>[] = [];
+    for (let n = 1; n <= WORKERS; n++) {
+      let base = Date.now() - 3_600_000;
+      for (let r = 0; r < rounds; r++, base += 1000) {
+        await checkQueue("default").addBulk(
+          ids.map((monitorId) => ({ name: "check", data: { monitorId, version: 1, region: "default" }, opts: { timestamp: base, removeOnComplete: true } })),
+        );
+      }
+      log(`(a) ${total} checks queued; starting ${n} worker process${n > 1 ? "es" : ""}`);
+      const before = await countResults();
+      const spawnedAt = Date.now();
+      const ws = Array.from({ length: n }, (_, i) => startWorker(concurrency, PROFILE_DIR && n === 1 ? [`--cpu-prof`, `--cpu-prof-dir=${PROFILE_DIR}`] : []));
+      let first = 0;
+      let t0 = 0;
+      let cpu0: number[] = [];
+      let sys0 = machineTicks();
+      for (;;) {
+        await sleep(200);
+        const done = (await countResults()) - before;
+        if (!first && done > 0) {
+          first = done;
+          t0 = Date.now();
+          cpu0 = ws.map((w) => cpuTicks(w.pid!));
+          sys0 = machineTicks();
+        }
+        if (done >= total) break;
+      }
+      const elapsed = (Date.now() - t0) / 1000;
+      const cpu1 = ws.map((w) => cpuTicks(w.pid!));
+      const sys1 = machineTicks();
+      await stopWorkers();
+      const checks = total - first;
+      const perSecond = checks / elapsed;
+      const cpuMs = cpu1.map((c, i) => ((c - cpu0[i]!) / 100) * 1000);
+      runs.push({
+        workers: n,
+        checks,
+        seconds: Number(elapsed.toFixed(2)),
+        checksPerSecond: Math.round(perSecond),
+        workerCpuPercent: cpuMs.map((c) => Math.round((c / 1000 / elapsed) * 100)),
+        cpuMsPerCheck: Number((cpuMs.reduce((a, b) => a + b, 0) / checks).toFixed(3)),
+        machineBusyPercent: Math.round((1 - (sys1.idle - sys0.idle) / (sys1.total - sys0.total)) * 100),
+        ...(PROFILE_DIR && n === 1 ? { profileSkipMs: t0 - spawnedAt } : {}),
+      });
+      log(`(a) ${JSON.stringify(runs.at(-1))}`);
+    }
+    rawRuns.push(await raw());
+    log(`(a) raw limit again: ${JSON.stringify(rawRuns[1])}`);
+    const rawPerSecond = rawRuns.reduce((a, r) => a + r.perSecond, 0) / rawRuns.length;
+    const rawCpuMsPerGet = rawRuns.reduce((a, r) => a + r.cpuMs / r.requests, 0) / rawRuns.length;
+    const one = runs[0]!.checksPerSecond as number;
+    out.a_throughput = {
+      raw: {
+        getsPerSecond: rawRuns.map((r) => r.perSecond),
+        cpuMsPerGet: rawRuns.map((r) => Number((r.cpuMs / r.requests).toFixed(3))),
+        note: "the same fresh-connection GETs (node:http, agent:false) to the same target at the same concurrency, from one Node process with no queue, database or SSRF guard; measured before and after the worker runs",
+      },
+      runs: runs.map((r) => ({
+        ...r,
+        ratioToRaw: Number(((r.checksPerSecond as number) / rawPerSecond).toFixed(2)),
+        scalingVsOneWorker: Number(((r.checksPerSecond as number) / one).toFixed(2)),
+        cpuMsPerCheckVsRawGet: Number(((r.cpuMsPerCheck as number) / rawCpuMsPerGet).toFixed(2)),
+      })),
+      loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))),
+      note: `worker processes with CHECK_CONCURRENCY=${concurrency} on one queue, node:http with agent:false (new TCP connection per check), SSRF guard on (private targets allowed), results committed in batches before each job completes; ratioToRaw uses the mean of the two raw runs`,
+    };
     await db.query(`delete from monitors where organization_id = $1`, [org]);
     await db.query(`truncate check_results, check_rollups_hourly, check_rollups_daily, monitor_region_state`);
   }
@@ -175,7 +243,7 @@ async function main() {
     const left = runUntil - Date.now();
     if (left > 0) await sleep(left);
     const cpu1 = cpuTicks(w.pid!);
-    await stopWorker();
+    await stopWorkers();
     const rows = (
       await db.query(
         `select perigee_lateness_ms(lateness) as lateness_ms, extract(epoch from scheduled_at) * 1000 + perigee_lateness_ms(lateness) as started_ms, monitor_seq from check_results where scheduled_at >= $1 order by monitor_seq, scheduled_at`,
