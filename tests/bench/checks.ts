@@ -36,6 +36,8 @@ const MINUTES = Number(flags.minutes);
 const skip = new Set(flags.skip!.split(",").filter(Boolean));
 const WORKERS = Math.max(1, Number(flags.workers));
 const A_ROUNDS = Math.max(1, Number(flags.rounds));
+// A name, not a literal: the SSRF guard resolves it and checks the address on every check.
+const TARGET_HOST = "localhost";
 const PROFILE_DIR = flags.profile ? path.resolve(flags.profile) : undefined;
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -105,7 +107,7 @@ async function main() {
       await db.query(
         `insert into monitors (id, organization_id, name, type, config, interval_seconds, timeout_ms, confirmations, recoveries)
          select id, $1, 'bench', 'http', $2::jsonb, $3, 5000, 2, 1 from unnest($4::uuid[]) as id`,
-        [org, JSON.stringify({ url: `http://127.0.0.1:${port}${urlPath}`, method: "GET", expectedStatus: [{ from: 200, to: 299 }] }), intervalSeconds, chunk],
+        [org, JSON.stringify({ url: `http://${TARGET_HOST}:${port}${urlPath}`, method: "GET", expectedStatus: [{ from: 200, to: 299 }] }), intervalSeconds, chunk],
       );
     }
     return ids;
@@ -124,7 +126,7 @@ async function main() {
       const r = await new Promise<RawRun>((resolve, reject) => {
         child.once("message", (m) => resolve(m as RawRun));
         child.once("exit", (code) => reject(new Error(`raw client exited with ${code}`)));
-        child.send({ port, total, concurrency });
+        child.send({ host: TARGET_HOST, port, total, concurrency });
       });
       await new Promise((r) => (child.exitCode === null ? child.once("exit", r) : r(null)));
       return r;
@@ -136,9 +138,7 @@ async function main() {
     for (let n = 1; n <= WORKERS; n++) {
       let base = Date.now() - 3_600_000;
       for (let r = 0; r < rounds; r++, base += 1000) {
-        await checkQueue("default").addBulk(
-          ids.map((monitorId) => ({ name: "check", data: { monitorId, version: 1, region: "default" }, opts: { timestamp: base, removeOnComplete: true } })),
-        );
+        await checkQueue("default").addBulk(ids.map((monitorId) => ({ name: "check", data: { monitorId, version: 1, region: "default" }, opts: { timestamp: base, removeOnComplete: true } })));
       }
       log(`(a) ${total} checks queued; starting ${n} worker process${n > 1 ? "es" : ""}`);
       const before = await countResults();

@@ -1,13 +1,15 @@
 // The machine's own limit for bench:checks (a): the same fresh-connection GETs a check makes
 // (node:http, agent:false, body read to the end) from one Node process, with no queue, no
 // database and no SSRF guard, against the same target process at the same concurrency.
-// Forked by tests/bench/checks.ts: it sends {port, total, concurrency} and gets back
+// The host is the monitors' own (a name: Node's default lookup resolves it for every GET, as the
+// guard does for every check). Forked by tests/bench/checks.ts: it sends {host, port, total,
+// concurrency} and gets back
 // {requests, seconds, perSecond, cpuMs, errors}.
 import http from "node:http";
 
-function get(port) {
+function get(host, port) {
   return new Promise((resolve) => {
-    const req = http.get({ host: "127.0.0.1", port, path: "/", agent: false }, (res) => {
+    const req = http.get({ host, port, path: "/", agent: false }, (res) => {
       res.on("data", () => {});
       res.on("end", () => resolve(res.statusCode === 200));
       res.on("error", () => resolve(false));
@@ -16,7 +18,7 @@ function get(port) {
   });
 }
 
-async function run({ port, total, concurrency }) {
+async function run({ host, port, total, concurrency }) {
   let started = 0;
   let errors = 0;
   const cpu0 = process.cpuUsage();
@@ -24,7 +26,7 @@ async function run({ port, total, concurrency }) {
   const lane = async () => {
     while (started < total) {
       started++;
-      if (!(await get(port))) errors++;
+      if (!(await get(host, port))) errors++;
     }
   };
   await Promise.all(Array.from({ length: concurrency }, lane));

@@ -5,11 +5,11 @@ import { monitors, type Monitor } from "../db/schema";
 import { env } from "../env";
 import { runCheck } from "../checks/run-check";
 import type { CheckResult, ExecutableConfig } from "../checks/types";
-import { redis } from "../redis";
 import { toExecutable } from "./config";
 import { orgIsLive } from "../privacy/live";
 import type { CheckJob } from "./schedule";
 import { scheduledAtOf } from "../probes/slot";
+import { withCheckLock } from "./check-lock";
 
 type Cached = { version: number; monitor: Monitor; exec: ExecutableConfig | null; at: number };
 const cache = new Map<string, Cached>();
@@ -32,35 +32,6 @@ export async function loadForCheck(monitorId: string, version: number): Promise<
   const entry = { version: m.version, monitor: m, exec: toExecutable(m), at: Date.now() };
   cache.set(monitorId, entry);
   return entry;
-}
-
-/**
- * One monitor/region never runs twice at once: a Redis lock holding the slot being checked.
- * A job for the same slot (a retry after a worker died mid-check) takes the lock over; a job
- * for a later slot waits until the earlier check finishes or its lock expires.
- */
-export async function withCheckLock<T>(monitorId: string, region: string, slotMs: number, ttlMs: number, fn: () => Promise<T>): Promise<T> {
-  const key = `lock:check:${monitorId}:${region}`;
-  const token = String(slotMs);
-  const deadline = Date.now() + ttlMs;
-  for (;;) {
-    if (await redis().set(key, token, "PX", ttlMs, "NX")) break;
-    if ((await redis().get(key)) === token) {
-      await redis().set(key, token, "PX", ttlMs);
-      break;
-    }
-    if (Date.now() > deadline) {
-      await redis().set(key, token, "PX", ttlMs);
-      break;
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  try {
-    return await fn();
-  } finally {
-    // Release only our own lock.
-    await redis().eval(`if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`, 1, key, token);
-  }
 }
 
 export type CheckOutcome = { skipped: true; reason: string } | { skipped: false; scheduledAt: Date; startedAt: Date; result: CheckResult; monitor: Monitor };
