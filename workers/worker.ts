@@ -39,7 +39,7 @@ export async function startWorker(opts: { schedulerRefreshMs?: number } = {}) {
   // E.g. a job whose keys vanished in a Redis flush; BullMQ would print a bare stack trace.
   maintenanceWorker.on("error", (err) => log.warn("maintenance worker error", { err: err.message }));
 
-  const batcher = new ResultBatcher({ maxSize: 500, maxWaitMs: 50 });
+  const batcher = new ResultBatcher({ maxSize: 500, maxWaitMs: 20 });
   const checks = new Worker<CheckJob>(queueName(e.WORKER_REGION), dispatcher(CHECKS_QUEUE, { batcher }), {
     connection: checkConn,
     prefix,

@@ -132,7 +132,7 @@ export async function withCheckLock<T>(monitorId: string, region: string, slotMs
     try {
       return await fn();
     } finally {
-      await release(key, token);
+      void release(key, token);
     }
   })();
   running.set(key, mine);

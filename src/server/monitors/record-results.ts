@@ -25,6 +25,24 @@ export type ResultInput = {
 
 export type RecordedTransition = { monitorId: string; from: MonitorState; to: MonitorState; kind: string; incidentId: string | null; suppressed: boolean };
 
+/** The monitor columns a batch needs (not the config and secrets, which are large and parsed per row). */
+const LOCKED_COLUMNS = {
+  id: monitors.id,
+  seq: monitors.seq,
+  organizationId: monitors.organizationId,
+  name: monitors.name,
+  type: monitors.type,
+  paused: monitors.paused,
+  regions: monitors.regions,
+  quorum: monitors.quorum,
+  state: monitors.state,
+  confirmations: monitors.confirmations,
+  recoveries: monitors.recoveries,
+  recoveryDelaySeconds: monitors.recoveryDelaySeconds,
+  sslAlertedDays: monitors.sslAlertedDays,
+};
+type LockedMonitor = Pick<Monitor, keyof typeof LOCKED_COLUMNS>;
+
 const clamp16 = (n: number | undefined) => (n === undefined ? -1 : Math.max(-1, Math.min(32767, Math.round(n))));
 const ms = (n: number | undefined) => (n === undefined ? -1 : Math.max(0, Math.round(n)));
 
@@ -41,7 +59,7 @@ export async function recordResults(batch: ResultInput[], now = new Date()): Pro
   const out = await db().transaction(async (tx) => {
     const ids = [...new Set(batch.map((b) => b.monitorId))].sort();
     // Lock the monitors in a fixed order: concurrent batches serialise per monitor, never deadlock.
-    const rows = await tx.select().from(monitors).where(inArray(monitors.id, ids)).orderBy(monitors.id).for("update");
+    const rows = await tx.select(LOCKED_COLUMNS).from(monitors).where(inArray(monitors.id, ids)).orderBy(monitors.id).for("update");
     const byId = new Map(rows.map((m) => [m.id, m]));
 
     // Results for deleted or paused monitors, or from a region the monitor doesn't use, are dropped.
@@ -97,7 +115,7 @@ export async function recordResults(batch: ResultInput[], now = new Date()): Pro
   return out;
 }
 
-async function advanceStates(tx: Tx, byId: Map<string, Monitor>, news: ResultInput[], regionState: Map<string, RegionCounters>, now: Date): Promise<RecordedTransition[]> {
+async function advanceStates(tx: Tx, byId: Map<string, LockedMonitor>, news: ResultInput[], regionState: Map<string, RegionCounters>, now: Date): Promise<RecordedTransition[]> {
   const monitorIds = [...new Set(news.map((b) => b.monitorId))];
 
   const touched = new Map<string, ResultInput>();
@@ -196,7 +214,7 @@ async function advanceStates(tx: Tx, byId: Map<string, Monitor>, news: ResultInp
 type Rollup = { seq: number; bucket: number; checks: number; successes: number; degraded: number; sum: number; hist: number[] };
 
 /** The batch aggregated per monitor and hour, and per monitor and day. */
-function rollupRows(byId: Map<string, Monitor>, news: ResultInput[]): { hourly: Rollup[]; daily: Rollup[] } {
+function rollupRows(byId: Map<string, LockedMonitor>, news: ResultInput[]): { hourly: Rollup[]; daily: Rollup[] } {
   const out = { hourly: new Map<string, Rollup>(), daily: new Map<string, Rollup>() };
   for (const b of news) {
     const seq = byId.get(b.monitorId)!.seq;
