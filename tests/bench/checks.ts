@@ -7,7 +7,7 @@
  *      BullMQ job schedulers, and the largest interval actually seen between two checks.
  *  (c) detection latency: target starts answering 503 at a random moment → incident opened.
  *  (d) bytes per stored result including its index.
- *  (e) 90-day uptime query time for one monitor and for all N monitors, from daily rollups.
+ *  (e) 90-day uptime query time for one monitor and for all N monitors (one summary row each).
  * Flags: --monitors N (b), --minutes M (b, default 3), --skip a,b,c,d,e.
  * Uses its own database and Redis prefix and removes both at the end.
  */
@@ -343,6 +343,11 @@ async function main() {
     const tRefresh = performance.now();
     await refreshUptimeSummaries();
     const refreshMs = performance.now() - tRefresh;
+    // Today's running counts, as the results batches of a live day keep them beside the summary.
+    await db.query(`
+      update uptime_90d u set today = current_date, today_checks = d.checks, today_successes = d.successes
+      from check_rollups_daily d where d.monitor_seq = u.monitor_seq and d.bucket = current_date::timestamptz`);
+    await db.query(`vacuum analyze uptime_90d`);
     const seqs = Array.from({ length: N }, (_, i) => i + 1);
     const all: number[] = [];
     for (let i = 0; i < 12; i++) {

@@ -255,7 +255,32 @@ const rollupUpsert = (table: "check_rollups_hourly" | "check_rollups_daily", row
     latency_hist = perigee_hist_add(${sql.raw(table)}.latency_hist, excluded.latency_hist)`;
 
 /**
- * Region counters, every monitor's last check/state, failure messages and both rollups in ONE statement (one round
+ * The current day's running counts in each monitor's 90-day summary row (uptime-summary.ts), so
+ * "90-day uptime of every monitor" reads one row per monitor. A batch spanning midnight keeps
+ * the later day (the hourly refresh counts complete days from the daily rollups). A row made
+ * here is not current for complete days (through_day two days back) until that refresh.
+ */
+function uptimeToday(daily: Rollup[]) {
+  const latest = new Map<number, Rollup>();
+  for (const r of daily) if ((latest.get(r.seq)?.bucket ?? -Infinity) < r.bucket) latest.set(r.seq, r);
+  const rows = [...latest.values()];
+  return sql`
+    insert into uptime_90d (monitor_seq, through_day, checks, successes, today, today_checks, today_successes)
+    select s, d - 2, 0, 0, d, c, ok
+    from unnest(
+      ${sql.param(rows.map((r) => r.seq))}::int[], ${sql.param(rows.map((r) => new Date(r.bucket).toISOString().slice(0, 10)))}::date[],
+      ${sql.param(rows.map((r) => r.checks))}::int[], ${sql.param(rows.map((r) => r.successes))}::int[]
+    ) as t(s, d, c, ok)
+    on conflict (monitor_seq) do update set
+      today_checks = case when uptime_90d.today = excluded.today then uptime_90d.today_checks + excluded.today_checks else excluded.today_checks end,
+      today_successes = case when uptime_90d.today = excluded.today then uptime_90d.today_successes + excluded.today_successes else excluded.today_successes end,
+      today = excluded.today
+    where uptime_90d.today is null or uptime_90d.today <= excluded.today`;
+}
+
+/**
+ * Region counters, every monitor's last check/state, failure messages, both rollups and today's
+ * uptime counts in ONE statement (one round
  * trip per batch instead of one per monitor): data-modifying CTEs on different tables, each row
  * written once.
  */
@@ -317,6 +342,7 @@ async function writeBatch(
         ${sql.param(s.failures.map((b) => (b.result.message ?? "").slice(0, 1000)))}::text[],
         ${sql.param(s.failures.map((b) => b.result.statusCode ?? null))}::smallint[]
       ) on conflict do nothing
+    ), uptime as (${uptimeToday(rollups.daily)}
     ), hourly as (${rollupUpsert("check_rollups_hourly", rollups.hourly)})
     ${rollupUpsert("check_rollups_daily", rollups.daily)}`);
 }
