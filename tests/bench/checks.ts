@@ -1,14 +1,20 @@
 /**
  * `npm run bench:checks` — the monitoring engine's numbers (issue 3), printed as JSON:
- *  (a) sustained checks/s of ONE worker process (a child process running workers/worker.ts)
- *      against a local HTTP target in another process, a new connection per check, results
- *      persisted; with that process's CPU%.
+ *  (a) sustained checks/s of 1..W worker processes (children running workers/worker.ts; W from
+ *      --workers, default 1) on one queue against a local HTTP target in another process, a new
+ *      connection per check, results persisted, SSRF guard on; with each process's CPU, CPU ms
+ *      per check, and the machine's raw limit measured in the same run (raw-gets.mjs: the same
+ *      fresh-connection GETs from one Node process, no queue, no database), and the ratio.
  *  (b) scheduling lateness p50/p99 for N monitors (default 10,000) at 60 s through the real
- *      BullMQ job schedulers, and the largest interval actually seen between two checks.
+ *      BullMQ job schedulers, and the largest interval actually seen between two checks; then a
+ *      restart (SIGTERM, a new process at once) and the lateness of the slots due in the new
+ *      process's first minute.
  *  (c) detection latency: target starts answering 503 at a random moment → incident opened.
  *  (d) bytes per stored result including its index.
  *  (e) 90-day uptime query time for one monitor and for all N monitors (one summary row each).
- * Flags: --monitors N (b), --minutes M (b, default 3), --skip a,b,c,d,e.
+ * Flags: --monitors N (b), --minutes M (b, default 3), --skip a,b,c,d,e, --workers W (a),
+ * --rounds R (a: R checks per monitor, 1,000 monitors, default 20), --profile DIR (a: the
+ * 1-worker run under node --cpu-prof; summarise with tests/bench/profile-top.mjs).
  * Uses its own database and Redis prefix and removes both at the end.
  */
 import { fork, spawn, type ChildProcess } from "node:child_process";
@@ -77,10 +83,18 @@ async function main() {
     const w = spawn(process.execPath, [...nodeFlags, "--import", "tsx", "workers/worker.ts"], {
       cwd: ROOT,
       env: { ...process.env, CHECK_CONCURRENCY: String(concurrency), LOG_LEVEL: "error" },
-      stdio: ["ignore", "ignore", "inherit"],
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    // When the process says it is ready (its "[worker] ready" line).
+    const ready = new Promise<number>((resolve) => {
+      let seen = "";
+      w.stdout!.on("data", (b: Buffer) => {
+        seen += b.toString();
+        if (seen.includes("[worker] ready")) resolve(Date.now());
+      });
     });
     workers.push(w);
-    return w;
+    return Object.assign(w, { ready });
   };
   const stopWorkers = async () => {
     const ws = workers;
@@ -243,11 +257,28 @@ async function main() {
     const left = runUntil - Date.now();
     if (left > 0) await sleep(left);
     const cpu1 = cpuTicks(w.pid!);
+    // Restart, as a deploy does it: SIGTERM the worker (it finishes its running checks) and start
+    // a new one at once, then watch the new process's first minute.
+    const old = workers;
+    workers = [];
+    old.forEach((x) => x.kill("SIGTERM"));
+    const restartAt = new Date();
+    const w2 = startWorker(256);
+    const oldExited = Promise.all(old.map((x) => (x.exitCode === null ? new Promise((r) => x.once("exit", r)) : null)));
+    await sleep(75_000);
+    const readyAt = new Date(await w2.ready);
+    await oldExited;
     await stopWorkers();
+    const restartRows = async (from: Date) =>
+      (await db.query(`select perigee_lateness_ms(lateness) as l from check_results where scheduled_at >= $1 and scheduled_at < $1::timestamptz + interval '60 seconds'`, [from])).rows.map(
+        (r: { l: number }) => r.l,
+      );
+    const afterSpawn = await restartRows(restartAt);
+    const afterReady = await restartRows(readyAt);
     const rows = (
       await db.query(
-        `select perigee_lateness_ms(lateness) as lateness_ms, extract(epoch from scheduled_at) * 1000 + perigee_lateness_ms(lateness) as started_ms, monitor_seq from check_results where scheduled_at >= $1 order by monitor_seq, scheduled_at`,
-        [startAt],
+        `select perigee_lateness_ms(lateness) as lateness_ms, extract(epoch from scheduled_at) * 1000 + perigee_lateness_ms(lateness) as started_ms, monitor_seq from check_results where scheduled_at >= $1 and scheduled_at < $2 order by monitor_seq, scheduled_at`,
+        [startAt, restartAt],
       )
     ).rows as { lateness_ms: number; started_ms: string; monitor_seq: number }[];
     const lateness = rows.map((r) => r.lateness_ms);
@@ -274,6 +305,12 @@ async function main() {
       largestIntervalSeenSeconds: Number((maxGap / 1000).toFixed(2)),
       checksPerSecondSpread: { min: Math.min(...spread), p50: pct(spread, 0.5), max: Math.max(...spread), expected: Math.round(N / 60) },
       workerCpuPercent: Math.round(((cpu1 - cpu0) / 100 / (MINUTES * 60)) * 100),
+      restart: {
+        note: "SIGTERM to the running worker and a new one spawned at once; lateness of the slots due in the 60 s after the new process was spawned (its start-up included), and in the 60 s after it printed ready",
+        startupMs: readyAt.getTime() - restartAt.getTime(),
+        slotsDueAfterSpawn: { checks: afterSpawn.length, latenessMs: { p50: pct(afterSpawn, 0.5), p99: pct(afterSpawn, 0.99), max: Math.max(...afterSpawn) } },
+        slotsDueAfterReady: { checks: afterReady.length, latenessMs: { p50: pct(afterReady, 0.5), p99: pct(afterReady, 0.99), max: Math.max(...afterReady) } },
+      },
     };
     out.c_detection = {
       intervalSeconds: 30,
