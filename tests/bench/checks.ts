@@ -274,6 +274,12 @@ async function main() {
         (r: { l: number }) => r.l,
       );
     const afterSpawn = await restartRows(restartAt);
+    const laterPart = (
+      await db.query(
+        `select perigee_lateness_ms(lateness) as l from check_results where scheduled_at >= $1::timestamptz + interval '10 seconds' and scheduled_at < $1::timestamptz + interval '60 seconds'`,
+        [restartAt],
+      )
+    ).rows.map((r: { l: number }) => r.l);
     const afterReady = await restartRows(readyAt);
     const rows = (
       await db.query(
@@ -309,6 +315,7 @@ async function main() {
         note: "SIGTERM to the running worker and a new one spawned at once; lateness of the slots due in the 60 s after the new process was spawned (its start-up included), and in the 60 s after it printed ready",
         startupMs: readyAt.getTime() - restartAt.getTime(),
         slotsDueAfterSpawn: { checks: afterSpawn.length, latenessMs: { p50: pct(afterSpawn, 0.5), p99: pct(afterSpawn, 0.99), max: Math.max(...afterSpawn) } },
+        slotsDue10To60sAfterSpawn: { checks: laterPart.length, latenessMs: { p50: pct(laterPart, 0.5), p99: pct(laterPart, 0.99), max: Math.max(...laterPart) } },
         slotsDueAfterReady: { checks: afterReady.length, latenessMs: { p50: pct(afterReady, 0.5), p99: pct(afterReady, 0.99), max: Math.max(...afterReady) } },
       },
     };
