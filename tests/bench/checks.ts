@@ -157,7 +157,7 @@ async function main() {
       log(`(a) ${total} checks queued; starting ${n} worker process${n > 1 ? "es" : ""}`);
       const before = await countResults();
       const spawnedAt = Date.now();
-      const ws = Array.from({ length: n }, (_, i) => startWorker(concurrency, PROFILE_DIR && n === 1 ? [`--cpu-prof`, `--cpu-prof-dir=${PROFILE_DIR}`] : []));
+      const ws = Array.from({ length: n }, () => startWorker(concurrency, PROFILE_DIR && n === 1 ? [`--cpu-prof`, `--cpu-prof-dir=${PROFILE_DIR}`] : []));
       let first = 0;
       let t0 = 0;
       let cpu0: number[] = [];

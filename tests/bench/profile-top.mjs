@@ -3,7 +3,8 @@
 //   node tests/bench/profile-top.mjs FILE.cpuprofile [--skip-ms N] [--top 10] [--json]
 // --skip-ms leaves out the first N ms of the profile (process start, tsx loading), so the
 // figures describe the steady state. Frames are grouped by function + file:line; paths are
-// shown relative to the repository, node_modules packages by package name.
+// shown relative to the repository, node_modules packages by package name; the inclusive list
+// shows only frames of the repository and its packages.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -75,9 +76,12 @@ for (const [id, count] of hits) {
   }
 }
 
-const rank = (m, skipSpecial) =>
+// Inclusive time is listed for our code and packages only: Node's own frames (event loop,
+// streams) wrap everything and would fill the table.
+const ours = (name) => / (src|workers|tests)\/|^[^ ]+ (@?[a-z0-9._-]+\/)/.test(name) && !/ node:/.test(name);
+const rank = (m, inclusiveList) =>
   [...m.entries()]
-    .filter(([name]) => !(skipSpecial && (name === "(root)" || idle.has(name))))
+    .filter(([name]) => name !== "(idle)" && !(inclusiveList && (name === "(root)" || idle.has(name) || !ours(name))))
     .sort((a, b) => b[1] - a[1])
     .slice(0, top)
     .map(([name, count]) => ({ frame: name, percentOfBusy: Number(((count / busy) * 100).toFixed(1)) }));
@@ -88,7 +92,7 @@ const summary = {
   samples: counted,
   busyPercent: Number(((busy / Math.max(1, counted)) * 100).toFixed(1)),
   gcPercentOfBusy: Number((((self.get("(garbage collector)") ?? 0) / Math.max(1, busy)) * 100).toFixed(1)),
-  self: rank(self, false).filter((r) => r.frame !== "(idle)"),
+  self: rank(self, false),
   inclusive: rank(inclusive, true),
 };
 

@@ -6,6 +6,7 @@
 // concurrency} and gets back
 // {requests, seconds, perSecond, cpuMs, errors}.
 import http from "node:http";
+import { performance } from "node:perf_hooks";
 
 function get(host, port) {
   return new Promise((resolve) => {

@@ -1,7 +1,7 @@
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { db, type Tx } from "../db/client";
 import { closeDraftIncidents, openDraftIncidents } from "../status/drafts";
-import { incidents, monitorEvents, monitorRegionState, monitors, type MaintenanceWindow, type Monitor, type MonitorState } from "../db/schema";
+import { incidents, monitorEvents, monitors, type MaintenanceWindow, type Monitor, type MonitorState } from "../db/schema";
 import type { CheckResult } from "../checks/types";
 import { addSample } from "./histogram";
 import { daysUntil, sslAlertStep } from "./ssl-alerts";
