@@ -27,7 +27,7 @@ export async function startWorker(opts: { schedulerRefreshMs?: number } = {}) {
 
   // Checks first: a restart's backlog starts draining while the rest is set up (a missing
   // day's partition only sends rows to the default partition until ensurePartitions runs).
-  const batcher = new ResultBatcher({ maxSize: 500, maxWaitMs: 20 });
+  const batcher = new ResultBatcher({ maxSize: 500, maxWaitMs: 50 });
   const checks = new Worker<CheckJob>(queueName(e.WORKER_REGION), dispatcher(CHECKS_QUEUE, { batcher }), {
     connection: checkConn,
     prefix,
