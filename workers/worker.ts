@@ -24,6 +24,20 @@ export async function startWorker(opts: { schedulerRefreshMs?: number } = {}) {
   const conns = [workerConnection(), workerConnection(), workerConnection()];
   const [queueConn, maintConn, checkConn] = conns as [ReturnType<typeof workerConnection>, ReturnType<typeof workerConnection>, ReturnType<typeof workerConnection>];
 
+  // Checks first: a restart's backlog starts draining while the rest is set up (a missing
+  // day's partition only sends rows to the default partition until ensurePartitions runs).
+  const batcher = new ResultBatcher({ maxSize: 500, maxWaitMs: 50 });
+  const checks = new Worker<CheckJob>(queueName(e.WORKER_REGION), dispatcher(CHECKS_QUEUE, { batcher }), {
+    connection: checkConn,
+    prefix: bullPrefix(queueName(e.WORKER_REGION)),
+    concurrency: e.CHECK_CONCURRENCY,
+    lockDuration: e.CHECK_LOCK_MS,
+    stalledInterval: e.CHECK_STALLED_INTERVAL_MS,
+    maxStalledCount: 3,
+  });
+  checks.on("failed", (job, err) => log.warn("check job failed", { monitorId: job?.data.monitorId, err: err.message }));
+  checks.on("error", (err) => log.warn("check worker error", { err: err.message }));
+
   await ensurePartitions();
 
   const maintenance = new Queue(MAINTENANCE_QUEUE, { connection: queueConn, prefix: bullPrefix(MAINTENANCE_QUEUE) });
@@ -37,18 +51,6 @@ export async function startWorker(opts: { schedulerRefreshMs?: number } = {}) {
   maintenanceWorker.on("failed", (job, err) => log.error("maintenance job failed", { job: job?.name, err: err.message }));
   // E.g. a job whose keys vanished in a Redis flush; BullMQ would print a bare stack trace.
   maintenanceWorker.on("error", (err) => log.warn("maintenance worker error", { err: err.message }));
-
-  const batcher = new ResultBatcher({ maxSize: 500, maxWaitMs: 50 });
-  const checks = new Worker<CheckJob>(queueName(e.WORKER_REGION), dispatcher(CHECKS_QUEUE, { batcher }), {
-    connection: checkConn,
-    prefix: bullPrefix(queueName(e.WORKER_REGION)),
-    concurrency: e.CHECK_CONCURRENCY,
-    lockDuration: e.CHECK_LOCK_MS,
-    stalledInterval: e.CHECK_STALLED_INTERVAL_MS,
-    maxStalledCount: 3,
-  });
-  checks.on("failed", (job, err) => log.warn("check job failed", { monitorId: job?.data.monitorId, err: err.message }));
-  checks.on("error", (err) => log.warn("check worker error", { err: err.message }));
 
   const notifications = startNotifications();
 

@@ -1,14 +1,20 @@
 /**
  * `npm run bench:checks` — the monitoring engine's numbers (issue 3), printed as JSON:
- *  (a) sustained checks/s of ONE worker process (a child process running workers/worker.ts)
- *      against a local HTTP target in another process, a new connection per check, results
- *      persisted; with that process's CPU%.
+ *  (a) sustained checks/s of 1..W worker processes (children running workers/worker.ts; W from
+ *      --workers, default 1) on one queue against a local HTTP target in another process, a new
+ *      connection per check, results persisted, SSRF guard on; with each process's CPU, CPU ms
+ *      per check, and the machine's raw limit measured in the same run (raw-gets.mjs: the same
+ *      fresh-connection GETs from one Node process, no queue, no database), and the ratio.
  *  (b) scheduling lateness p50/p99 for N monitors (default 10,000) at 60 s through the real
- *      BullMQ job schedulers, and the largest interval actually seen between two checks.
+ *      BullMQ job schedulers, and the largest interval actually seen between two checks; then a
+ *      restart (SIGTERM, a new process at once) and the lateness of the slots due in the new
+ *      process's first minute.
  *  (c) detection latency: target starts answering 503 at a random moment → incident opened.
  *  (d) bytes per stored result including its index.
- *  (e) 90-day uptime query time for one monitor and for all N monitors, from daily rollups.
- * Flags: --monitors N (b), --minutes M (b, default 3), --skip a,b,c,d,e.
+ *  (e) 90-day uptime query time for one monitor and for all N monitors (one summary row each).
+ * Flags: --monitors N (b), --minutes M (b, default 3), --skip a,b,c,d,e, --workers W (a),
+ * --rounds R (a: R checks per monitor, 1,000 monitors, default 20), --profile DIR (a: the
+ * 1-worker run under node --cpu-prof; summarise with tests/bench/profile-top.mjs).
  * Uses its own database and Redis prefix and removes both at the end.
  */
 import { fork, spawn, type ChildProcess } from "node:child_process";
@@ -22,11 +28,23 @@ import { TEST_SECRETS } from "../helpers/test-secrets";
 import { BASE_DATABASE_URL, createTestDatabase, deleteRedisPrefix, dropTestDatabase } from "../helpers/test-db";
 
 const { values: flags } = parseArgs({
-  options: { monitors: { type: "string", default: "10000" }, minutes: { type: "string", default: "3" }, skip: { type: "string", default: "" } },
+  options: {
+    monitors: { type: "string", default: "10000" },
+    minutes: { type: "string", default: "3" },
+    skip: { type: "string", default: "" },
+    workers: { type: "string", default: "1" },
+    rounds: { type: "string", default: "20" },
+    profile: { type: "string" },
+  },
 });
 const N = Number(flags.monitors);
 const MINUTES = Number(flags.minutes);
 const skip = new Set(flags.skip!.split(",").filter(Boolean));
+const WORKERS = Math.max(1, Number(flags.workers));
+const A_ROUNDS = Math.max(1, Number(flags.rounds));
+// A name, not a literal: the SSRF guard resolves it and checks the address on every check.
+const TARGET_HOST = "localhost";
+const PROFILE_DIR = flags.profile ? path.resolve(flags.profile) : undefined;
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pct = (xs: number[], q: number) => {
@@ -35,6 +53,12 @@ const pct = (xs: number[], q: number) => {
   return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]!;
 };
 const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
+type RawRun = { requests: number; seconds: number; perSecond: number; cpuMs: number; errors: number };
+/** Whole-machine CPU ticks from /proc/stat: idle (idle + iowait) and total. */
+const machineTicks = () => {
+  const f = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+  return { idle: f[3]! + f[4]!, total: f.reduce((a, b) => a + b, 0) };
+};
 
 async function main() {
   const { url, name } = await createTestDatabase(BASE_DATABASE_URL, "bench");
@@ -54,21 +78,34 @@ async function main() {
   const org = randomUUID();
   await db.query(`insert into organizations (id, slug, name, max_monitors) values ($1, $2, 'Bench', 1000000)`, [org, `bench-${org.slice(0, 8)}`]);
 
-  let worker: ChildProcess | null = null;
-  const startWorker = (concurrency: number) => {
-    worker = spawn(process.execPath, ["--import", "tsx", "workers/worker.ts"], {
+  let workers: ChildProcess[] = [];
+  const startWorker = (concurrency: number, nodeFlags: string[] = []) => {
+    const w = spawn(process.execPath, [...nodeFlags, "--import", "tsx", "workers/worker.ts"], {
       cwd: ROOT,
       env: { ...process.env, CHECK_CONCURRENCY: String(concurrency), LOG_LEVEL: "error" },
-      stdio: ["ignore", "ignore", "inherit"],
+      stdio: ["ignore", "pipe", "inherit"],
     });
-    return worker;
+    // When the process says it is ready (its "[worker] ready" line).
+    const ready = new Promise<number>((resolve) => {
+      let seen = "";
+      w.stdout!.on("data", (b: Buffer) => {
+        seen += b.toString();
+        if (seen.includes("[worker] ready")) resolve(Date.now());
+      });
+    });
+    workers.push(w);
+    return Object.assign(w, { ready });
   };
-  const stopWorker = async () => {
-    if (!worker) return;
-    const w = worker;
-    worker = null;
-    w.kill("SIGTERM");
-    await new Promise((r) => w.once("exit", r));
+  const stopWorkers = async () => {
+    const ws = workers;
+    workers = [];
+    await Promise.all(
+      ws.map((w) => {
+        if (w.exitCode !== null || w.signalCode !== null) return null;
+        w.kill("SIGTERM");
+        return new Promise((r) => w.once("exit", r));
+      }),
+    );
   };
   const cpuTicks = (pid: number) => {
     const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
@@ -84,7 +121,7 @@ async function main() {
       await db.query(
         `insert into monitors (id, organization_id, name, type, config, interval_seconds, timeout_ms, confirmations, recoveries)
          select id, $1, 'bench', 'http', $2::jsonb, $3, 5000, 2, 1 from unnest($4::uuid[]) as id`,
-        [org, JSON.stringify({ url: `http://127.0.0.1:${port}${urlPath}`, method: "GET", expectedStatus: [{ from: 200, to: 299 }] }), intervalSeconds, chunk],
+        [org, JSON.stringify({ url: `http://${TARGET_HOST}:${port}${urlPath}`, method: "GET", expectedStatus: [{ from: 200, to: 299 }] }), intervalSeconds, chunk],
       );
     }
     return ids;
@@ -92,44 +129,89 @@ async function main() {
 
   const { checkQueue, syncSchedule, closeQueues } = await import("../../src/server/monitors/schedule");
 
-  // (a) sustained throughput of one worker process.
+  // (a) sustained throughput of 1..W worker processes, beside the machine's raw limit.
   if (!skip.has("a")) {
     const ids = await insertMonitors(1000, 86_400);
-    const rounds = 20;
-    const base = Date.now() - 3_600_000;
-    for (let r = 0; r < rounds; r++) {
-      await checkQueue("default").addBulk(
-        ids.map((monitorId) => ({ name: "check", data: { monitorId, version: 1, region: "default" }, opts: { timestamp: base + r * 1000, removeOnComplete: true } })),
-      );
-    }
+    const rounds = A_ROUNDS;
+    const concurrency = 256;
     const total = ids.length * rounds;
-    log(`(a) ${total} checks queued; starting one worker process`);
-    const before = await countResults();
-    const w = startWorker(256);
-    let first = 0;
-    let t0 = 0;
-    let cpu0 = 0;
-    for (;;) {
-      await sleep(200);
-      const n = (await countResults()) - before;
-      if (!first && n > 0) {
-        first = n;
-        t0 = Date.now();
-        cpu0 = cpuTicks(w.pid!);
-      }
-      if (n >= total) break;
-    }
-    const elapsed = (Date.now() - t0) / 1000;
-    const cpu1 = cpuTicks(w.pid!);
-    await stopWorker();
-    out.a_throughput = {
-      checks: total - first,
-      seconds: Number(elapsed.toFixed(2)),
-      checksPerSecond: Math.round((total - first) / elapsed),
-      workerCpuPercent: Math.round(((cpu1 - cpu0) / 100 / elapsed) * 100),
-      note: "one worker process (CHECK_CONCURRENCY=256), node:http with agent:false (new TCP connection per check), results committed in batches before each job completes",
+    const raw = async () => {
+      const child = fork(path.join(import.meta.dirname, "raw-gets.mjs"), { stdio: "inherit" });
+      const r = await new Promise<RawRun>((resolve, reject) => {
+        child.once("message", (m) => resolve(m as RawRun));
+        child.once("exit", (code) => reject(new Error(`raw client exited with ${code}`)));
+        child.send({ host: TARGET_HOST, port, total, concurrency });
+      });
+      await new Promise((r) => (child.exitCode === null ? child.once("exit", r) : r(null)));
+      return r;
     };
-    log(`(a) ${JSON.stringify(out.a_throughput)}`);
+    // The limit is taken before and after the worker runs: the machine is shared and its load moves.
+    const rawRuns = [await raw()];
+    log(`(a) raw limit: ${JSON.stringify(rawRuns[0])}`);
+    const runs: Record<string, unknown>[] = [];
+    for (let n = 1; n <= WORKERS; n++) {
+      let base = Date.now() - 3_600_000;
+      for (let r = 0; r < rounds; r++, base += 1000) {
+        await checkQueue("default").addBulk(ids.map((monitorId) => ({ name: "check", data: { monitorId, version: 1, region: "default" }, opts: { timestamp: base, removeOnComplete: true } })));
+      }
+      log(`(a) ${total} checks queued; starting ${n} worker process${n > 1 ? "es" : ""}`);
+      const before = await countResults();
+      const spawnedAt = Date.now();
+      const ws = Array.from({ length: n }, () => startWorker(concurrency, PROFILE_DIR && n === 1 ? [`--cpu-prof`, `--cpu-prof-dir=${PROFILE_DIR}`] : []));
+      let first = 0;
+      let t0 = 0;
+      let cpu0: number[] = [];
+      let sys0 = machineTicks();
+      for (;;) {
+        await sleep(200);
+        const done = (await countResults()) - before;
+        if (!first && done > 0) {
+          first = done;
+          t0 = Date.now();
+          cpu0 = ws.map((w) => cpuTicks(w.pid!));
+          sys0 = machineTicks();
+        }
+        if (done >= total) break;
+      }
+      const elapsed = (Date.now() - t0) / 1000;
+      const cpu1 = ws.map((w) => cpuTicks(w.pid!));
+      const sys1 = machineTicks();
+      await stopWorkers();
+      const checks = total - first;
+      const perSecond = checks / elapsed;
+      const cpuMs = cpu1.map((c, i) => ((c - cpu0[i]!) / 100) * 1000);
+      runs.push({
+        workers: n,
+        checks,
+        seconds: Number(elapsed.toFixed(2)),
+        checksPerSecond: Math.round(perSecond),
+        workerCpuPercent: cpuMs.map((c) => Math.round((c / 1000 / elapsed) * 100)),
+        cpuMsPerCheck: Number((cpuMs.reduce((a, b) => a + b, 0) / checks).toFixed(3)),
+        machineBusyPercent: Math.round((1 - (sys1.idle - sys0.idle) / (sys1.total - sys0.total)) * 100),
+        ...(PROFILE_DIR && n === 1 ? { profileSkipMs: t0 - spawnedAt } : {}),
+      });
+      log(`(a) ${JSON.stringify(runs.at(-1))}`);
+    }
+    rawRuns.push(await raw());
+    log(`(a) raw limit again: ${JSON.stringify(rawRuns[1])}`);
+    const rawPerSecond = rawRuns.reduce((a, r) => a + r.perSecond, 0) / rawRuns.length;
+    const rawCpuMsPerGet = rawRuns.reduce((a, r) => a + r.cpuMs / r.requests, 0) / rawRuns.length;
+    const one = runs[0]!.checksPerSecond as number;
+    out.a_throughput = {
+      raw: {
+        getsPerSecond: rawRuns.map((r) => r.perSecond),
+        cpuMsPerGet: rawRuns.map((r) => Number((r.cpuMs / r.requests).toFixed(3))),
+        note: "the same fresh-connection GETs (node:http, agent:false) to the same target at the same concurrency, from one Node process with no queue, database or SSRF guard; measured before and after the worker runs",
+      },
+      runs: runs.map((r) => ({
+        ...r,
+        ratioToRaw: Number(((r.checksPerSecond as number) / rawPerSecond).toFixed(2)),
+        scalingVsOneWorker: Number(((r.checksPerSecond as number) / one).toFixed(2)),
+        cpuMsPerCheckVsRawGet: Number(((r.cpuMsPerCheck as number) / rawCpuMsPerGet).toFixed(2)),
+      })),
+      loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))),
+      note: `worker processes with CHECK_CONCURRENCY=${concurrency} on one queue, node:http with agent:false (new TCP connection per check), SSRF guard on (private targets allowed), results committed in batches before each job completes; ratioToRaw uses the mean of the two raw runs`,
+    };
     await db.query(`delete from monitors where organization_id = $1`, [org]);
     await db.query(`truncate check_results, check_rollups_hourly, check_rollups_daily, monitor_region_state`);
   }
@@ -175,11 +257,34 @@ async function main() {
     const left = runUntil - Date.now();
     if (left > 0) await sleep(left);
     const cpu1 = cpuTicks(w.pid!);
-    await stopWorker();
+    // Restart, as a deploy does it: SIGTERM the worker (it finishes its running checks) and start
+    // a new one at once, then watch the new process's first minute.
+    const old = workers;
+    workers = [];
+    old.forEach((x) => x.kill("SIGTERM"));
+    const restartAt = new Date();
+    const w2 = startWorker(256);
+    const oldExited = Promise.all(old.map((x) => (x.exitCode === null ? new Promise((r) => x.once("exit", r)) : null)));
+    await sleep(75_000);
+    const readyAt = new Date(await w2.ready);
+    await oldExited;
+    await stopWorkers();
+    const restartRows = async (from: Date) =>
+      (await db.query(`select perigee_lateness_ms(lateness) as l from check_results where scheduled_at >= $1 and scheduled_at < $1::timestamptz + interval '60 seconds'`, [from])).rows.map(
+        (r: { l: number }) => r.l,
+      );
+    const afterSpawn = await restartRows(restartAt);
+    const laterPart = (
+      await db.query(
+        `select perigee_lateness_ms(lateness) as l from check_results where scheduled_at >= $1::timestamptz + interval '10 seconds' and scheduled_at < $1::timestamptz + interval '60 seconds'`,
+        [restartAt],
+      )
+    ).rows.map((r: { l: number }) => r.l);
+    const afterReady = await restartRows(readyAt);
     const rows = (
       await db.query(
-        `select perigee_lateness_ms(lateness) as lateness_ms, extract(epoch from scheduled_at) * 1000 + perigee_lateness_ms(lateness) as started_ms, monitor_seq from check_results where scheduled_at >= $1 order by monitor_seq, scheduled_at`,
-        [startAt],
+        `select perigee_lateness_ms(lateness) as lateness_ms, extract(epoch from scheduled_at) * 1000 + perigee_lateness_ms(lateness) as started_ms, monitor_seq from check_results where scheduled_at >= $1 and scheduled_at < $2 order by monitor_seq, scheduled_at`,
+        [startAt, restartAt],
       )
     ).rows as { lateness_ms: number; started_ms: string; monitor_seq: number }[];
     const lateness = rows.map((r) => r.lateness_ms);
@@ -206,6 +311,13 @@ async function main() {
       largestIntervalSeenSeconds: Number((maxGap / 1000).toFixed(2)),
       checksPerSecondSpread: { min: Math.min(...spread), p50: pct(spread, 0.5), max: Math.max(...spread), expected: Math.round(N / 60) },
       workerCpuPercent: Math.round(((cpu1 - cpu0) / 100 / (MINUTES * 60)) * 100),
+      restart: {
+        note: "SIGTERM to the running worker and a new one spawned at once; lateness of the slots due in the 60 s after the new process was spawned (its start-up included), and in the 60 s after it printed ready",
+        startupMs: readyAt.getTime() - restartAt.getTime(),
+        slotsDueAfterSpawn: { checks: afterSpawn.length, latenessMs: { p50: pct(afterSpawn, 0.5), p99: pct(afterSpawn, 0.99), max: Math.max(...afterSpawn) } },
+        slotsDue10To60sAfterSpawn: { checks: laterPart.length, latenessMs: { p50: pct(laterPart, 0.5), p99: pct(laterPart, 0.99), max: Math.max(...laterPart) } },
+        slotsDueAfterReady: { checks: afterReady.length, latenessMs: { p50: pct(afterReady, 0.5), p99: pct(afterReady, 0.99), max: Math.max(...afterReady) } },
+      },
     };
     out.c_detection = {
       intervalSeconds: 30,
@@ -275,6 +387,11 @@ async function main() {
     const tRefresh = performance.now();
     await refreshUptimeSummaries();
     const refreshMs = performance.now() - tRefresh;
+    // Today's running counts, as the results batches of a live day keep them beside the summary.
+    await db.query(`
+      update uptime_90d u set today = current_date, today_checks = d.checks, today_successes = d.successes
+      from check_rollups_daily d where d.monitor_seq = u.monitor_seq and d.bucket = current_date::timestamptz`);
+    await db.query(`vacuum analyze uptime_90d`);
     const seqs = Array.from({ length: N }, (_, i) => i + 1);
     const all: number[] = [];
     for (let i = 0; i < 12; i++) {

@@ -25,7 +25,8 @@ import { Invalid } from "../errors";
  *   so where the IPv4 address sits cannot be known from outside.
  * - IPv6 outside global unicast 2000::/3 is refused (IANA allocates nothing routable there),
  *   apart from the embedding forms above.
- * - `allowPrivate` (ALLOW_PRIVATE_TARGETS=true) turns every refusal off.
+ * - `allowPrivate` (ALLOW_PRIVATE_TARGETS=true) turns every refusal off; the resolution and the
+ *   address checks still run, so a check costs what it costs with the guard refusing.
  */
 
 export class SsrfBlockedError extends Error {
@@ -361,7 +362,8 @@ function dnsError(code: string, hostname: string, message: string): NodeJS.Errno
  */
 async function pinnedAddress(hostname: string, family: 0 | 4 | 6, opts: { allowPrivate: boolean; resolve: Resolve }): Promise<Answer> {
   const literal = parseLiteral(hostname);
-  if (!literal && !opts.allowPrivate && isLocalhostName(hostname)) throw new SsrfBlockedError(`${hostname} is a loopback name`);
+  // The checks run whatever the policy; ALLOW_PRIVATE_TARGETS only turns the refusal off.
+  if (!literal && isLocalhostName(hostname) && !opts.allowPrivate) throw new SsrfBlockedError(`${hostname} is a loopback name`);
   const raw: unknown = literal ? [{ address: format(literal), family: literal.family }] : await opts.resolve(hostname);
   if (!Array.isArray(raw) || raw.length === 0) throw dnsError("ENOTFOUND", hostname, `getaddrinfo ENOTFOUND ${hostname}`);
   const answers: Answer[] = [];
@@ -369,8 +371,8 @@ async function pinnedAddress(hostname: string, family: 0 | 4 | 6, opts: { allowP
     const written = String(a?.address ?? "");
     const p = parseLiteral(written);
     if (!p) throw dnsError("EBADRESP", hostname, `DNS answer for ${hostname} is not an IP address: ${written}`);
-    const b = opts.allowPrivate ? null : blockOf(p);
-    if (b) throw new SsrfBlockedError(literal ? reasonOf(b) : `${hostname} resolves to ${reasonOf(b)}`);
+    const b = blockOf(p);
+    if (b && !opts.allowPrivate) throw new SsrfBlockedError(literal ? reasonOf(b) : `${hostname} resolves to ${reasonOf(b)}`);
     // The resolver's own spelling when it is already an IP (keeps a zone id); canonical otherwise.
     answers.push({ address: net.isIP(written) ? written : format(p), family: p.family });
   }
@@ -426,12 +428,11 @@ export function guardedLookup(opts: { allowPrivate: boolean; resolve?: Resolve }
  * names go on to guardedLookup.
  */
 export function assertConnectable(host: string, allowPrivate: boolean): void {
-  if (allowPrivate) return;
   const p = parseLiteral(host);
   if (!p) {
-    if (isLocalhostName(host)) throw new SsrfBlockedError(`${host} is a loopback name`);
+    if (isLocalhostName(host) && !allowPrivate) throw new SsrfBlockedError(`${host} is a loopback name`);
     return;
   }
   const b = blockOf(p);
-  if (b) throw new SsrfBlockedError(reasonOf(b));
+  if (b && !allowPrivate) throw new SsrfBlockedError(reasonOf(b));
 }

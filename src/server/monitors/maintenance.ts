@@ -41,7 +41,7 @@ export function windowCovers(
 }
 
 /** `cache` shares one read of an organization's windows across a batch. */
-export async function inMaintenance(tx: Tx, m: Monitor, at: Date, cache?: Map<string, Promise<MaintenanceWindow[]>>): Promise<boolean> {
+export async function inMaintenance(tx: Tx, m: Pick<Monitor, "id" | "organizationId">, at: Date, cache?: Map<string, Promise<MaintenanceWindow[]>>): Promise<boolean> {
   let read = cache?.get(m.organizationId);
   if (!read) {
     read = tx.select().from(maintenanceWindows).where(eq(maintenanceWindows.organizationId, m.organizationId));

@@ -4,6 +4,8 @@ import { monitors } from "../db/schema";
 import { orgIsLive } from "../privacy/live";
 import { checkQueue, schedulerId, syncSchedule, type CheckJob } from "./schedule";
 
+const PAGE = 500;
+
 /**
  * Makes Redis's schedulers match Postgres: creates missing ones, refreshes stale versions,
  * removes orphans. Runs at worker start and every few minutes, so a schedule change lost
@@ -22,9 +24,12 @@ export async function reconcileSchedules(): Promise<{ upserted: number; removed:
   for (const region of regions) {
     const q = checkQueue(region);
     const existing = new Map<string, number>();
-    for (const s of await q.getJobSchedulers(0, -1)) {
-      const data = s.template?.data as CheckJob | undefined;
-      existing.set(s.key, data?.version ?? -1);
+    // In pages: all 10,000 at once is one burst of 10,000 reads that stalls the checks sharing Redis.
+    // Schedulers move in the set while we page; one seen twice or missed only costs an idempotent upsert.
+    for (let from = 0; ; from += PAGE) {
+      const page = await q.getJobSchedulers(from, from + PAGE - 1, true);
+      for (const s of page) existing.set(s.key, (s.template?.data as CheckJob | undefined)?.version ?? -1);
+      if (page.length < PAGE) break;
     }
     const want = rows.filter((m) => m.regions.includes(region));
     const wantIds = new Set(want.map((m) => schedulerId(m.id)));

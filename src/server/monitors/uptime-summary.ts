@@ -20,9 +20,12 @@ export async function refreshUptimeSummaries(now = new Date()): Promise<number> 
 export type Uptime90d = { checks: number; successes: number; uptimePercent: number | null };
 
 /**
- * 90-day uptime (today plus the 89 days before) for many monitors at once: the summary of
- * complete days plus today's daily rollup row. Monitors whose summary is not current (e.g.
- * just after midnight, before the hourly refresh) are answered from their daily rows.
+ * 90-day uptime (today plus the 89 days before) for many monitors at once, from one row per
+ * monitor: the summary of complete days plus the day's running counts kept beside it by every
+ * results batch. A monitor whose running counts are not today's (not checked yet today, or a
+ * summary made before they were kept) reads today's daily rollup row instead; one whose summary
+ * of complete days is not current (e.g. just after midnight, before the hourly refresh) is
+ * answered from its daily rows.
  */
 export async function uptime90dFor(seqs: number[], now = new Date()): Promise<Map<number, Uptime90d>> {
   const out = new Map<number, Uptime90d>();
@@ -30,10 +33,15 @@ export async function uptime90dFor(seqs: number[], now = new Date()): Promise<Ma
   const today = day(now);
   const r = await db().execute<{ monitor_seq: number; fresh: boolean; checks: string; successes: string }>(sql`
     select s.seq as monitor_seq, (u.through_day = ${today}::date - 1) as fresh,
-           coalesce(u.checks, 0) + coalesce(d.checks, 0) as checks, coalesce(u.successes, 0) + coalesce(d.successes, 0) as successes
+           coalesce(u.checks, 0) + coalesce(t.checks, 0) as checks, coalesce(u.successes, 0) + coalesce(t.successes, 0) as successes
     from unnest(${sql.param(seqs)}::int[]) as s(seq)
     left join uptime_90d u on u.monitor_seq = s.seq
-    left join check_rollups_daily d on d.monitor_seq = s.seq and d.bucket = ${today}::date::timestamptz`);
+    left join lateral (
+      select u.today_checks as checks, u.today_successes as successes where u.today = ${today}::date
+      union all
+      select d.checks, d.successes from check_rollups_daily d
+      where u.today is distinct from ${today}::date and d.monitor_seq = s.seq and d.bucket = ${today}::date::timestamptz
+    ) t on true`);
   const stale: number[] = [];
   for (const row of r.rows) {
     if (!row.fresh && Number(row.checks) > 0) stale.push(row.monitor_seq);

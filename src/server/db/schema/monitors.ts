@@ -231,8 +231,9 @@ export const rollupsHourly = pgTable("check_rollups_hourly", rollupColumns, (t) 
 export const rollupsDaily = pgTable("check_rollups_daily", { ...rollupColumns }, (t) => [primaryKey({ columns: [t.monitorSeq, t.bucket] })]);
 
 /**
- * 90-day totals of complete days per monitor (refreshed hourly from the daily rollups), so
- * "90-day uptime of every monitor" reads one small row per monitor plus today's rollup row.
+ * 90-day totals of complete days per monitor (refreshed hourly from the daily rollups) and the
+ * running counts of the current day (advanced by every results batch), so "90-day uptime of
+ * every monitor" reads one small row per monitor.
  */
 export const uptimeSummaries = pgTable("uptime_90d", {
   monitorSeq: integer("monitor_seq").primaryKey(),
@@ -240,6 +241,9 @@ export const uptimeSummaries = pgTable("uptime_90d", {
   checks: bigint("checks", { mode: "number" }).notNull(),
   successes: bigint("successes", { mode: "number" }).notNull(),
   computedAt: timestamp("computed_at", { withTimezone: true }).notNull().defaultNow(),
+  today: date("today", { mode: "string" }),
+  todayChecks: integer("today_checks").notNull().default(0),
+  todaySuccesses: integer("today_successes").notNull().default(0),
 });
 
 /** Remote probes: one row per probe process identity; the secret is sealed at rest. */
