@@ -106,7 +106,7 @@ describe("the worker after Redis loses its data", () => {
     const t = await createTenant();
     const ch = await createChannel({ ctx: t.ctx.ADMIN, input: { name: "Hook", type: "webhook", url: `${rx.url}/hook` } });
     const ms = await Promise.all(
-      Array.from({ length: 5 }, (_, i) => insertMonitor(t.org.id, { name: `M${i}`, intervalSeconds: INTERVAL_S, config: { url: targetUrl, method: "GET", expectedStatus: [{ from: 200, to: 299 }] } })),
+      Array.from({ length: 12 }, (_, i) => insertMonitor(t.org.id, { name: `M${i}`, intervalSeconds: INTERVAL_S, config: { url: targetUrl, method: "GET", expectedStatus: [{ from: 200, to: 299 }] } })),
     );
     const ids = ms.map((m) => m.id);
     await db().insert(monitorChannels).values({ monitorId: ms[0]!.id, channelId: ch.id });
@@ -129,6 +129,11 @@ describe("the worker after Redis loses its data", () => {
       // The watcher's sentinel is written by now (at start), so the loss below is a loss.
       await until(async () => (await conn.get(`${prefix}redis-epoch`)) !== null, 10_000);
 
+      // Lose Redis just before a monitor's next slot, so at least one slot falls between the loss and
+      // its repair (the others' slots land there by chance): it must be run, not skipped.
+      const last = Math.max(...(await startsByMonitor([ids[0]!])).get(ids[0]!)!);
+      const next = last + INTERVAL_S * 1000 * Math.max(1, Math.ceil((Date.now() + 1000 - last) / (INTERVAL_S * 1000)));
+      await new Promise((r) => setTimeout(r, Math.max(0, next - 300 - Date.now())));
       const lostAt = Date.now();
       await deleteRedisPrefix(prefix);
 
