@@ -39,7 +39,11 @@ async function pendingDelivery() {
 /** A process running deliver(id) as the notification job does; killed by the test. */
 function sender(deliveryId: string): ChildProcess {
   const script = `const { deliver } = await import("./src/server/notifications/deliver.ts"); await deliver(${JSON.stringify(deliveryId)});`;
-  return spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: "error", NOTIFY_TIMEOUT_MS: "20000" }, stdio: ["ignore", "ignore", "inherit"] });
+  return spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+    cwd: ROOT,
+    env: { ...process.env, LOG_LEVEL: "error", NOTIFY_TIMEOUT_MS: "20000" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
 }
 
 describe("notification log", () => {

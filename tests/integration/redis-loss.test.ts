@@ -84,7 +84,12 @@ function startWorker(databaseUrl: string): ChildProcess {
   c.stderr!.setEncoding("utf8");
   c.stderr!.on("data", (s: string) => {
     stderr.push(...s.split("\n").filter(Boolean));
-    process.stderr.write(s.split("\n").filter((l) => l && !l.includes('"level":"warn"')).join("\n"));
+    process.stderr.write(
+      s
+        .split("\n")
+        .filter((l) => l && !l.includes('"level":"warn"'))
+        .join("\n"),
+    );
   });
   return c;
 }
@@ -106,7 +111,9 @@ describe("the worker after Redis loses its data", () => {
     const t = await createTenant();
     const ch = await createChannel({ ctx: t.ctx.ADMIN, input: { name: "Hook", type: "webhook", url: `${rx.url}/hook` } });
     const ms = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => insertMonitor(t.org.id, { name: `M${i}`, intervalSeconds: INTERVAL_S, config: { url: targetUrl, method: "GET", expectedStatus: [{ from: 200, to: 299 }] } })),
+      Array.from({ length: 12 }, (_, i) =>
+        insertMonitor(t.org.id, { name: `M${i}`, intervalSeconds: INTERVAL_S, config: { url: targetUrl, method: "GET", expectedStatus: [{ from: 200, to: 299 }] } }),
+      ),
     );
     const ids = ms.map((m) => m.id);
     await db().insert(monitorChannels).values({ monitorId: ms[0]!.id, channelId: ch.id });
@@ -151,7 +158,9 @@ describe("the worker after Redis loses its data", () => {
       expect(rx.requests[1]!.at - lostAt).toBeLessThan(30_000);
       expect(rx.requests.map((r) => r.headers["webhook-id"])).toEqual([d!.id, d!.id]);
       await until(async () => (await db().select().from(notificationDeliveries).where(eq(notificationDeliveries.id, d!.id)))[0]?.status === "delivered", 10_000);
-      expect(await db().select({ attempt: notificationLog.attempt, status: notificationLog.status }).from(notificationLog).where(eq(notificationLog.deliveryId, d!.id)).orderBy(notificationLog.attempt)).toEqual([
+      expect(
+        await db().select({ attempt: notificationLog.attempt, status: notificationLog.status }).from(notificationLog).where(eq(notificationLog.deliveryId, d!.id)).orderBy(notificationLog.attempt),
+      ).toEqual([
         { attempt: 1, status: "retrying" },
         { attempt: 2, status: "delivered" },
       ]);

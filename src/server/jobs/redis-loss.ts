@@ -125,7 +125,11 @@ async function runMissedSlots(lostAfter: number, now = Date.now()): Promise<numb
     if (slot <= from) slot += Math.ceil((from - slot + 1) / every) * every;
     for (; slot <= now; slot += every) {
       const jobs = byRegion.get(r.region) ?? [];
-      jobs.push({ name: JOBS.check.name, data: { monitorId: r.id, version: r.version, region: r.region }, opts: { ...jobOptions("check"), jobId: `missed-${r.id}-${r.region}-${slot}`, timestamp: slot } });
+      jobs.push({
+        name: JOBS.check.name,
+        data: { monitorId: r.id, version: r.version, region: r.region },
+        opts: { ...jobOptions("check"), jobId: `missed-${r.id}-${r.region}-${slot}`, timestamp: slot },
+      });
       byRegion.set(r.region, jobs);
     }
   }

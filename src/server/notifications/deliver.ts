@@ -18,7 +18,8 @@ export type DeliveryResult =
   | { status: "failed"; error: DeliveryError };
 
 /** The log's error text for an attempt whose sender stopped before recording its outcome. */
-export const INTERRUPTED_ERROR = "The sender stopped during this attempt, before recording its outcome (the worker crashed or was restarted); the receiver may have received it. The next attempt repeats it with the same id.";
+export const INTERRUPTED_ERROR =
+  "The sender stopped during this attempt, before recording its outcome (the worker crashed or was restarted); the receiver may have received it. The next attempt repeats it with the same id.";
 
 /**
  * Sends one delivery, at least once. The row is claimed first (pending → sending, with a lease)
