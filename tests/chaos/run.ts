@@ -153,13 +153,22 @@ async function main() {
   await insertMonitors(FLAP, "/flap", "flap");
   const steadyIds = await insertMonitors(STEADY, "/steady", "steady");
 
+  const phases: Phase[] = [];
   // The worker, as a child process; its warnings are kept (the Redis-loss notice is read from them).
   let worker: ChildProcess | null = null;
   const workerLog: { at: number; line: string }[] = [];
+  const crashes: string[] = [];
   const startWorker = () => {
     const w = spawn(process.execPath, ["--import", "tsx", "workers/worker.ts"], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: "warn" }, stdio: ["ignore", "ignore", "pipe"] });
     w.stderr!.setEncoding("utf8");
     w.stderr!.on("data", (s: string) => s.split("\n").forEach((line) => line && workerLog.push({ at: Date.now(), line })));
+    // An exit this run did not cause is a crash: noted, and the worker restarted as a supervisor would.
+    w.once("exit", (code, signal) => {
+      if (worker !== w) return;
+      const phase = phases.at(-1);
+      crashes.push(`${phase ? `phase ${phase.key} +${((Date.now() - phase.start) / 1000).toFixed(0)} s` : "setup"}: exit ${code ?? signal}`);
+      startWorker();
+    });
     worker = w;
   };
   const killWorker = async (signal: NodeJS.Signals) => {
@@ -188,7 +197,6 @@ async function main() {
     await until(async () => (await openIncidents()) === 0, maxMs);
   };
 
-  const phases: Phase[] = [];
   const load0 = os.loadavg();
   startWorker();
   say(`setup: ${FLAP} flapping + ${STEADY} steady monitors every ${INTERVAL_MS / 1000} s, Redis db ${REDIS_DB} prefix ${prefix}, database ${name}; warming up`);
@@ -313,7 +321,13 @@ async function main() {
     const dups = dels.filter((d) => (acceptedCount.get(d.id) ?? 0) > 1);
     const unexplained = dups.filter((d) => !d.interrupted);
     lines.push(`lost: ${lost.length}${lost.length ? ` (${lost.map((d) => `${d.id} ${d.kind} ${d.status}`).join(", ")})` : ""}`);
-    lines.push(`duplicates (same webhook-id received twice): ${dups.length}; with the interrupted attempt in the log: ${dups.length - unexplained.length}`);
+    const apart = dups.map((d) => {
+      const at = hits.filter((h) => h.id === d.id && h.accepted).map((h) => h.at);
+      return at[1]! - at[0]!;
+    });
+    lines.push(
+      `duplicates (same webhook-id received twice): ${dups.length}; with the interrupted attempt in the log: ${dups.length - unexplained.length}${apart.length ? `; ${secs(Math.min(...apart))}–${secs(Math.max(...apart))} apart` : ""}`,
+    );
     const gap = (
       await q<{ gap: number | null; lateness: number | null }>(
         `with s as (select monitor_seq, extract(epoch from scheduled_at) * 1000 + perigee_lateness_ms(lateness) as t, perigee_lateness_ms(lateness) as l
@@ -371,6 +385,8 @@ async function main() {
         .join("\n") || "  none"
     }\n`,
   );
+  console.log(`worker crashes (exits not caused by the run; restarted at once): ${crashes.length ? crashes.join("; ") : "none"}\n`);
+  if (crashes.length) failures.push(`the worker crashed ${crashes.length}× (${crashes.join("; ")})`);
   const load1 = os.loadavg();
   console.log(
     `machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, node ${process.version}; load average at start ${load0.map((x) => x.toFixed(1)).join(" ")}, at end ${load1.map((x) => x.toFixed(1)).join(" ")}`,
