@@ -13,7 +13,8 @@ import { UNCONFIRMED_ALERT_SKIP, orgHasConfirmedAdmin } from "./email-gate";
 
 export type DeliveryResult =
   | { status: "delivered" | "skipped"; httpStatus: number | null; response: string | null }
-  | { status: "not_claimed" }
+  /** `leasedForMs`: another sender holds the row this much longer (it may have died; see notClaimed). */
+  | { status: "not_claimed"; leasedForMs?: number }
   | { status: "retry"; error: DeliveryError }
   | { status: "failed"; error: DeliveryError };
 
@@ -105,9 +106,9 @@ export async function deliver(deliveryId: string, opts: { maxAttempts?: number }
 
 /**
  * Not claimed: done already, or another sender holds the lease. A held lease may be a sender
- * that died (its job re-run by BullMQ's stalled-job recovery before the lease ran out):
- * completing the job then would leave the delivery to the 5-minute sweeper, so the job is
- * retried just after the lease instead, when the claim can take it over.
+ * that died (its job re-run by BullMQ's stalled-job recovery before the lease ran out): the
+ * job should then come back just after the lease (jobs/processors.ts), when the claim can take
+ * it over, rather than complete and leave the delivery to the sweeper.
  */
 async function notClaimed(deliveryId: string): Promise<DeliveryResult> {
   const r = await pool().query<{ wait_ms: number }>({
@@ -115,9 +116,8 @@ async function notClaimed(deliveryId: string): Promise<DeliveryResult> {
     text: "select ceil(extract(epoch from locked_until - now()) * 1000)::int as wait_ms from notification_deliveries where id = $1 and status = 'sending' and locked_until >= now()",
     values: [deliveryId],
   });
-  const waitMs = r.rows[0]?.wait_ms;
-  if (waitMs === undefined) return { status: "not_claimed" };
-  return { status: "retry", error: new DeliveryError(`Another sender holds this delivery for ${Math.ceil(waitMs / 1000)} s more; trying again then`, true, null, null, waitMs + 1000) };
+  const leasedForMs = r.rows[0]?.wait_ms;
+  return leasedForMs === undefined ? { status: "not_claimed" } : { status: "not_claimed", leasedForMs };
 }
 
 type ClaimRow = {
