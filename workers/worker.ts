@@ -10,6 +10,7 @@ import { closeRedis, workerConnection } from "../src/server/redis";
 import { CHECKS_QUEUE, MAINTENANCE_QUEUE } from "../src/server/jobs/catalog";
 import { dispatcher } from "../src/server/jobs/processors";
 import { SCHEDULER_REFRESH_MS, keepSchedulersAsserted, upsertMaintenanceSchedulers } from "../src/server/jobs/schedulers";
+import { watchRedisLoss } from "../src/server/jobs/redis-loss";
 import { log } from "../src/server/log";
 import { ResultBatcher } from "../src/server/monitors/batcher";
 import { bullPrefix, closeQueues, queueName, type CheckJob } from "../src/server/monitors/schedule";
@@ -44,6 +45,8 @@ export async function startWorker(opts: { schedulerRefreshMs?: number } = {}) {
   await upsertMaintenanceSchedulers(maintenance);
   // A flushed Redis loses the schedulers (the sweeper and reminders among them): put them back.
   const schedulers = keepSchedulersAsserted(maintenance, opts.schedulerRefreshMs ?? SCHEDULER_REFRESH_MS);
+  // …and notice a loss within seconds, repairing schedules and queued notifications at once.
+  const redisLoss = watchRedisLoss(maintenance);
   // Redis keeps ACL users in memory only: put the probes' users back after a restart (ADR 5).
   const probeUsers = keepProbeRedisUsersAsserted();
 
@@ -66,6 +69,7 @@ export async function startWorker(opts: { schedulerRefreshMs?: number } = {}) {
     (stopping ??= (async () => {
       // Finish running checks, store their results, then let go of connections.
       await schedulers.stop();
+      await redisLoss.stop();
       probeUsers.stop();
       await checks.close();
       await batcher.flush();

@@ -11,6 +11,7 @@ import { reconcileSchedules } from "../monitors/reconcile";
 import { executeCheckJob } from "../monitors/runner";
 import { refreshUptimeSummaries } from "../monitors/uptime-summary";
 import { deliver } from "../notifications/deliver";
+import { DeliveryError } from "../notifications/http";
 import { alertStillDownAfterMaintenance } from "../notifications/maintenance-ended";
 import { queueReminders } from "../notifications/outbox";
 import { purgeNotificationHistory } from "../notifications/retention";
@@ -41,6 +42,9 @@ const PROCESSORS: Processors = {
   async deliver({ deliveryId }) {
     const r = await deliver(deliveryId);
     if (r.status === "retry") throw r.error;
+    // Held by a sender that may have died: come back when its lease ends.
+    if (r.status === "not_claimed" && r.leasedForMs)
+      throw new DeliveryError(`Another sender holds this delivery for ${Math.ceil(r.leasedForMs / 1000)} s more`, true, null, null, r.leasedForMs + 1000);
     if (r.status === "failed") throw new UnrecoverableError(r.error.message);
     return r.status;
   },

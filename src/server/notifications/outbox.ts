@@ -83,7 +83,7 @@ export async function drainOutbox(opts: { limit?: number; now?: Date } = {}): Pr
   });
   if (created.length) {
     try {
-      await enqueueDeliveries(created.map((c) => c.id));
+      await enqueueDeliveries(created.map((c) => ({ id: c.id })));
     } catch (err) {
       // Redis may be away: the deliveries are durable and the sweeper will enqueue them.
       log.warn("could not enqueue notifications; the sweeper will retry", { count: created.length, err: (err as Error).message });

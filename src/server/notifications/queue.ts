@@ -18,11 +18,16 @@ export function backoffStrategy(attemptsMade: number, _type?: string, err?: Erro
 
 /**
  * One job per delivery, job id = delivery id: adding the same delivery twice (the consumer,
- * then the sweeper) is a no-op while the job exists.
+ * then the sweeper) is a no-op while the job exists. `delayMs` holds a job back (a retry
+ * re-created after a Redis loss keeps its backoff).
  */
-export async function enqueueDeliveries(ids: string[]): Promise<Job[]> {
-  if (!ids.length) return [];
+export async function enqueueDeliveries(deliveries: { id: string; delayMs?: number }[]): Promise<Job[]> {
+  if (!deliveries.length) return [];
   return sharedQueue(NOTIFY_QUEUE).addBulk(
-    ids.map((deliveryId) => ({ name: JOBS.deliver.name, data: { deliveryId } satisfies JobPayload<"deliver">, opts: { ...jobOptions("deliver"), jobId: deliveryId } })),
+    deliveries.map(({ id, delayMs }) => ({
+      name: JOBS.deliver.name,
+      data: { deliveryId: id } satisfies JobPayload<"deliver">,
+      opts: { ...jobOptions("deliver"), jobId: id, ...(delayMs ? { delay: delayMs } : {}) },
+    })),
   );
 }

@@ -10,6 +10,23 @@ import { requireCtx } from "@/web/session";
 export const metadata = { title: "Notifications" };
 
 const TYPE_LABEL: Record<string, string> = Object.fromEntries(PROVIDERS.map((p) => [p.type, p.label]));
+/** Each attempt's status as the log shows it; `hint` explains the less obvious ones (title and screen readers). */
+const ATTEMPT_STATUS: Record<string, { label: string; tone: string; hint?: string }> = {
+  sending: { label: "Sending", tone: "badge", hint: "This attempt is under way." },
+  delivered: { label: "Delivered", tone: "badge ok" },
+  skipped: { label: "Skipped", tone: "badge", hint: "Not sent, for the reason shown." },
+  retrying: { label: "Failed, will retry", tone: "state state-degraded" },
+  failed: { label: "Failed", tone: "state state-down" },
+  interrupted: {
+    label: "Interrupted",
+    tone: "state state-degraded",
+    hint: "The sender stopped during this attempt, before recording its outcome; the receiver may have received it. The next attempt repeats it with the same id, so the receiver can tell.",
+  },
+};
+const statusOf = (s: string) => ATTEMPT_STATUS[s] ?? { label: s, tone: "badge" };
+/** An attempt without an outcome has no latency to show. */
+const hasLatency = (s: string) => s !== "sending" && s !== "interrupted";
+
 const when = (iso: string | Date | null) => (iso ? new Date(iso).toISOString().replace("T", " ").slice(0, 19) + " UTC" : "—");
 
 /** The channel's settings as a reader may see them (its provider's view fields): secrets come masked from the service. */
@@ -125,6 +142,10 @@ export default async function NotificationsPage(props: PageProps<"/notifications
             </nav>
           )}
         </div>
+        <p className="muted small-text" style={{ padding: "0 1rem" }}>
+          Every attempt, from the moment it starts. Alerts are sent at least once: an interrupted attempt may have reached the receiver, and its retry carries the same id (<code>webhook-id</code> for
+          webhooks), so receivers can drop the repeat.
+        </p>
         {log.length === 0 ? (
           <p className="muted" style={{ padding: "0 1rem 1rem" }}>
             Nothing sent yet. Use &ldquo;Send test notification&rdquo; on a channel, or wait for a monitor to change state.
@@ -174,7 +195,10 @@ export default async function NotificationsPage(props: PageProps<"/notifications
                       {l.attempt}
                     </td>
                     <td data-label="Status">
-                      <span className={`badge${l.status === "delivered" ? " ok" : ""}`}>{l.status}</span>
+                      <span className={statusOf(l.status).tone} title={statusOf(l.status).hint}>
+                        {statusOf(l.status).label}
+                      </span>
+                      {statusOf(l.status).hint && <span className="sr-only">: {statusOf(l.status).hint}</span>}
                     </td>
                     <td className="num" data-label="HTTP">
                       {l.httpStatus ?? "—"}
@@ -183,7 +207,7 @@ export default async function NotificationsPage(props: PageProps<"/notifications
                       {l.error ?? l.response ?? ""}
                     </td>
                     <td className="num" data-label="Latency">
-                      {l.latencyMs} ms
+                      {hasLatency(l.status) ? `${l.latencyMs} ms` : "—"}
                     </td>
                   </tr>
                 ))}
