@@ -16,6 +16,10 @@ export function pool(): pg.Pool {
   if (!holder.pool) {
     holder.pool = new pg.Pool({ connectionString: env().DATABASE_URL, max: 10 });
     holder.pool.on("error", (err) => console.error("[db] idle client error", err.message));
+    // A connection terminated while checked out (pg_terminate_backend, a failover) emits 'error'
+    // on its client; with no listener that kills the process. The query in flight still rejects,
+    // and pg discards the broken client when it is released (npm run chaos, phase C).
+    holder.pool.on("connect", (client) => client.on("error", (err) => console.error("[db] connection lost", err.message)));
     if (env().DATABASE_POOLER === "pgbouncer-transaction") holder.pool.on("connect", unnamedStatements);
   }
   return holder.pool;
