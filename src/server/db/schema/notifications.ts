@@ -55,9 +55,11 @@ export const deliveryStatusEnum = pgEnum("delivery_status", ["pending", "sending
 export type DeliveryStatus = (typeof deliveryStatusEnum.enumValues)[number];
 
 /**
- * One row per (event, channel): the durable record that makes delivery exactly-once from the
- * sender's side. BullMQ jobs are derived from it (job id = delivery id) and can be re-created
- * from it after Redis is lost.
+ * One row per (event, channel): the durable record of a delivery. Its claim (a lease) keeps two
+ * senders from sending it at once, and a delivered row is never sent again; a sender that dies
+ * after the receiver answered and before the status write leaves the lease to expire, and the
+ * delivery is sent again with the same webhook-id (at least once: docs/webhooks.md). BullMQ jobs
+ * are derived from it (job id = delivery id) and are re-created from it after Redis is lost.
  */
 export const notificationDeliveries = pgTable(
   "notification_deliveries",
