@@ -99,7 +99,7 @@ const schema = z.object({
     .string()
     .regex(/^[a-z0-9-]{1,32}$/)
     .default("default"),
-  CHECK_CONCURRENCY: z.coerce.number().int().min(1).max(2000).default(200),
+  CHECK_CONCURRENCY: z.coerce.number().int().min(1).max(2000).default(1000),
   /** How long a crashed worker's checks stay claimed before another worker re-runs them. */
   CHECK_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
   CHECK_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(15_000),

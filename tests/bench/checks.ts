@@ -27,6 +27,8 @@ import pg from "pg";
 import { TEST_SECRETS } from "../helpers/test-secrets";
 import { BASE_DATABASE_URL, createTestDatabase, deleteRedisPrefix, dropTestDatabase } from "../helpers/test-db";
 
+/** As production starts the worker (scripts/start.mjs, package.json, docker-compose.yml); the raw client gets the same. */
+const WORKER_NODE_FLAGS = ["--max-semi-space-size=64"];
 const { values: flags } = parseArgs({
   options: {
     monitors: { type: "string", default: "10000" },
@@ -34,6 +36,7 @@ const { values: flags } = parseArgs({
     skip: { type: "string", default: "" },
     workers: { type: "string", default: "1" },
     rounds: { type: "string", default: "20" },
+    concurrency: { type: "string", default: "1000" },
     profile: { type: "string" },
   },
 });
@@ -80,7 +83,7 @@ async function main() {
 
   let workers: ChildProcess[] = [];
   const startWorker = (concurrency: number, nodeFlags: string[] = []) => {
-    const w = spawn(process.execPath, [...nodeFlags, "--import", "tsx", "workers/worker.ts"], {
+    const w = spawn(process.execPath, [...WORKER_NODE_FLAGS, ...nodeFlags, "--import", "tsx", "workers/worker.ts"], {
       cwd: ROOT,
       env: { ...process.env, CHECK_CONCURRENCY: String(concurrency), LOG_LEVEL: "error" },
       stdio: ["ignore", "pipe", "inherit"],
@@ -133,21 +136,24 @@ async function main() {
   if (!skip.has("a")) {
     const ids = await insertMonitors(1000, 86_400);
     const rounds = A_ROUNDS;
-    const concurrency = 256;
+    const concurrency = Number(flags.concurrency);
     const total = ids.length * rounds;
-    const raw = async () => {
-      const child = fork(path.join(import.meta.dirname, "raw-gets.mjs"), { stdio: "inherit" });
+    const raw = async (lanes: number) => {
+      const child = fork(path.join(import.meta.dirname, "raw-gets.mjs"), { stdio: "inherit", execArgv: WORKER_NODE_FLAGS });
       const r = await new Promise<RawRun>((resolve, reject) => {
         child.once("message", (m) => resolve(m as RawRun));
         child.once("exit", (code) => reject(new Error(`raw client exited with ${code}`)));
-        child.send({ host: TARGET_HOST, port, total, concurrency });
+        child.send({ host: TARGET_HOST, port, total, concurrency: lanes });
       });
       await new Promise((r) => (child.exitCode === null ? child.once("exit", r) : r(null)));
-      return r;
+      return { ...r, concurrency: lanes };
     };
+    // The raw client's best: at 256 lanes and at the worker's concurrency, if that differs.
+    const rawLanes = [...new Set([256, concurrency])];
     // The limit is taken before and after the worker runs: the machine is shared and its load moves.
-    const rawRuns = [await raw()];
-    log(`(a) raw limit: ${JSON.stringify(rawRuns[0])}`);
+    const rawRuns: (RawRun & { concurrency: number })[] = [];
+    for (const lanes of rawLanes) rawRuns.push(await raw(lanes));
+    log(`(a) raw limit: ${JSON.stringify(rawRuns)}`);
     const runs: Record<string, unknown>[] = [];
     for (let n = 1; n <= WORKERS; n++) {
       let base = Date.now() - 3_600_000;
@@ -192,16 +198,25 @@ async function main() {
       });
       log(`(a) ${JSON.stringify(runs.at(-1))}`);
     }
-    rawRuns.push(await raw());
-    log(`(a) raw limit again: ${JSON.stringify(rawRuns[1])}`);
-    const rawPerSecond = rawRuns.reduce((a, r) => a + r.perSecond, 0) / rawRuns.length;
-    const rawCpuMsPerGet = rawRuns.reduce((a, r) => a + r.cpuMs / r.requests, 0) / rawRuns.length;
+    for (const lanes of rawLanes) rawRuns.push(await raw(lanes));
+    log(`(a) raw limit again: ${JSON.stringify(rawRuns.slice(rawLanes.length))}`);
+    // Per lane count, the mean of the runs before and after; the limit is the best of those means.
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const byLanes = rawLanes.map((lanes) => {
+      const rs = rawRuns.filter((r) => r.concurrency === lanes);
+      return { lanes, perSecond: mean(rs.map((r) => r.perSecond)), cpuMsPerGet: mean(rs.map((r) => r.cpuMs / r.requests)) };
+    });
+    const best = byLanes.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
+    const rawPerSecond = best.perSecond;
+    const rawCpuMsPerGet = best.cpuMsPerGet;
     const one = runs[0]!.checksPerSecond as number;
     out.a_throughput = {
       raw: {
         getsPerSecond: rawRuns.map((r) => r.perSecond),
         cpuMsPerGet: rawRuns.map((r) => Number((r.cpuMs / r.requests).toFixed(3))),
-        note: "the same fresh-connection GETs (node:http, agent:false) to the same target at the same concurrency, from one Node process with no queue, database or SSRF guard; measured before and after the worker runs",
+        lanes: rawRuns.map((r) => r.concurrency),
+        limit: { getsPerSecond: Math.round(best.perSecond), lanes: best.lanes },
+        note: "the same fresh-connection GETs (node:http, agent:false) to the same target, from one Node process with no queue, database or SSRF guard, at 256 lanes and at the worker's concurrency; each measured before and after the worker runs; the limit is the best mean",
       },
       runs: runs.map((r) => ({
         ...r,
@@ -210,7 +225,7 @@ async function main() {
         cpuMsPerCheckVsRawGet: Number(((r.cpuMsPerCheck as number) / rawCpuMsPerGet).toFixed(2)),
       })),
       loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))),
-      note: `worker processes with CHECK_CONCURRENCY=${concurrency} on one queue, node:http with agent:false (new TCP connection per check), SSRF guard on (private targets allowed), results committed in batches before each job completes; ratioToRaw uses the mean of the two raw runs`,
+      note: `worker processes with CHECK_CONCURRENCY=${concurrency} on one queue, node:http with agent:false (new TCP connection per check), SSRF guard on (private targets allowed), results committed in batches before each job completes; ratioToRaw divides by raw.limit`,
     };
     await db.query(`delete from monitors where organization_id = $1`, [org]);
     await db.query(`truncate check_results, check_rollups_hourly, check_rollups_daily, monitor_region_state`);
@@ -228,7 +243,7 @@ async function main() {
     await syncSchedule({ id: flaky!, type: "http", intervalSeconds: 30, regions: ["default"], paused: false, version: 1 });
     log(`(b) schedulers created in ${((Date.now() - tSched) / 1000).toFixed(1)} s; running for ${MINUTES} min`);
     const startAt = new Date();
-    const w = startWorker(256);
+    const w = startWorker(Number(flags.concurrency));
     const cpu0 = cpuTicks(w.pid!);
     const detections: number[] = [];
     const runUntil = Date.now() + MINUTES * 60_000;
@@ -263,7 +278,7 @@ async function main() {
     workers = [];
     old.forEach((x) => x.kill("SIGTERM"));
     const restartAt = new Date();
-    const w2 = startWorker(256);
+    const w2 = startWorker(Number(flags.concurrency));
     const oldExited = Promise.all(old.map((x) => (x.exitCode === null ? new Promise((r) => x.once("exit", r)) : null)));
     await sleep(75_000);
     const readyAt = new Date(await w2.ready);
