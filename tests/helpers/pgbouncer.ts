@@ -1,3 +1,4 @@
+import { freePort } from "./worker-process";
 import { spawn, type ChildProcess } from "node:child_process";
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
@@ -7,14 +8,6 @@ import path from "node:path";
 export const PGBOUNCER = "/usr/sbin/pgbouncer";
 
 export type LocalPgBouncer = { port: number; urlFor(databaseUrl: string): string; stop(): Promise<void> };
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 /**
  * A private PgBouncer in transaction mode on a free port, in front of the test Postgres

@@ -1,18 +1,17 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawnWorker } from "../helpers/worker-process";
+import type { ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync, readdirSync, readlinkSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import path from "node:path";
 import { inArray, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../../src/server/db/client";
 import { monitors, type Monitor } from "../../src/server/db/schema";
 import { regionId } from "../../src/server/monitors/regions";
 import { checkQueue, schedulerId, syncSchedule } from "../../src/server/monitors/schedule";
 import { createOrg } from "../helpers/factories";
 import { insertMonitor } from "../helpers/monitor-factory";
-import { TEST_SECRETS } from "../helpers/test-secrets";
 
 /**
  * Three worker processes on one Redis share one region's checks: every (monitor, slot) runs
@@ -22,7 +21,6 @@ import { TEST_SECRETS } from "../helpers/test-secrets";
  * (Linux /proc), so no production code reports identities for the test.
  */
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
 const region = `mw-${randomBytes(3).toString("hex")}`;
 const INTERVAL_S = 4;
 const MONITORS = 36;
@@ -70,24 +68,17 @@ const safeReadlink = (p: string) => {
 };
 
 function startWorker(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "workers/worker.ts"], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      ...TEST_SECRETS,
-      NODE_ENV: "test",
-      DATABASE_URL: inject("databaseUrl"),
-      REDIS_PREFIX: inject("redisPrefix"),
+  const child = spawnWorker(
+    {
       WORKER_REGION: region,
       CHECK_CONCURRENCY: String(CONCURRENCY),
       CHECK_LOCK_MS: String(LOCK_MS),
       CHECK_STALLED_INTERVAL_MS: "1000",
-      ALLOW_PRIVATE_TARGETS: "true",
       // A failed check job (its slot then stays empty) is logged at warn: show why if the test fails.
       LOG_LEVEL: "warn",
     },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+    ["ignore", "pipe", "inherit"],
+  );
   workers.push(child);
   return new Promise((resolve, reject) => {
     let out = "";

@@ -1,8 +1,8 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawnWorker } from "../helpers/worker-process";
+import type { ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import path from "node:path";
 import { eq, sql } from "drizzle-orm";
 import { Cluster, type Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -24,7 +24,6 @@ import { startReceiver, type Receiver } from "../helpers/receiver";
 import { insertComponent, insertPage, uniqueSlug } from "../helpers/status-factory";
 import { startRedisCluster, type LocalCluster } from "../helpers/redis-cluster";
 import { BASE_DATABASE_URL, createTestDatabase, dropTestDatabase } from "../helpers/test-db";
-import { TEST_SECRETS } from "../helpers/test-secrets";
 import { until } from "../helpers/until";
 
 /**
@@ -34,7 +33,6 @@ import { until } from "../helpers/until";
  * users land on every primary, and every BullMQ key carries its own queue's hash tag.
  */
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
 const region = `rc-${randomBytes(3).toString("hex")}`;
 const prefix = inject("redisPrefix");
 
@@ -84,21 +82,12 @@ afterAll(async () => {
 });
 
 function startWorker(): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", "workers/worker.ts"], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      ...TEST_SECRETS,
-      NODE_ENV: "test",
-      DATABASE_URL: fresh!.url,
-      REDIS_PREFIX: prefix,
-      REDIS_URL: `redis://127.0.0.1:${cluster.ports[0]}`,
-      REDIS_CLUSTER_NODES: cluster.nodes,
-      WORKER_REGION: region,
-      ALLOW_PRIVATE_TARGETS: "true",
-      LOG_LEVEL: "error",
-    },
-    stdio: ["ignore", "ignore", "inherit"],
+  return spawnWorker({
+    DATABASE_URL: fresh!.url,
+    REDIS_PREFIX: prefix,
+    REDIS_URL: `redis://127.0.0.1:${cluster.ports[0]}`,
+    REDIS_CLUSTER_NODES: cluster.nodes,
+    WORKER_REGION: region,
   });
 }
 

@@ -1,8 +1,8 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawnWorker } from "../helpers/worker-process";
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import path from "node:path";
 import { Queue } from "bullmq";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -29,7 +29,6 @@ import { until } from "../helpers/until";
  * Redis prefix sits inside this run's (the run's teardown removes it); the loss is that prefix's
  * keys deleted — never a FLUSHALL, other files share this Redis.
  */
-const ROOT = path.resolve(import.meta.dirname, "../..");
 const INTERVAL_S = 8;
 const prefix = `${inject("redisPrefix")}loss-${randomBytes(3).toString("hex")}:`;
 let dbName = "";
@@ -68,10 +67,8 @@ afterAll(async () => {
 }, 60_000);
 
 function startWorker(databaseUrl: string): ChildProcess {
-  const c = spawn(process.execPath, ["--import", "tsx", "workers/worker.ts"], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
+  const c = spawnWorker(
+    {
       DATABASE_URL: databaseUrl,
       REDIS_PREFIX: prefix,
       LOG_LEVEL: "warn",
@@ -79,8 +76,8 @@ function startWorker(databaseUrl: string): ChildProcess {
       NOTIFY_RETRY_BASE_MS: "600000",
       NOTIFY_TIMEOUT_MS: "3000",
     },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+    ["ignore", "ignore", "pipe"],
+  );
   c.stderr!.setEncoding("utf8");
   c.stderr!.on("data", (s: string) => {
     stderr.push(...s.split("\n").filter(Boolean));

@@ -1,18 +1,16 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawnWorker } from "../helpers/worker-process";
+import type { ChildProcess } from "node:child_process";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../../src/server/db/client";
 import { regionId } from "../../src/server/monitors/regions";
 import { checkQueue } from "../../src/server/monitors/schedule";
 import { createOrg } from "../helpers/factories";
 import { insertMonitor } from "../helpers/monitor-factory";
-import { TEST_SECRETS } from "../helpers/test-secrets";
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
 const region = `crash-${randomBytes(3).toString("hex")}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -31,23 +29,7 @@ afterAll(async () => {
 });
 
 function startWorker(): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", "workers/worker.ts"], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      ...TEST_SECRETS,
-      NODE_ENV: "test",
-      DATABASE_URL: inject("databaseUrl"),
-      REDIS_PREFIX: inject("redisPrefix"),
-      WORKER_REGION: region,
-      CHECK_CONCURRENCY: "8",
-      CHECK_LOCK_MS: "2000",
-      CHECK_STALLED_INTERVAL_MS: "1000",
-      ALLOW_PRIVATE_TARGETS: "true",
-      LOG_LEVEL: "error",
-    },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
+  return spawnWorker({ WORKER_REGION: region, CHECK_CONCURRENCY: "8", CHECK_LOCK_MS: "2000", CHECK_STALLED_INTERVAL_MS: "1000" });
 }
 
 const BASE = Date.UTC(2026, 10, 22, 8, 0, 0);
